@@ -1,0 +1,100 @@
+# Harbour: one Makefile, pkg-config for every dependency.
+#   make            build harbourd and harbour into build/
+#   make run        install missing packages, build, make dev certs, start harbourd
+#   make test       build and run the unit and end-to-end tests
+#   make check      the same suite under AddressSanitizer + UBSan (leaks fail)
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
+#   make bench      load tests beside the reference server (see tests/bench)
+
+BUILD	?= build
+PREFIX	?= /usr/local
+CC	?= cc
+VERSION	 = 0.1.0
+
+PKGS	 = libevent libevent_openssl libevent_pthreads openssl sqlite3 jansson libargon2
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+OPT	?= -O2
+CFLAGS	?= $(OPT) -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iproto -Idaemon \
+	   -DHARBOUR_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LIBS	 = $(shell pkg-config --libs $(PKGS)) -lpthread
+TEST_LIBS = $(shell pkg-config --libs criterion)
+
+ifeq ($(SAN),1)
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT	 = -O1
+endif
+
+PROTO_SRCS  = proto/proto.c
+DAEMON_SRCS = $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+CLIENT_SRCS = $(wildcard client/*.c)
+UNIT_SRCS   = $(wildcard tests/unit/*.c)
+E2E_SRCS    = $(wildcard tests/e2e/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+all: $(BUILD)/harbourd $(BUILD)/harbour
+
+$(BUILD)/obj/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h tests/e2e/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iclient -Itests/e2e -c -o $@ $<
+
+$(BUILD)/harbourd: $(call obj,daemon/main.c $(DAEMON_SRCS) $(PROTO_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/harbour: $(call obj,$(CLIENT_SRCS) $(PROTO_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test-unit: $(call obj,$(UNIT_SRCS) $(DAEMON_SRCS) $(PROTO_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/test-e2e: $(call obj,$(E2E_SRCS) $(PROTO_SRCS))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+certs/dev/ca.crt: certs/mkcerts.sh
+	sh certs/mkcerts.sh certs/dev
+
+# The tests find the binaries and certificates through the environment.
+TEST_ENV = HARBOUR_BUILD=$(CURDIR)/$(BUILD) HARBOUR_CERTS=$(CURDIR)/certs/dev
+CRITERION_JOBS ?= 2
+
+test: all $(BUILD)/test-unit $(BUILD)/test-e2e certs/dev/ca.crt
+	$(TEST_ENV) $(BUILD)/test-unit --jobs $(CRITERION_JOBS)
+	$(TEST_ENV) $(BUILD)/test-e2e --jobs $(CRITERION_JOBS)
+
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:exitcode=23 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 HARBOUR_SANITIZED=1
+
+check:
+	$(MAKE) BUILD=build-san SAN=1 all build-san/test-unit build-san/test-e2e certs/dev/ca.crt
+	$(SAN_ENV) HARBOUR_BUILD=$(CURDIR)/build-san HARBOUR_CERTS=$(CURDIR)/certs/dev \
+		build-san/test-unit --jobs $(CRITERION_JOBS)
+	$(SAN_ENV) HARBOUR_BUILD=$(CURDIR)/build-san HARBOUR_CERTS=$(CURDIR)/certs/dev \
+		build-san/test-e2e --jobs 1
+
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iproto \
+	      $(shell pkg-config --cflags jansson)
+$(BUILD)/fuzz-proto: tests/fuzz/fuzz-proto.c proto/proto.c proto/proto.h
+	@mkdir -p $(BUILD)
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-proto.c proto/proto.c \
+		$(shell pkg-config --libs jansson)
+fuzz: $(BUILD)/fuzz-proto
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz-proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+		$(BUILD)/fuzz-corpus tests/fuzz/corpus
+
+# make run: a working server on 127.0.0.1:7443 with its database in ./var.
+run:
+	sh scripts/deps.sh
+	$(MAKE) all certs/dev/ca.crt
+	sh scripts/run.sh $(BUILD)
+
+bench: all certs/dev/ca.crt
+	sh tests/bench/run.sh $(if $(QUICK),--quick)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all test check fuzz run bench clean

@@ -1,0 +1,296 @@
+/*
+ * client.c: what every command shares: connecting and logging in with
+ * the saved token, one request and its reply, and reporting failures.
+ *
+ * The reporting rule, which scripts and people both rely on: a failure
+ * is one line on stderr, "harbour: <message> (<code>)" when the server
+ * refused (exit 1), "harbour: cannot connect to HOST:PORT: <reason>" or
+ * "harbour: lost the connection to HOST:PORT: <reason>" when the link
+ * failed (exit 2). The client checks names and text before sending with
+ * the same rules the server applies (proto_check_*), and reports a
+ * failed check with the code the server would have answered, so the
+ * outcome does not depend on which side noticed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "net.h"
+#include "state.h"
+
+/* The longest server message we repeat; a message is one line. */
+#define CLIENT_MESSAGE_MAX	512
+
+const char *
+client_opt(const struct cmd_args *a, const char *name)
+{
+	const struct cmd_opt	*o;
+
+	for (o = a->entry->opts; o->name != NULL; o++) {
+		if (strcmp(o->name, name) == 0)
+			return (a->val[o - a->entry->opts]);
+	}
+	return (NULL);
+}
+
+int
+client_error(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fputs("harbour: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return (status);
+}
+
+int
+client_usage(const struct cmd_entry *entry, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("harbour: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	help_print_usage(entry, stderr);
+	return (CLIENT_EXIT_USAGE);
+}
+
+/* The server's words on our stderr: one line, no control characters. */
+static void
+client_clean(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* "harbour: <message> (<code>)"; hint, when given, replaces the
+ * server's message with one that says what to do next. */
+void
+client_refused(json_t *error, const char *hint)
+{
+	const char	*code, *message;
+	char		 m[CLIENT_MESSAGE_MAX], k[CLIENT_MESSAGE_MAX];
+
+	code = json_string_value(json_object_get(error, "code"));
+	message = json_string_value(json_object_get(error, "message"));
+	if (code == NULL)
+		code = "unknown";
+	if (message == NULL || *message == '\0')
+		message = proto_err_message(proto_err_parse(code));
+	snprintf(m, sizeof m, "%s", hint != NULL ? hint : message);
+	snprintf(k, sizeof k, "%s", code);
+	client_clean(m);
+	client_clean(k);
+	client_error(CLIENT_EXIT_FAIL, "%s (%s)", m, k);
+}
+
+int
+client_check(enum proto_err err, const char *what)
+{
+	if (err == PROTO_OK)
+		return (CLIENT_EXIT_OK);
+	return (client_error(CLIENT_EXIT_FAIL, "%s: %s (%s)", what,
+	    proto_err_message(err), proto_err_code(err)));
+}
+
+int
+client_channel(const char *name)
+{
+	if (proto_check_channel(name, NULL, NULL) == PROTO_OK)
+		return (CLIENT_EXIT_OK);
+	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a channel "
+	    "name: use ORG/NAME or peer/NAME, each part 1 to %d characters "
+	    "from a-z, 0-9 and - (%s)", name, PROTO_MAX_NAME,
+	    proto_err_code(PROTO_E_BAD_NAME)));
+}
+
+/* A whole decimal number in [min, max]: no sign, no spaces, no junk. */
+int
+client_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+int
+client_connect(struct client *c)
+{
+	char	*cause;
+
+	if ((c->net = net_open(c->server, c->ca, &cause)) != NULL)
+		return (CLIENT_EXIT_OK);
+	client_error(CLIENT_EXIT_CONNECT, "cannot connect to %s: %s",
+	    c->server, cause);
+	free(cause);
+	return (CLIENT_EXIT_CONNECT);
+}
+
+json_t *
+client_request(struct client *c, const char *op)
+{
+	(void)c;
+	return (proto_request(0, op));	/* net_send sets the real id */
+}
+
+/*
+ * Send req (consumed) and wait for its reply. 0 and *result (a new
+ * reference), 1 with *error (a new reference) when the server refused,
+ * 2 after reporting a broken link.
+ */
+static int
+client_exchange(struct client *c, json_t *req, json_t **result,
+    json_t **error)
+{
+	json_t	*reply, *res, *err;
+	char	*cause;
+	int	 r;
+
+	*result = *error = NULL;
+	r = net_call(c->net, req, &reply, &cause);
+	json_decref(req);
+	if (r == -1) {
+		client_error(CLIENT_EXIT_CONNECT, "lost the connection to %s: "
+		    "%s", c->server, cause);
+		free(cause);
+		return (CLIENT_EXIT_CONNECT);
+	}
+	if ((err = json_object_get(reply, "error")) != NULL) {
+		*error = json_incref(err);
+		json_decref(reply);
+		return (CLIENT_EXIT_FAIL);
+	}
+	if (!json_is_object(res = json_object_get(reply, "result"))) {
+		json_decref(reply);
+		return (client_error(CLIENT_EXIT_CONNECT, "the server at %s "
+		    "sent a reply this client cannot read", c->server));
+	}
+	*result = json_incref(res);
+	json_decref(reply);
+	return (CLIENT_EXIT_OK);
+}
+
+int
+client_call(struct client *c, json_t *req, json_t **result)
+{
+	json_t	*res, *error;
+	int	 r;
+
+	if ((r = client_exchange(c, req, &res, &error)) == CLIENT_EXIT_FAIL) {
+		client_refused(error, NULL);
+		json_decref(error);
+	}
+	if (result != NULL)
+		*result = res;
+	else
+		json_decref(res);
+	return (r);
+}
+
+void
+client_set_identity(struct client *c, json_t *result)
+{
+	const char	*user, *org, *role;
+
+	user = json_string_value(json_object_get(result, "user"));
+	org = json_string_value(json_object_get(result, "org"));
+	role = json_string_value(json_object_get(result, "role"));
+	free(c->user);
+	free(c->org);
+	free(c->role);
+	c->user = xstrdup(user != NULL ? user : "?");
+	c->org = xstrdup(org != NULL ? org : "?");
+	c->role = xstrdup(role != NULL ? role : "?");
+}
+
+static int
+client_is_code(json_t *error, const char *code)
+{
+	const char	*s;
+
+	s = json_string_value(json_object_get(error, "code"));
+	return (s != NULL && strcmp(s, code) == 0);
+}
+
+/*
+ * Resume the saved session, as every command but register, login and
+ * help does first. When the server no longer knows the token, *ended is
+ * set and, if report, the person is told to log in again; logout wants
+ * to treat that case as done, so it passes report 0.
+ */
+int
+client_resume(struct client *c, int report, int *ended)
+{
+	json_t	*req, *result, *error;
+	char	*token, *cause;
+	int	 r;
+
+	*ended = 0;
+	if (state_token_load(&token, &cause) == -1) {
+		client_error(CLIENT_EXIT_FAIL, "%s", cause);
+		free(cause);
+		return (CLIENT_EXIT_FAIL);
+	}
+	if (token == NULL)
+		return (client_error(CLIENT_EXIT_FAIL, "not logged in: run "
+		    "`harbour login --user NAME`"));
+	if ((r = client_connect(c)) != CLIENT_EXIT_OK) {
+		free(token);
+		return (r);
+	}
+	req = client_request(c, "login");
+	json_object_set_new(req, "token", json_string(token));
+	explicit_bzero(token, strlen(token));
+	free(token);
+	if ((r = client_exchange(c, req, &result, &error)) == CLIENT_EXIT_OK) {
+		client_set_identity(c, result);
+		json_decref(result);
+	} else if (r == CLIENT_EXIT_FAIL) {
+		*ended = client_is_code(error, "auth_failed");
+		if (!*ended)
+			client_refused(error, NULL);
+		else if (report)
+			client_refused(error, "your session has ended: run "
+			    "`harbour login --user NAME`");
+		json_decref(error);
+	}
+	return (r);
+}
+
+int
+client_login(struct client *c)
+{
+	int	ended;
+
+	return (client_resume(c, 1, &ended));
+}
+
+void
+client_close(struct client *c)
+{
+	net_close(c->net);
+	c->net = NULL;
+	free(c->user);
+	free(c->org);
+	free(c->role);
+	c->user = c->org = c->role = NULL;
+}

@@ -1,0 +1,132 @@
+/*
+ * client.h: the harbour client's core: one struct client per run, the
+ * command table's row type, and the helpers every command uses to turn
+ * argv into a request, a reply into output and the outcome into an exit
+ * status.
+ *
+ * A run is one command: main.c parses argv and finds the row, the row's
+ * exec connects (client_connect or client_login), sends requests
+ * (client_call), prints, and returns the exit status. Every failure is
+ * reported once, where it happens, as one line on stderr; callers only
+ * pass the status up. The wire lives in net.h, the saved session in
+ * state.h, output in print.h.
+ */
+#ifndef HARBOUR_CLIENT_H
+#define HARBOUR_CLIENT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "proto.h"
+
+/* Exit statuses; 64 is EX_USAGE from sysexits(3). */
+#define CLIENT_EXIT_OK		0
+#define CLIENT_EXIT_FAIL	1	/* refused by the server, or a local error */
+#define CLIENT_EXIT_CONNECT	2	/* cannot connect, TLS failure, lost link */
+#define CLIENT_EXIT_USAGE	64
+
+#define CLIENT_DEFAULT_SERVER	"localhost:7443"
+
+struct net;
+
+struct client {
+	const char	*server;	/* "HOST:PORT" */
+	const char	*ca;		/* CA file, or NULL: system store */
+	int		 json;		/* --json: JSON lines on stdout */
+	struct net	*net;		/* NULL until connected */
+
+	/* Who we are, from the login or register reply. */
+	char		*user;
+	char		*org;
+	char		*role;
+};
+
+/* Command options are long options only: "--title T" or "--title=T". */
+#define CMD_MAX_OPTS	4
+struct cmd_opt {
+	const char	*name;		/* "title" */
+	const char	*arg;		/* "TITLE"; NULL for a flag */
+};
+
+struct cmd_entry;
+struct cmd_args {
+	const struct cmd_entry *entry;
+	int		 argc;		/* positional arguments */
+	char		**argv;
+	const char	*val[CMD_MAX_OPTS];	/* NULL unless given; flags: "" */
+};
+
+#define CMD_NOLOGIN	0x1	/* connects without the saved token */
+
+/*
+ * One row per command, as tmux's cmd-*.c entries. `harbour help` and
+ * usage errors are printed from these rows and nowhere else, so the
+ * help cannot drift from what the parser accepts.
+ */
+struct cmd_entry {
+	const char	*name;		/* "post", or "org create" */
+	const char	*usage;		/* after the name */
+	const char	*summary;	/* one line for the list */
+	const char	*help;		/* paragraphs for `harbour help CMD` */
+	struct cmd_opt	 opts[CMD_MAX_OPTS + 1];	/* name NULL ends */
+	int		 args_min;
+	int		 args_max;	/* -1: any number */
+	int		 flags;
+	int		(*exec)(struct client *, struct cmd_args *);
+};
+
+extern const struct cmd_entry cmd_register_entry;
+extern const struct cmd_entry cmd_login_entry;
+extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_passwd_entry;
+extern const struct cmd_entry cmd_org_create_entry;
+extern const struct cmd_entry cmd_org_list_entry;
+extern const struct cmd_entry cmd_invite_create_entry;
+extern const struct cmd_entry cmd_channel_create_entry;
+extern const struct cmd_entry cmd_join_entry;
+extern const struct cmd_entry cmd_leave_entry;
+extern const struct cmd_entry cmd_channels_entry;
+extern const struct cmd_entry cmd_post_entry;
+extern const struct cmd_entry cmd_threads_entry;
+extern const struct cmd_entry cmd_read_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_tail_entry;
+extern const struct cmd_entry cmd_chat_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+/* client.c */
+const char	*client_opt(const struct cmd_args *, const char *name);
+int		 client_connect(struct client *);
+int		 client_login(struct client *);
+int		 client_resume(struct client *, int report, int *ended);
+void		 client_set_identity(struct client *, json_t *result);
+json_t		*client_request(struct client *, const char *op);
+int		 client_call(struct client *, json_t *req, json_t **result);
+void		 client_refused(json_t *error, const char *hint);
+int		 client_error(int status, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 client_usage(const struct cmd_entry *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 client_check(enum proto_err, const char *what);
+int		 client_channel(const char *);
+int		 client_parse_int(const char *, int64_t min, int64_t max,
+		    int64_t *out);
+void		 client_close(struct client *);
+
+/* main.c */
+void		 help_print_usage(const struct cmd_entry *, FILE *);
+
+/* util.c: allocation that aborts on out-of-memory, so no caller checks. */
+void		*xmalloc(size_t);
+void		*xrealloc(void *, size_t);
+char		*xstrdup(const char *);
+int		 xvasprintf(char **, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+int		 xasprintf(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+uint64_t	 util_now_ms(void);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * main.c: harbour's argv, the command table, and help.
+ *
+ * harbour [global options] COMMAND [arguments and options]. Global
+ * options (--server, --ca, --json, --help, --version) may come before or
+ * after the command; a command's own options come after its name, in
+ * any order with its arguments; "--" ends the options. Options are long
+ * only, "--name VALUE" or "--name=VALUE": a script reads the same as a
+ * person would type it.
+ *
+ * The table below is the one list of commands. Usage errors, `harbour
+ * help`, `harbour help COMMAND` and `harbour COMMAND --help` are all
+ * printed from its rows, so the help says what the parser accepts.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "print.h"
+
+#ifndef HARBOUR_VERSION
+#define HARBOUR_VERSION	"0.1.0"
+#endif
+
+#define MAIN_GLOBAL_USAGE \
+	"[--server HOST:PORT] [--ca FILE] [--json] COMMAND [ARGUMENTS]"
+
+static int	cmd_help_exec(struct client *, struct cmd_args *);
+
+const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.usage = "[COMMAND]",
+	.summary = "Show the commands, or what one command does.",
+	.help =
+"Without COMMAND, lists every command. With one, shows its usage and\n"
+"what it does. `harbour COMMAND --help` does the same.\n",
+	.args_min = 0, .args_max = 2,
+	.flags = CMD_NOLOGIN,
+	.exec = cmd_help_exec,
+};
+
+/* In the order `harbour help` lists them: from joining to talking. */
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_register_entry,
+	&cmd_login_entry,
+	&cmd_logout_entry,
+	&cmd_whoami_entry,
+	&cmd_passwd_entry,
+	&cmd_org_create_entry,
+	&cmd_org_list_entry,
+	&cmd_invite_create_entry,
+	&cmd_channel_create_entry,
+	&cmd_channels_entry,
+	&cmd_join_entry,
+	&cmd_leave_entry,
+	&cmd_post_entry,
+	&cmd_threads_entry,
+	&cmd_read_entry,
+	&cmd_sync_entry,
+	&cmd_tail_entry,
+	&cmd_chat_entry,
+	&cmd_help_entry,
+	NULL
+};
+
+/* What argv asked for, before anything is sent. */
+struct main_parse {
+	const struct cmd_entry	*entry;
+	const char		*group;		/* "org" of "org create" */
+	struct cmd_args		 args;
+	int			 help;
+	int			 version;
+};
+
+void
+help_print_usage(const struct cmd_entry *entry, FILE *fp)
+{
+	if (entry == NULL)
+		fprintf(fp, "usage: harbour %s\n", MAIN_GLOBAL_USAGE);
+	else
+		fprintf(fp, "usage: harbour %s %s\n", entry->name,
+		    entry->usage);
+}
+
+/* "org" matches "org create"'s first word. */
+static int
+main_in_group(const struct cmd_entry *e, const char *group)
+{
+	size_t	len = strlen(group);
+
+	return (strncmp(e->name, group, len) == 0 && e->name[len] == ' ');
+}
+
+static void
+help_list(FILE *fp)
+{
+	const struct cmd_entry *const	*e;
+
+	help_print_usage(NULL, fp);
+	fputs("\nCommands:\n", fp);
+	for (e = cmd_table; *e != NULL; e++)
+		fprintf(fp, "  %s %s\n        %s\n", (*e)->name, (*e)->usage,
+		    (*e)->summary);
+	fputs("\n"
+"Global options, before or after the command:\n"
+"  --server HOST:PORT  the server to use (HARBOUR_SERVER; default "
+CLIENT_DEFAULT_SERVER ")\n"
+"  --ca FILE           trust the CA certificates in FILE (HARBOUR_CA;\n"
+"                      default: the system's trusted certificates)\n"
+"  --json              print results and events as JSON, one per line\n"
+"  --help              show this help, or a command's with one\n"
+"  --version           show the version\n"
+"\n"
+"`harbour help COMMAND` says more about one command; harbour(1) says\n"
+"everything.\n", fp);
+}
+
+static void
+help_one(const struct cmd_entry *e, FILE *fp)
+{
+	help_print_usage(e, fp);
+	fprintf(fp, "\n%s\n\n%s", e->summary, e->help);
+}
+
+/* Every command named by the words: "post", "org create", or all of
+ * "org". Returns how many were shown. */
+static int
+help_words(const char *w1, const char *w2, FILE *fp)
+{
+	const struct cmd_entry *const	*e;
+	char				 name[64];
+	int				 found = 0;
+
+	snprintf(name, sizeof name, "%s%s%s", w1, w2 != NULL ? " " : "",
+	    w2 != NULL ? w2 : "");
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) != 0 &&
+		    (w2 != NULL || !main_in_group(*e, name)))
+			continue;
+		if (found++ > 0)
+			fputs("\n", fp);
+		help_one(*e, fp);
+	}
+	return (found);
+}
+
+static int
+cmd_help_exec(struct client *c, struct cmd_args *a)
+{
+	(void)c;
+	if (a->argc == 0) {
+		help_list(stdout);
+		return (CLIENT_EXIT_OK);
+	}
+	if (!help_words(a->argv[0], a->argc > 1 ? a->argv[1] : NULL, stdout))
+		return (client_usage(&cmd_help_entry, "no such command: %s%s%s",
+		    a->argv[0], a->argc > 1 ? " " : "",
+		    a->argc > 1 ? a->argv[1] : ""));
+	return (CLIENT_EXIT_OK);
+}
+
+/* A command word: finds the row, or the group it starts. -1 if none. */
+static int
+main_word(struct main_parse *p, const char *word)
+{
+	const struct cmd_entry *const	*e;
+	char				 name[64];
+
+	if (p->group != NULL)
+		snprintf(name, sizeof name, "%s %s", p->group, word);
+	else
+		snprintf(name, sizeof name, "%s", word);
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0) {
+			p->entry = *e;
+			p->args.entry = *e;
+			return (0);
+		}
+	}
+	if (p->group == NULL) {
+		for (e = cmd_table; *e != NULL; e++) {
+			if (main_in_group(*e, word)) {
+				p->group = word;
+				return (0);
+			}
+		}
+	}
+	fprintf(stderr, "harbour: no such command: %s\n", name);
+	if (p->group != NULL)
+		help_words(p->group, NULL, stderr);
+	else
+		help_print_usage(NULL, stderr);
+	return (-1);
+}
+
+static int
+main_global(struct client *c, struct main_parse *p, const char *name,
+    const char *value)
+{
+	if (strcmp(name, "server") == 0)
+		c->server = value;
+	else if (strcmp(name, "ca") == 0)
+		c->ca = value;
+	else if (strcmp(name, "json") == 0)
+		c->json = 1;
+	else if (strcmp(name, "help") == 0)
+		p->help = 1;
+	else if (strcmp(name, "version") == 0)
+		p->version = 1;
+	else
+		return (-1);
+	return (0);
+}
+
+static const struct cmd_opt main_globals[] = {
+	{ "server", "HOST:PORT" },
+	{ "ca", "FILE" },
+	{ "json", NULL },
+	{ "help", NULL },
+	{ "version", NULL },
+	{ NULL, NULL }
+};
+
+static const struct cmd_opt *
+main_find(const struct cmd_opt *list, const char *name)
+{
+	for (; list->name != NULL; list++) {
+		if (strcmp(list->name, name) == 0)
+			return (list);
+	}
+	return (NULL);
+}
+
+/*
+ * The option at argv[*i]; *i moves past its value. 0, or -1 after a
+ * usage error was printed. A command's own options are known only once
+ * its name has been seen.
+ */
+static int
+main_option(struct client *c, struct main_parse *p, int argc, char **argv,
+    int *i)
+{
+	const struct cmd_opt	*o = NULL, *g = NULL;
+	const char		*arg = argv[*i], *eq, *value = NULL;
+	char			 name[32];
+	int			 takes;
+
+	if (strcmp(arg, "-h") == 0)
+		arg = "--help";
+	if (arg[1] != '-' || arg[2] == '\0')
+		return (client_usage(p->entry, "unknown option %s", arg), -1);
+	if ((eq = strchr(arg, '=')) != NULL)
+		value = eq + 1;
+	snprintf(name, sizeof name, "%.*s", (int)(eq != NULL ?
+	    (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
+	if (p->entry != NULL)
+		o = main_find(p->entry->opts, name);
+	if (o == NULL && (g = main_find(main_globals, name)) == NULL)
+		return (client_usage(p->entry, "unknown option --%s", name),
+		    -1);
+	takes = (o != NULL ? o : g)->arg != NULL;
+	if (takes && value == NULL) {
+		if (*i + 1 >= argc)
+			return (client_usage(p->entry, "--%s needs a value",
+			    name), -1);
+		value = argv[++*i];
+	} else if (!takes && value != NULL)
+		return (client_usage(p->entry, "--%s takes no value", name),
+		    -1);
+	if (o == NULL)
+		return (main_global(c, p, name, value));
+	p->args.val[o - p->entry->opts] = takes ? value : "";
+	return (0);
+}
+
+static int
+main_parse(struct client *c, struct main_parse *p, int argc, char **argv)
+{
+	int	i, dashdash = 0;
+
+	memset(p, 0, sizeof *p);
+	p->args.argv = xmalloc(sizeof *p->args.argv * (size_t)argc);
+	for (i = 1; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (main_option(c, p, argc, argv, &i) == -1)
+				return (-1);
+			continue;
+		}
+		if (p->entry == NULL) {
+			if (main_word(p, argv[i]) == -1)
+				return (-1);
+		} else
+			p->args.argv[p->args.argc++] = argv[i];
+	}
+	return (0);
+}
+
+/* Server and CA: the option, else the environment, else the default. */
+static void
+main_defaults(struct client *c)
+{
+	const char	*env;
+
+	if (c->server == NULL) {
+		env = getenv("HARBOUR_SERVER");
+		c->server = env != NULL && *env != '\0' ? env :
+		    CLIENT_DEFAULT_SERVER;
+	}
+	if (c->ca == NULL && (env = getenv("HARBOUR_CA")) != NULL &&
+	    *env != '\0')
+		c->ca = env;
+}
+
+static int
+main_run(struct client *c, struct main_parse *p)
+{
+	const struct cmd_entry	*e = p->entry;
+	int			 r;
+
+	if (p->version) {
+		printf("harbour %s\n", HARBOUR_VERSION);
+		return (print_done());
+	}
+	if (p->help) {
+		if (e != NULL)
+			help_one(e, stdout);
+		else if (p->group != NULL)
+			help_words(p->group, NULL, stdout);
+		else
+			help_list(stdout);
+		return (print_done());
+	}
+	if (e == NULL && p->group != NULL) {
+		fprintf(stderr, "harbour: %s needs a command after it\n",
+		    p->group);
+		help_words(p->group, NULL, stderr);
+		return (CLIENT_EXIT_USAGE);
+	}
+	if (e == NULL)
+		return (client_usage(NULL, "no command given: try `harbour "
+		    "help`"));
+	if (p->args.argc < e->args_min)
+		return (client_usage(e, "%s needs more arguments", e->name));
+	if (e->args_max != -1 && p->args.argc > e->args_max)
+		return (client_usage(e, "too many arguments for %s", e->name));
+	if (!(e->flags & CMD_NOLOGIN) && (r = client_login(c)) != 0)
+		return (r);
+	return (e->exec(c, &p->args));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client		c;
+	struct main_parse	p;
+	int			r;
+
+	/* A server that goes away must not kill us mid-write: the
+	 * failure is reported like any other lost connection. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&c, 0, sizeof c);
+	if (main_parse(&c, &p, argc, argv) == -1)
+		r = CLIENT_EXIT_USAGE;
+	else {
+		main_defaults(&c);
+		r = main_run(&c, &p);
+	}
+	client_close(&c);
+	free(p.args.argv);
+	return (r);
+}

@@ -1,0 +1,20 @@
+/*
+ * print.h: the client's output, as human text or JSON lines.
+ */
+#ifndef HARBOUR_PRINT_H
+#define HARBOUR_PRINT_H
+
+#include <jansson.h>
+
+struct client;
+
+void	print_json(json_t *);			/* one compact line */
+void	print_safe(const char *);		/* controls replaced */
+void	print_indented(const char *indent, const char *text);
+void	print_ts(json_t *, char *buf);		/* PROTO_TS_LEN bytes */
+void	print_post(json_t *ev);
+int	print_is_post(json_t *ev);
+void	print_event(struct client *, json_t *ev);
+int	print_done(void);			/* flush; exit status */
+
+#endif

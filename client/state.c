@@ -1,0 +1,305 @@
+/*
+ * state.c: the client's state directory.
+ *
+ * HARBOUR_STATE_DIR, else $XDG_STATE_HOME/harbour, else
+ * ~/.local/state/harbour (the XDG base directory rules: state is what
+ * should survive a restart but is not worth backing up). The directory
+ * is created 0700 and its files 0600: the token is as good as the
+ * password until it is revoked.
+ *
+ * Files are replaced, never rewritten in place: write a temporary file
+ * beside the target, fsync it, rename it over the target, fsync the
+ * directory. A crash or a full disk then leaves the old file or the new
+ * one, never half of either, and two harbour processes racing (a `tail`
+ * and a `sync`) each leave a whole file.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "state.h"
+
+#define STATE_DIR_MODE		0700
+#define STATE_FILE_MODE		0600
+/* A token or a decimal event id plus a newline; anything longer is not
+ * a file we wrote. */
+#define STATE_FILE_MAX		256
+#define STATE_TOKEN_MAX		128
+
+static int
+state_fail(char **cause, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+state_fail(char **cause, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	xvasprintf(cause, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/* mkdir -p, each new directory 0700 as the XDG rules ask. */
+static int
+state_mkdirs(const char *path, char **cause)
+{
+	char	*copy, *p, c;
+	int	 r = 0;
+
+	copy = xstrdup(path);
+	for (p = copy + 1; r == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(copy, STATE_DIR_MODE) == -1 && errno != EEXIST)
+			r = state_fail(cause, "cannot create %s: %s", copy,
+			    strerror(errno));
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(copy);
+	return (r);
+}
+
+static int
+state_dir(char **path, int create, char **cause)
+{
+	const char	*env, *home;
+	struct passwd	*pw;
+
+	if ((env = getenv("HARBOUR_STATE_DIR")) != NULL && *env != '\0')
+		*path = xstrdup(env);
+	else if ((env = getenv("XDG_STATE_HOME")) != NULL && *env == '/')
+		xasprintf(path, "%s/harbour", env);	/* relative: ignored */
+	else {
+		if ((home = getenv("HOME")) == NULL || *home == '\0') {
+			if ((pw = getpwuid(getuid())) == NULL)
+				return (state_fail(cause, "cannot find the "
+				    "home directory: set HARBOUR_STATE_DIR"));
+			home = pw->pw_dir;
+		}
+		xasprintf(path, "%s/.local/state/harbour", home);
+	}
+	if (create && state_mkdirs(*path, cause) == -1) {
+		free(*path);
+		*path = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/* *found 0 and 0 returned when the file does not exist. */
+static int
+state_read(const char *name, char *buf, size_t size, int *found,
+    char **cause)
+{
+	char	*dir, *path;
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 fd, r = 0;
+
+	*found = 0;
+	if (state_dir(&dir, 0, cause) == -1)
+		return (-1);
+	xasprintf(&path, "%s/%s", dir, name);
+	free(dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			r = state_fail(cause, "cannot read %s: %s", path,
+			    strerror(errno));
+		free(path);
+		return (r);
+	}
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			r = state_fail(cause, "cannot read %s: %s", path,
+			    strerror(errno));
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (r == 0 && len == size - 1)
+		r = state_fail(cause, "%s is damaged", path);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	*found = r == 0;
+	free(path);
+	return (r);
+}
+
+static int
+state_write_all(int fd, const char *s, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+/* Replace dir/name with content, atomically (see the top of the file). */
+static int
+state_write(const char *name, const char *content, char **cause)
+{
+	char	*dir, *path, *tmp;
+	int	 fd, dfd, r = 0;
+
+	if (state_dir(&dir, 1, cause) == -1)
+		return (-1);
+	xasprintf(&path, "%s/%s", dir, name);
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dir, name);
+	if ((fd = mkstemp(tmp)) == -1) {
+		r = state_fail(cause, "cannot write in %s: %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, STATE_FILE_MODE) == -1 ||
+	    state_write_all(fd, content, strlen(content)) == -1 ||
+	    fsync(fd) == -1) {
+		r = state_fail(cause, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		r = state_fail(cause, "cannot replace %s: %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself must reach the disk too. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	free(tmp);
+	free(path);
+	free(dir);
+	return (r);
+}
+
+static int
+state_token_valid(const char *s)
+{
+	size_t	i, len = strlen(s);
+
+	if (len == 0 || len > STATE_TOKEN_MAX)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (s[i] <= ' ' || s[i] > '~')
+			return (0);
+	}
+	return (1);
+}
+
+int
+state_token_load(char **token, char **cause)
+{
+	char	buf[STATE_FILE_MAX];
+	int	found;
+
+	*token = NULL;
+	if (state_read("token", buf, sizeof buf, &found, cause) == -1)
+		return (-1);
+	if (!found)
+		return (0);
+	if (!state_token_valid(buf))
+		return (state_fail(cause, "the saved session token is "
+		    "damaged: run `harbour login --user NAME`"));
+	*token = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return (0);
+}
+
+int
+state_token_save(const char *token, char **cause)
+{
+	char	*line;
+	int	 r;
+
+	if (!state_token_valid(token))
+		return (state_fail(cause, "the server sent a session token "
+		    "that cannot be saved"));
+	xasprintf(&line, "%s\n", token);
+	r = state_write("token", line, cause);
+	explicit_bzero(line, strlen(line));
+	free(line);
+	return (r);
+}
+
+int
+state_token_remove(char **cause)
+{
+	char	*dir, *path;
+	int	 r = 0;
+
+	if (state_dir(&dir, 0, cause) == -1)
+		return (-1);
+	xasprintf(&path, "%s/token", dir);
+	if (unlink(path) == -1 && errno != ENOENT)
+		r = state_fail(cause, "cannot remove %s: %s", path,
+		    strerror(errno));
+	free(path);
+	free(dir);
+	return (r);
+}
+
+int
+state_eid_load(int64_t *eid, char **cause)
+{
+	char		 buf[STATE_FILE_MAX];
+	char		*end;
+	long long	 v;
+	int		 found;
+
+	*eid = 0;
+	if (state_read("last_eid", buf, sizeof buf, &found, cause) == -1)
+		return (-1);
+	if (!found)
+		return (0);
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || errno != 0 ||
+	    v > PROTO_ID_MAX)
+		return (state_fail(cause, "the saved last_eid is damaged: "
+		    "remove it to start again from the beginning"));
+	*eid = v;
+	return (0);
+}
+
+int
+state_eid_save(int64_t eid, char **cause)
+{
+	char	line[32];
+
+	snprintf(line, sizeof line, "%" PRId64 "\n", eid);
+	return (state_write("last_eid", line, cause));
+}

@@ -1,0 +1,18 @@
+/*
+ * state.h: what the client remembers between runs, in its state
+ * directory: the session token (`token`) and the id of the last event
+ * `harbour sync` showed (`last_eid`).
+ */
+#ifndef HARBOUR_STATE_H
+#define HARBOUR_STATE_H
+
+#include <stdint.h>
+
+/* Each returns 0, or -1 with *cause (malloc'd) set. */
+int	state_token_load(char **token, char **cause);	/* NULL: none saved */
+int	state_token_save(const char *token, char **cause);
+int	state_token_remove(char **cause);
+int	state_eid_load(int64_t *eid, char **cause);	/* 0: none saved */
+int	state_eid_save(int64_t eid, char **cause);
+
+#endif

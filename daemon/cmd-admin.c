@@ -1,0 +1,161 @@
+/*
+ * cmd-admin.c: organisations and invites, the operations that shape the
+ * closed network. Who may invite whom is one function,
+ * cmd_may_invite(), so that the rule reads in one place and the
+ * authorisation tests can check it as a table.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "auth.h"
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+
+/* An admin invites anyone anywhere; a facilitator anyone but an admin,
+ * to any organisation; an org-admin members and org-admins of their own
+ * organisation; a member nobody. */
+int
+cmd_may_invite(enum proto_role who, int same_org, enum proto_role role)
+{
+	switch (who) {
+	case ROLE_ADMIN:
+		return 1;
+	case ROLE_FACILITATOR:
+		return role != ROLE_ADMIN;
+	case ROLE_ORG_ADMIN:
+		return same_org && role <= ROLE_ORG_ADMIN;
+	default:
+		return 0;
+	}
+}
+
+static void
+cmd_org_created(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (w->result == STORE_OK)
+		log_info("organisation %s created by %s", w->name,
+		    c->acct.name);
+	if (conn_is_open(c)) {
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, json_pack("{s:s}", "org",
+			    w->name));
+		else if (w->result == STORE_EXISTS)
+			conn_reply_err(c, w->arg, PROTO_E_EXISTS,
+			    "that organisation exists");
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_org_create(struct conn *c, struct proto_req *req)
+{
+	struct store_write *w;
+	const char *name;
+
+	if (proto_get_str(req, "name", 1, &name, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "name");
+	if (proto_check_org(name) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "organisation names are 1-32 of a-z 0-9 -, not \"peer\"");
+	w = cmd_write_new(c, req, SW_ORG_CREATE, cmd_org_created);
+	strlcpy_h(w->name, name, sizeof w->name);
+	store_submit(c->srv->store, w);
+}
+
+static int
+cmd_org_list_add(void *arg, const char *name)
+{
+	json_array_append_new(arg, json_string(name));
+	return 0;
+}
+
+static void
+cmd_org_list(struct conn *c, struct proto_req *req)
+{
+	json_t *orgs = json_array();
+
+	if (c->acct.role >= ROLE_FACILITATOR) {
+		if (store_org_list(c->srv->store, cmd_org_list_add, orgs) < 0) {
+			json_decref(orgs);
+			return conn_reply_err(c, req->id, PROTO_E_INTERNAL,
+			    NULL);
+		}
+	} else
+		json_array_append_new(orgs, json_string(c->acct.org));
+	conn_reply_ok(c, req->id, json_pack("{s:o}", "orgs", orgs));
+}
+
+static void
+cmd_invite_created(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+	char *code = w->body, ts[PROTO_TS_LEN];
+
+	if (w->result == STORE_OK)
+		log_info("invite to %s as %s created by %s", w->name,
+		    proto_role_name(w->role), c->acct.name);
+	if (conn_is_open(c)) {
+		proto_ts_format(w->expires_at, ts);
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, json_pack(
+			    "{s:s, s:s, s:s, s:s}", "code", code, "org",
+			    w->name, "role", proto_role_name(w->role),
+			    "expires_at", ts));
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_invite_create(struct conn *c, struct proto_req *req)
+{
+	const char *org, *rolename;
+	enum proto_role role;
+	int64_t org_id, expires = PROTO_INVITE_DEFAULT;
+	struct store_write *w;
+	char code[PROTO_INVITE_LEN + 1];
+
+	if (proto_get_str(req, "org", 1, &org, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "org");
+	if (proto_get_str(req, "role", 1, &rolename, NULL) != PROTO_OK ||
+	    (role = proto_role_parse(rolename)) == ROLE_NONE)
+		return cmd_bad_field(c, req, "role");
+	if (proto_get_int(req, "expires", 0, 60, PROTO_INVITE_MAX, &expires,
+	    NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "expires");
+	/* An org-admin asking about another organisation learns nothing
+	 * about whether it exists. */
+	if (c->acct.role == ROLE_ORG_ADMIN && strcmp(org, c->acct.org) != 0)
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, NULL);
+	if (store_org_by_name(c->srv->store, org, &org_id) != STORE_OK)
+		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+		    "no such organisation");
+	if (!cmd_may_invite(c->acct.role, org_id == c->acct.org_id, role))
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
+		    "your role may not give that role");
+
+	w = cmd_write_new(c, req, SW_INVITE_CREATE, cmd_invite_created);
+	w->org = org_id;
+	w->role = role;
+	w->expires_at = w->now + expires;
+	strlcpy_h(w->name, org, sizeof w->name);
+	auth_invite_new(code);
+	auth_secret_hash(code, w->hash);
+	w->body = xstrdup(code);	/* for the reply; never logged */
+	store_submit(c->srv->store, w);
+}
+
+const struct cmd_entry cmd_admin_entries[] = {
+	{ "org.create", CMD_AUTH, ROLE_ADMIN, cmd_org_create },
+	{ "org.list", CMD_AUTH, ROLE_MEMBER, cmd_org_list },
+	{ "invite.create", CMD_AUTH, ROLE_ORG_ADMIN, cmd_invite_create },
+	{ NULL, 0, ROLE_NONE, NULL }
+};

@@ -1,0 +1,427 @@
+/*
+ * cmd-auth.c: ping, register, login, logout, whoami, passwd.
+ *
+ * Password work is asynchronous in two hops: the Argon2id hash or
+ * verification runs on auth's worker pool, then the session (or the new
+ * account) is written by the store's writer thread; only after that
+ * commit is the client told it is logged in. A struct cmd_login carries
+ * the request through the hops and holds a reference to the connection,
+ * which may have gone by the time a hop returns.
+ *
+ * Every failure to authenticate answers "auth_failed" alike, and an
+ * unknown user costs a full verification (against a dummy hash), so
+ * neither the answer nor its timing tells which names exist.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+
+struct cmd_login {
+	struct conn	*c;
+	json_t		*id;
+	char		 token[PROTO_TOKEN_HEX + 1];
+	char		 newpw[PROTO_PASSWORD_MAX + 1];	/* passwd */
+	int64_t		 account;
+};
+
+static struct cmd_login *
+cmd_login_new(struct conn *c, struct proto_req *req)
+{
+	struct cmd_login *l = xcalloc(1, sizeof *l);
+
+	conn_ref(c);
+	l->c = c;
+	l->id = req->id != NULL ? json_incref(req->id) : NULL;
+	c->auth_busy++;
+	return l;
+}
+
+static void
+cmd_login_free(struct cmd_login *l)
+{
+	l->c->auth_busy--;
+	conn_unref(l->c);
+	json_decref(l->id);
+	OPENSSL_cleanse(l, sizeof *l);
+	free(l);
+}
+
+static json_t *
+cmd_login_result(const struct store_account *a, const char *token)
+{
+	json_t *r;
+
+	r = json_pack("{s:s, s:s, s:s}", "user", a->name, "org", a->org,
+	    "role", proto_role_name(a->role));
+	if (token != NULL)
+		json_object_set_new(r, "token", json_string(token));
+	return r;
+}
+
+/* Password login or register committed: the connection is in. */
+static void
+cmd_login_accept(struct cmd_login *l, const struct store_account *a,
+    int64_t session)
+{
+	struct conn *c = l->c;
+
+	c->acct = *a;
+	memset(c->acct.pwhash, 0, sizeof c->acct.pwhash);
+	c->session = session;
+	conn_logged_in(c);
+	conn_reply_ok(c, l->id, cmd_login_result(a, l->token));
+}
+
+static void
+cmd_ping(struct conn *c, struct proto_req *req)
+{
+	conn_reply_ok(c, req->id, NULL);
+}
+
+/* ---- register ----------------------------------------------------- */
+
+static void
+cmd_register_written(struct store_write *w)
+{
+	struct cmd_login *l = w->ctx;
+
+	if (conn_is_open(l->c)) {
+		if (w->result == STORE_OK)
+			cmd_login_accept(l, &w->acct, w->session);
+		else if (w->result == STORE_INVALID)
+			conn_reply_err(l->c, l->id, PROTO_E_INVITE_INVALID, NULL);
+		else
+			cmd_reply_store_err(l->c, l->id, w->result);
+	}
+	if (w->result == STORE_OK)
+		log_info("account %s created in %s as %s", w->acct.name,
+		    w->acct.org, proto_role_name(w->acct.role));
+	cmd_login_free(l);
+	store_write_free(w);
+}
+
+static void
+cmd_register_hashed(struct auth_job *j)
+{
+	struct cmd_login *l = j->ctx;
+	struct store_write *w = j->arg;
+
+	if (!j->ok || !conn_is_open(l->c)) {
+		if (conn_is_open(l->c))
+			conn_reply_err(l->c, l->id, PROTO_E_INTERNAL, NULL);
+		cmd_login_free(l);
+		store_write_free(w);
+		auth_job_free(j);
+		return;
+	}
+	strlcpy_h(w->pwhash, j->encoded, sizeof w->pwhash);
+	auth_job_free(j);
+	auth_token_new(l->token);
+	auth_secret_hash(l->token, w->hash);
+	w->ctx = l;
+	w->done = cmd_register_written;
+	w->now = now_seconds();
+	store_submit(l->c->srv->store, w);
+}
+
+static void
+cmd_register(struct conn *c, struct proto_req *req)
+{
+	const char *invite, *user, *password;
+	struct store_account a;
+	struct store_write *w;
+	struct auth_job *j;
+	uint8_t hash[STORE_HASH_LEN];
+
+	if (proto_get_str(req, "invite", 1, &invite, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "invite");
+	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "user");
+	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "password");
+	if (proto_check_user(user) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "user names are 1-32 of a-z 0-9 . _ -");
+	if (proto_check_password(password) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_PASSWORD,
+		    "passwords are 8 to 1024 bytes");
+	auth_secret_hash(invite, hash);
+	if (store_invite_check(c->srv->store, hash, now_seconds()) != STORE_OK)
+		return conn_reply_err(c, req->id, PROTO_E_INVITE_INVALID, NULL);
+	if (store_account_by_name(c->srv->store, user, &a) == STORE_OK)
+		return conn_reply_err(c, req->id, PROTO_E_EXISTS,
+		    "that user name is taken");
+
+	w = store_write_new(SW_REGISTER);
+	memcpy(w->invite, hash, sizeof w->invite);
+	strlcpy_h(w->name, user, sizeof w->name);
+	j = auth_job_new(AUTH_HASH, password);
+	j->ctx = cmd_login_new(c, req);
+	j->arg = w;
+	j->done = cmd_register_hashed;
+	if (auth_submit(c->srv->auth, j) != 0) {
+		conn_reply_err(c, req->id, PROTO_E_BUSY, NULL);
+		cmd_login_free(j->ctx);
+		store_write_free(w);
+		auth_job_free(j);
+	}
+}
+
+/* ---- login -------------------------------------------------------- */
+
+static void
+cmd_login_written(struct store_write *w)
+{
+	struct cmd_login *l = w->ctx;
+	struct store_account a;
+
+	if (conn_is_open(l->c)) {
+		if (w->result == STORE_OK && store_account_by_id(
+		    l->c->srv->store, l->account, &a) == STORE_OK)
+			cmd_login_accept(l, &a, w->session);
+		else
+			cmd_reply_store_err(l->c, l->id, STORE_ERROR);
+	}
+	cmd_login_free(l);
+	store_write_free(w);
+}
+
+static void
+cmd_login_verified(struct auth_job *j)
+{
+	struct cmd_login *l = j->ctx;
+	struct store_write *w;
+
+	if (!conn_is_open(l->c) || !j->ok) {
+		if (conn_is_open(l->c)) {
+			log_info("conn %llu: login failed",
+			    (unsigned long long)l->c->id);
+			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED, NULL);
+		}
+		cmd_login_free(l);
+		auth_job_free(j);
+		return;
+	}
+	auth_job_free(j);
+	w = store_write_new(SW_SESSION_NEW);
+	w->account = l->account;
+	w->now = now_seconds();
+	auth_token_new(l->token);
+	auth_secret_hash(l->token, w->hash);
+	w->ctx = l;
+	w->done = cmd_login_written;
+	store_submit(l->c->srv->store, w);
+}
+
+static void
+cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
+{
+	struct store_account a;
+	uint8_t hash[STORE_HASH_LEN];
+	int64_t session;
+
+	auth_secret_hash(token, hash);
+	if (store_session_lookup(c->srv->store, hash, &a, &session) !=
+	    STORE_OK) {
+		log_info("conn %llu: token login failed",
+		    (unsigned long long)c->id);
+		return conn_reply_err(c, req->id, PROTO_E_AUTH_FAILED, NULL);
+	}
+	c->acct = a;
+	memset(c->acct.pwhash, 0, sizeof c->acct.pwhash);
+	c->session = session;
+	conn_logged_in(c);
+	conn_reply_ok(c, req->id, cmd_login_result(&a, NULL));
+}
+
+static void
+cmd_login(struct conn *c, struct proto_req *req)
+{
+	const char *user, *password, *token;
+	struct store_account a;
+	struct auth_job *j;
+	struct cmd_login *l;
+	int has_token = 0;
+
+	if (c->auth_busy)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
+		    "a login is already in progress");
+	if (proto_get_str(req, "token", 0, &token, &has_token) != PROTO_OK)
+		return cmd_bad_field(c, req, "token");
+	if (has_token)
+		return cmd_login_token(c, req, token);
+	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "user");
+	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "password");
+
+	memset(&a, 0, sizeof a);
+	if (store_account_by_name(c->srv->store, user, &a) != STORE_OK)
+		a.pwhash[0] = '\0';	/* verified against the dummy */
+	j = auth_job_new(AUTH_VERIFY, password);
+	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
+	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
+	l = cmd_login_new(c, req);
+	l->account = a.id;
+	j->ctx = l;
+	j->done = cmd_login_verified;
+	if (auth_submit(c->srv->auth, j) != 0) {
+		conn_reply_err(c, req->id, PROTO_E_BUSY, NULL);
+		cmd_login_free(l);
+		auth_job_free(j);
+	}
+}
+
+/* ---- logout, whoami ----------------------------------------------- */
+
+static void
+cmd_logout_written(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (conn_is_open(c)) {
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, NULL);
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_logout(struct conn *c, struct proto_req *req)
+{
+	struct store_write *w;
+
+	w = cmd_write_new(c, req, SW_SESSION_REVOKE, cmd_logout_written);
+	w->session = c->session;
+	log_info("conn %llu: %s logged out", (unsigned long long)c->id,
+	    c->acct.name);
+	/* Out at once: nothing more runs under the revoked session. */
+	conn_logged_out(c);
+	store_submit(c->srv->store, w);
+}
+
+static void
+cmd_whoami(struct conn *c, struct proto_req *req)
+{
+	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
+}
+
+/* ---- passwd ------------------------------------------------------- */
+
+static void
+cmd_passwd_written(struct store_write *w)
+{
+	struct cmd_login *l = w->ctx;
+
+	if (conn_is_open(l->c)) {
+		if (w->result == STORE_OK) {
+			log_info("%s changed their password; other sessions "
+			    "revoked", l->c->acct.name);
+			conn_reply_ok(l->c, l->id, NULL);
+		} else
+			cmd_reply_store_err(l->c, l->id, w->result);
+	}
+	cmd_login_free(l);
+	store_write_free(w);
+}
+
+static void
+cmd_passwd_hashed(struct auth_job *j)
+{
+	struct cmd_login *l = j->ctx;
+	struct store_write *w;
+
+	if (!j->ok || !conn_is_open(l->c) || l->c->state != CONN_READY) {
+		if (conn_is_open(l->c))
+			conn_reply_err(l->c, l->id, PROTO_E_INTERNAL, NULL);
+		cmd_login_free(l);
+		auth_job_free(j);
+		return;
+	}
+	w = store_write_new(SW_PASSWD);
+	w->account = l->c->acct.id;
+	w->session = l->c->session;
+	w->now = now_seconds();
+	strlcpy_h(w->pwhash, j->encoded, sizeof w->pwhash);
+	auth_job_free(j);
+	w->ctx = l;
+	w->done = cmd_passwd_written;
+	store_submit(l->c->srv->store, w);
+}
+
+static void
+cmd_passwd_verified(struct auth_job *j)
+{
+	struct cmd_login *l = j->ctx;
+	struct auth_job *h;
+
+	if (!j->ok || !conn_is_open(l->c)) {
+		if (conn_is_open(l->c))
+			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED,
+			    "the current password is wrong");
+		cmd_login_free(l);
+		auth_job_free(j);
+		return;
+	}
+	auth_job_free(j);
+	h = auth_job_new(AUTH_HASH, l->newpw);
+	OPENSSL_cleanse(l->newpw, sizeof l->newpw);
+	h->ctx = l;
+	h->done = cmd_passwd_hashed;
+	if (auth_submit(l->c->srv->auth, h) != 0) {
+		conn_reply_err(l->c, l->id, PROTO_E_BUSY, NULL);
+		cmd_login_free(l);
+		auth_job_free(h);
+	}
+}
+
+static void
+cmd_passwd(struct conn *c, struct proto_req *req)
+{
+	const char *old, *new;
+	struct store_account a;
+	struct auth_job *j;
+	struct cmd_login *l;
+
+	if (proto_get_str(req, "old", 1, &old, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "old");
+	if (proto_get_str(req, "new", 1, &new, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "new");
+	if (proto_check_password(new) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_PASSWORD,
+		    "passwords are 8 to 1024 bytes");
+	if (store_account_by_id(c->srv->store, c->acct.id, &a) != STORE_OK)
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	j = auth_job_new(AUTH_VERIFY, old);
+	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
+	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
+	l = cmd_login_new(c, req);
+	strlcpy_h(l->newpw, new, sizeof l->newpw);
+	j->ctx = l;
+	j->done = cmd_passwd_verified;
+	if (auth_submit(c->srv->auth, j) != 0) {
+		conn_reply_err(c, req->id, PROTO_E_BUSY, NULL);
+		cmd_login_free(l);
+		auth_job_free(j);
+	}
+}
+
+const struct cmd_entry cmd_auth_entries[] = {
+	{ "ping", CMD_ANON | CMD_AUTH, ROLE_NONE, cmd_ping },
+	{ "register", CMD_ANON, ROLE_NONE, cmd_register },
+	{ "login", CMD_ANON, ROLE_NONE, cmd_login },
+	{ "logout", CMD_AUTH, ROLE_MEMBER, cmd_logout },
+	{ "whoami", CMD_AUTH, ROLE_MEMBER, cmd_whoami },
+	{ "passwd", CMD_AUTH, ROLE_MEMBER, cmd_passwd },
+	{ NULL, 0, ROLE_NONE, NULL }
+};

@@ -1,0 +1,179 @@
+/*
+ * cmd-channel.c: creating, listing, joining and leaving channels, and
+ * listing a channel's threads.
+ *
+ * Visibility is the rule that matters most here: an organisation's
+ * channels do not exist for anyone outside it. Every operation that
+ * names a channel goes through cmd_visible_channel(), which answers a
+ * forbidden channel exactly as a missing one.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "bus.h"
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+
+static void
+cmd_channel_created(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (w->result == STORE_OK)
+		log_info("channel %s created by %s", w->name, c->acct.name);
+	if (conn_is_open(c)) {
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, json_pack("{s:s, s:s}",
+			    "channel", w->name, "kind",
+			    w->org == 0 ? "peer" : "org"));
+		else if (w->result == STORE_EXISTS)
+			conn_reply_err(c, w->arg, PROTO_E_EXISTS,
+			    "that channel exists");
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_channel_create(struct conn *c, struct proto_req *req)
+{
+	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
+	struct store_write *w;
+	const char *name;
+	int peer;
+
+	if (proto_get_str(req, "channel", 1, &name, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "channel");
+	if (proto_check_channel(name, org, local) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "channel names are ORG/NAME or peer/NAME");
+	peer = strcmp(org, PROTO_PEER_PREFIX) == 0;
+	if (peer && c->acct.role < ROLE_FACILITATOR)
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
+		    "peer channels are made by facilitators");
+	/* Another organisation does not exist for you: not_found, whether
+	 * it exists or not, before any role is considered. */
+	if (!peer && strcmp(org, c->acct.org) != 0)
+		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+		    "no such organisation");
+	if (!peer && c->acct.role != ROLE_ORG_ADMIN &&
+	    c->acct.role != ROLE_ADMIN)
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
+		    "organisation channels are made by its org-admins");
+
+	w = cmd_write_new(c, req, SW_CHANNEL_CREATE, cmd_channel_created);
+	w->org = peer ? 0 : c->acct.org_id;
+	strlcpy_h(w->name, name, sizeof w->name);
+	store_submit(c->srv->store, w);
+}
+
+static int
+cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:I, s:I}",
+	    "channel", ci->name, "kind", ci->peer ? "peer" : "org",
+	    "joined", ci->joined, "unread", (json_int_t)ci->unread,
+	    "last_eid", (json_int_t)ci->last_eid));
+	return 0;
+}
+
+static void
+cmd_channel_list(struct conn *c, struct proto_req *req)
+{
+	json_t *list = json_array();
+
+	if (store_channel_list(c->srv->store, c->acct.id, c->acct.org_id,
+	    cmd_channel_list_add, list) < 0) {
+		json_decref(list);
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, req->id, json_pack("{s:o}", "channels", list));
+}
+
+static void
+cmd_membership_written(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (conn_is_open(c)) {
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, json_pack("{s:s}", "channel",
+			    w->name));
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_membership(struct conn *c, struct proto_req *req, enum store_wop op)
+{
+	struct store_channel ch;
+	struct store_write *w;
+
+	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
+		return;
+	w = cmd_write_new(c, req, op, cmd_membership_written);
+	w->channel = ch.id;
+	strlcpy_h(w->name, ch.name, sizeof w->name);
+	store_submit(c->srv->store, w);
+}
+
+static void
+cmd_join(struct conn *c, struct proto_req *req)
+{
+	cmd_membership(c, req, SW_JOIN);
+}
+
+static void
+cmd_leave(struct conn *c, struct proto_req *req)
+{
+	cmd_membership(c, req, SW_LEAVE);
+}
+
+static int
+cmd_threads_add(void *arg, const struct store_thread *t)
+{
+	char ts[PROTO_TS_LEN];
+
+	proto_ts_format(t->last_ts, ts);
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}",
+	    "thread", (json_int_t)t->thread, "title", t->title,
+	    "author", t->author, "replies", (json_int_t)t->replies,
+	    "last_eid", (json_int_t)t->last_eid, "last_ts", ts));
+	return 0;
+}
+
+static void
+cmd_threads(struct conn *c, struct proto_req *req)
+{
+	struct store_channel ch;
+	int64_t limit = PROTO_PAGE_DEFAULT;
+	json_t *list;
+
+	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
+		return;
+	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, req, "limit");
+	list = json_array();
+	if (store_threads(c->srv->store, ch.id, (int)limit, cmd_threads_add,
+	    list) < 0) {
+		json_decref(list);
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, req->id, json_pack("{s:o}", "threads", list));
+}
+
+const struct cmd_entry cmd_channel_entries[] = {
+	{ "channel.create", CMD_AUTH, ROLE_ORG_ADMIN, cmd_channel_create },
+	{ "channel.list", CMD_AUTH, ROLE_MEMBER, cmd_channel_list },
+	{ "join", CMD_AUTH, ROLE_MEMBER, cmd_join },
+	{ "leave", CMD_AUTH, ROLE_MEMBER, cmd_leave },
+	{ "threads", CMD_AUTH, ROLE_MEMBER, cmd_threads },
+	{ NULL, 0, ROLE_NONE, NULL }
+};

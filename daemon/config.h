@@ -1,0 +1,40 @@
+/*
+ * config.h: harbourd's settings. Every key has a default here, a line in
+ * harbourd.conf(5), and is checked when the file is read: an unknown key,
+ * a bad value or an unreadable file is an error naming file, line and
+ * key. Command-line flags are applied after the file and win.
+ */
+#ifndef HARBOUR_CONFIG_H
+#define HARBOUR_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_PATH_MAX		1024
+
+struct config {
+	char		 listen[128];		/* ADDR:PORT */
+	char		 db[CONFIG_PATH_MAX];
+	char		 cert[CONFIG_PATH_MAX];
+	char		 key[CONFIG_PATH_MAX];
+	int		 tls12;			/* allow TLS 1.2 (ECDHE+AEAD) */
+	uint32_t	 argon2_memory;		/* KiB */
+	uint32_t	 argon2_time;
+	uint32_t	 argon2_lanes;
+	int		 hash_workers;		/* threads hashing passwords */
+	int		 hash_queue;		/* hash jobs waiting, before "busy" */
+	size_t		 output_limit;		/* unsent bytes before a gap */
+	int		 login_timeout;		/* seconds */
+	int		 idle_timeout;		/* seconds */
+	int		 max_connections;
+	int		 log_level;		/* enum log_level */
+};
+
+void	config_defaults(struct config *);
+/* 0, or -1 with a malloc'd "FILE:LINE: ..." in *cause. */
+int	config_load(struct config *, const char *path, char **cause);
+/* Apply one "key = value" setting (flags and the file share it). */
+int	config_set(struct config *, const char *key, const char *value,
+	    char **cause);
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * conn.c: one connection's life. TLS handshake, hello, framing of
+ * request lines on the input buffer, replies on the output buffer,
+ * timeouts, and a clean close.
+ *
+ * Framing follows the protocol's rule that a line's size is checked
+ * before more of it is buffered: the bufferevent's read high-water mark
+ * is PROTO_MAX_LINE, so libevent stops reading from the socket once that
+ * much is waiting, and a buffer that full with no newline is a line too
+ * long: answered, then the connection is closed.
+ *
+ * Backpressure: a client that sends requests faster than it reads the
+ * replies stops being read once its unsent output passes output_limit,
+ * and is read again when the output has drained to half of it. Live
+ * events are the bus's business (a gap, never unbounded queueing).
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+
+#include "bus.h"
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "util.h"
+
+/* How long a closing connection may take to flush its last lines. */
+#define CONN_CLOSE_GRACE_SEC	5
+
+static const char *const conn_state_names[] = {
+	"HANDSHAKE", "HELLO", "READY", "CLOSING"
+};
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_timer_cb(evutil_socket_t, short, void *);
+
+void
+conn_set_state(struct conn *c, enum conn_state state)
+{
+	if (c->state == state)
+		return;
+	log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
+	    conn_state_names[c->state], conn_state_names[state]);
+	c->state = state;
+}
+
+int
+conn_is_open(const struct conn *c)
+{
+	return c->bev != NULL && c->state != CONN_CLOSING;
+}
+
+static void
+conn_arm_timer(struct conn *c, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+struct conn *
+conn_accept(struct server *srv, int fd, const char *addr)
+{
+	struct conn *c;
+	SSL *ssl;
+
+	if ((ssl = SSL_new(srv->ssl_ctx)) == NULL) {
+		log_error("SSL_new failed");
+		evutil_closesocket(fd);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->id = ++srv->next_conn_id;
+	c->refs = 1;
+	c->srv = srv;
+	c->state = CONN_HANDSHAKE;
+	strlcpy_h(c->addr, addr, sizeof c->addr);
+	c->last_input_ms = now_monotonic_ms();
+	c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		log_error("conn %llu: cannot make a TLS bufferevent",
+		    (unsigned long long)c->id);
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		free(c);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->timer = evtimer_new(srv->base, conn_timer_cb, c);
+	conn_arm_timer(c, srv->cf.login_timeout);
+
+	if ((c->next = srv->conns) != NULL)
+		c->next->prev = c;
+	srv->conns = c;
+	srv->nconns++;
+	log_info("conn %llu: accepted from %s", (unsigned long long)c->id,
+	    c->addr);
+	return c;
+}
+
+void
+conn_ref(struct conn *c)
+{
+	c->refs++;
+}
+
+void
+conn_unref(struct conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	free(c->subs);
+	free(c);
+}
+
+/* Release the socket and leave the server's list; the struct lives on
+ * while jobs hold references. */
+static void
+conn_drop(struct conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->bev == NULL)
+		return;
+	bus_unsubscribe(srv->bus, c);
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	event_free(c->timer);
+	c->timer = NULL;
+	c->state = CONN_CLOSING;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->nconns--;
+	log_info("conn %llu: closed", (unsigned long long)c->id);
+	conn_unref(c);
+}
+
+void
+conn_close(struct conn *c, const char *reason)
+{
+	json_t *bye;
+
+	if (!conn_is_open(c))
+		return;
+	log_info("conn %llu: closing: %s", (unsigned long long)c->id, reason);
+	bus_unsubscribe(c->srv->bus, c);
+	if (c->state != CONN_HANDSHAKE) {
+		bye = json_pack("{s:s, s:s}", "ev", "bye", "reason", reason);
+		conn_send_event(c, bye);
+		json_decref(bye);
+	}
+	conn_set_state(c, CONN_CLOSING);
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		conn_drop(c);
+		return;
+	}
+	/* The write callback drops it once the output has drained. */
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	conn_arm_timer(c, CONN_CLOSE_GRACE_SEC);
+}
+
+void
+conn_write(struct conn *c, const char *buf, size_t len)
+{
+	if (c->bev == NULL)
+		return;
+	bufferevent_write(c->bev, buf, len);
+}
+
+size_t
+conn_output_len(struct conn *c)
+{
+	if (c->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+void
+conn_reply_ok(struct conn *c, json_t *id, json_t *result)
+{
+	size_t len;
+	char *line;
+
+	line = proto_reply_ok(id, result, &len);
+	conn_write(c, line, len);
+	free(line);
+}
+
+void
+conn_reply_err(struct conn *c, json_t *id, enum proto_err err,
+    const char *message)
+{
+	size_t len;
+	char *line;
+
+	line = proto_reply_err(id, err, message, &len);
+	conn_write(c, line, len);
+	free(line);
+}
+
+void
+conn_send_event(struct conn *c, json_t *ev)
+{
+	size_t len;
+	char *line;
+
+	line = proto_encode(ev, &len);
+	conn_write(c, line, len);
+	free(line);
+}
+
+static void
+conn_send_hello(struct conn *c)
+{
+	json_t *hello;
+
+	hello = proto_hello("harbourd " HARBOUR_VERSION,
+	    c->srv->cf.login_timeout, c->srv->cf.idle_timeout);
+	conn_send_event(c, hello);
+	json_decref(hello);
+}
+
+static void
+conn_handle_line(struct conn *c, const char *line, size_t len)
+{
+	struct proto_req req;
+	const char *detail = NULL;
+	enum proto_err err;
+
+	if (len == 0)
+		return;		/* empty lines are allowed and ignored */
+	err = proto_decode(line, len, &req, &detail);
+	if (err != PROTO_OK)
+		conn_reply_err(c, req.id, err, detail);
+	else
+		cmd_dispatch(c, &req);
+	proto_req_free(&req);
+}
+
+/* Frame and handle every complete line waiting in the input. */
+static void
+conn_read_lines(struct conn *c)
+{
+	struct evbuffer *in;
+	struct evbuffer_ptr eol;
+	size_t n, waiting;
+	char *buf = c->srv->linebuf;
+
+	while (conn_is_open(c)) {
+		in = bufferevent_get_input(c->bev);
+		waiting = evbuffer_get_length(in);
+		if (waiting == 0)
+			break;
+		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
+		if (eol.pos < 0 || (size_t)eol.pos + 1 > PROTO_MAX_LINE) {
+			if (eol.pos < 0 && waiting < PROTO_MAX_LINE)
+				break;		/* a partial line: wait */
+			conn_reply_err(c, NULL, PROTO_E_LINE_TOO_LONG, NULL);
+			conn_close(c, "line too long");
+			break;
+		}
+		n = (size_t)eol.pos;
+		evbuffer_remove(in, buf, n + 1);
+		if (n > 0 && buf[n - 1] == '\r')
+			n--;
+		buf[n] = '\0';
+		conn_handle_line(c, buf, n);
+		/* Backpressure: stop taking requests while replies pile up. */
+		if (conn_is_open(c) &&
+		    conn_output_len(c) > c->srv->cf.output_limit) {
+			bufferevent_disable(c->bev, EV_READ);
+			bufferevent_setwatermark(c->bev, EV_WRITE,
+			    c->srv->cf.output_limit / 2, 0);
+			break;
+		}
+	}
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	c->last_input_ms = now_monotonic_ms();
+	c->pinged = 0;
+	conn_ref(c);
+	conn_read_lines(c);
+	conn_unref(c);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->state == CONN_CLOSING) {
+		if (conn_output_len(c) == 0)
+			conn_drop(c);
+		return;
+	}
+	if (!(bufferevent_get_enabled(c->bev) & EV_READ) &&
+	    conn_output_len(c) <= c->srv->cf.output_limit / 2) {
+		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		bufferevent_enable(c->bev, EV_READ);
+		conn_ref(c);
+		conn_read_lines(c);
+		conn_unref(c);
+	}
+}
+
+static void
+conn_log_tls_error(struct conn *c)
+{
+	unsigned long e;
+	char buf[256];
+
+	while ((e = bufferevent_get_openssl_error(c->bev)) != 0) {
+		ERR_error_string_n(e, buf, sizeof buf);
+		log_info("conn %llu: TLS: %s", (unsigned long long)c->id, buf);
+	}
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		conn_set_state(c, CONN_HELLO);
+		conn_send_hello(c);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR)
+		conn_log_tls_error(c);
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		conn_drop(c);
+}
+
+static void
+conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct server *srv = c->srv;
+	uint64_t idle_ms;
+	json_t *ping;
+
+	(void)fd;
+	(void)what;
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+	case CONN_HELLO:
+		if (c->auth_busy) {	/* a login is being checked */
+			conn_arm_timer(c, 1);
+			return;
+		}
+		conn_close(c, "login timeout");
+		if (c->state == CONN_HANDSHAKE)
+			conn_drop(c);
+		return;
+	case CONN_CLOSING:
+		conn_drop(c);
+		return;
+	case CONN_READY:
+		break;
+	}
+	idle_ms = now_monotonic_ms() - c->last_input_ms;
+	if (idle_ms >= (uint64_t)srv->cf.idle_timeout * 1000) {
+		if (c->pinged) {
+			conn_close(c, "idle");
+			return;
+		}
+		ping = json_pack("{s:s}", "ev", "ping");
+		conn_send_event(c, ping);
+		json_decref(ping);
+		c->pinged = 1;
+		c->last_input_ms = now_monotonic_ms();
+	}
+	conn_arm_timer(c, srv->cf.idle_timeout);
+}
+
+void
+conn_logged_in(struct conn *c)
+{
+	conn_set_state(c, CONN_READY);
+	c->last_input_ms = now_monotonic_ms();
+	conn_arm_timer(c, c->srv->cf.idle_timeout);
+	log_info("conn %llu: logged in as %s (%s)", (unsigned long long)c->id,
+	    c->acct.name, proto_role_name(c->acct.role));
+}
+
+void
+conn_logged_out(struct conn *c)
+{
+	bus_unsubscribe(c->srv->bus, c);
+	memset(&c->acct, 0, sizeof c->acct);
+	c->session = 0;
+	conn_set_state(c, CONN_HELLO);
+	conn_arm_timer(c, c->srv->cf.login_timeout);
+}

@@ -1,0 +1,140 @@
+/*
+ * store-internal.h: what store.c (open, schema, reads) and store-write.c
+ * (the writer thread and the write jobs) share, and nothing else does.
+ *
+ * struct store is defined here rather than in store.h so that no other
+ * module sees a SQLite type; the unit tests include this header to build
+ * fixtures (an old schema version, a moderated post) with plain SQL.
+ */
+#ifndef HARBOUR_STORE_INTERNAL_H
+#define HARBOUR_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Values of posts.state. Every read shows STORE_POST_VISIBLE only. */
+#define STORE_POST_VISIBLE	0
+#define STORE_POST_HELD		1	/* waiting for a facilitator */
+#define STORE_POST_HIDDEN	2	/* hidden_reason says why */
+
+/* Values of channels.kind. */
+#define STORE_CHANNEL_ORG	0
+#define STORE_CHANNEL_PEER	1
+#define STORE_CHANNEL_GROUP	2	/* private, invited members only */
+
+/* Values of channels.mode. */
+#define STORE_MODE_OPEN		0
+#define STORE_MODE_PREMOD	1
+#define STORE_MODE_ANNOUNCE	2
+
+/* Values of events.kind. */
+#define STORE_EV_POST		1
+
+/* SQLite's wait for a lock held by a checkpoint or the other connection. */
+#define STORE_BUSY_MS		5000
+/* Jobs per transaction at most: bounds one commit's latency and WAL
+ * growth when a burst queues faster than the disk syncs. */
+#define STORE_BATCH_MAX		1024
+
+/* Statements on the read connection (store.c). */
+enum store_rq {
+	RQ_ACCOUNT_BY_NAME,
+	RQ_ACCOUNT_BY_ID,
+	RQ_SESSION_LOOKUP,
+	RQ_INVITE_CHECK,
+	RQ_ORG_BY_NAME,
+	RQ_ORG_LIST,
+	RQ_CHANNEL_BY_NAME,
+	RQ_IS_MEMBER,
+	RQ_CHANNEL_LIST,
+	RQ_JOINED,
+	RQ_THREAD_CHECK,
+	RQ_THREADS,
+	RQ_READ_CHANNEL,
+	RQ_READ_THREAD,
+	RQ_BOUND_CHANNEL,
+	RQ_BOUND_THREAD,
+	RQ_SYNC,
+	RQ_LAST_EID,
+	RQ__COUNT
+};
+
+/* Statements on the write connection (store-write.c). */
+enum store_wq {
+	WQ_BEGIN,
+	WQ_COMMIT,
+	WQ_ROLLBACK,
+	WQ_SAVEPOINT,
+	WQ_RELEASE,
+	WQ_ROLLBACK_TO,
+	WQ_INVITE_USE,
+	WQ_INVITE_USED_BY,
+	WQ_ACCOUNT_INSERT,
+	WQ_ORG_NAME,
+	WQ_SESSION_INSERT,
+	WQ_SESSION_REVOKE,
+	WQ_SESSION_REVOKE_OTHERS,
+	WQ_PASSWD,
+	WQ_ORG_INSERT,
+	WQ_INVITE_INSERT,
+	WQ_CHANNEL_INSERT,
+	WQ_JOIN,
+	WQ_LEAVE,
+	WQ_THREAD_CHECK,
+	WQ_EVENT_INSERT,
+	WQ_EVENT_POST,
+	WQ_POST_INSERT,
+	WQ_THREAD_INSERT,
+	WQ_THREAD_REPLY,
+	WQ_MARK_READ,
+	WQ__COUNT
+};
+
+struct store {
+	sqlite3			*rdb;		/* the loop's */
+	sqlite3			*wdb;		/* the writer's */
+	sqlite3_stmt		*rq[RQ__COUNT];
+	sqlite3_stmt		*wq[WQ__COUNT];
+
+	/* Everything below is guarded by lock. */
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;		/* queue not empty, or stopping */
+	pthread_t		 thread;
+	int			 running;	/* writer thread owns wdb */
+	int			 stopping;
+	int			 stopped;	/* store_stop done: refuse jobs */
+	struct store_write	*queue;
+	struct store_write	**queue_tail;
+	struct store_write	*done;
+	struct store_write	**done_tail;
+	size_t			 pending;	/* queued or in flight */
+	uint64_t		 commits;
+	void			(*notify)(void *);
+	void			*notify_arg;
+};
+
+/* store.c */
+int	store_prepare(sqlite3 *, const char *const *sql, sqlite3_stmt **,
+	    int count, char **cause);
+void	store_finalize(sqlite3_stmt **, int count);
+/* Reset a statement and forget its bindings (which may point at freed
+ * memory once the caller's buffers are gone). */
+void	store_stmt_done(sqlite3_stmt *);
+/* A SQLite result code as STORE_*: constraint failures map to EXISTS
+ * (unique) and NOTFOUND (foreign key); other errors are logged. */
+int	store_result(sqlite3 *, int rc);
+
+/*
+ * For tests only (harbourd never calls it): create or open the database
+ * at path and migrate it to exactly version (<= STORE_SCHEMA_VERSION),
+ * then close it. 0 or -1 with a malloc'd *cause.
+ */
+int	store_migrate_to(const char *path, int version, char **cause);
+
+/* store-write.c */
+int	store_write_init(struct store *, char **cause);
+void	store_write_destroy(struct store *);
+
+#endif

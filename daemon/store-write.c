@@ -1,0 +1,726 @@
+/*
+ * store-write.c: the writer thread, its job queue, and every write.
+ *
+ * One thread owns the write connection. The loop appends struct
+ * store_write jobs to a queue (a mutex, a condition variable and a
+ * linked list: submitting never waits for the disk). The writer takes
+ * everything queued (up to STORE_BATCH_MAX), runs it in one
+ * transaction and commits: with synchronous=FULL that is one fsync for
+ * the whole batch, and whatever the loop queues meanwhile makes the next
+ * batch. That is group commit, the way databases batch their log
+ * flushes; under load batches grow by themselves, and when idle a job
+ * is committed alone at once.
+ *
+ * Each job runs inside its own SAVEPOINT: a job that fails (a name
+ * taken, an invite already used) is rolled back to its savepoint and
+ * its neighbours still commit. Only when the transaction as a whole
+ * fails (an I/O error, a full disk) does every job of the batch fail.
+ *
+ * Finished jobs move to a done list and the writer calls notify() so
+ * that the loop runs store_drain(), which calls each job's done() on the
+ * loop thread. A job's result is therefore only seen after its
+ * transaction is durable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-internal.h"
+#include "util.h"
+
+static const char *const store_write_sql[WQ__COUNT] = {
+	[WQ_BEGIN] = "BEGIN IMMEDIATE",
+	[WQ_COMMIT] = "COMMIT",
+	[WQ_ROLLBACK] = "ROLLBACK",
+	[WQ_SAVEPOINT] = "SAVEPOINT job",
+	[WQ_RELEASE] = "RELEASE job",
+	[WQ_ROLLBACK_TO] = "ROLLBACK TO job",
+	/* Consuming the invite is the check: no race between two uses. */
+	[WQ_INVITE_USE] =
+	    "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1"
+	    " AND used_at IS NULL AND expires_at > ?2"
+	    " RETURNING id, org_id, role",
+	[WQ_INVITE_USED_BY] = "UPDATE invites SET used_by = ?2 WHERE id = ?1",
+	[WQ_ACCOUNT_INSERT] =
+	    "INSERT INTO accounts (name, org_id, role, pwhash, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[WQ_ORG_NAME] = "SELECT name FROM orgs WHERE id = ?1",
+	[WQ_SESSION_INSERT] =
+	    "INSERT INTO sessions (account_id, token_hash, created_at)"
+	    " VALUES (?1, ?2, ?3)",
+	[WQ_SESSION_REVOKE] =
+	    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1"
+	    " AND revoked_at IS NULL",
+	[WQ_SESSION_REVOKE_OTHERS] =
+	    "UPDATE sessions SET revoked_at = ?3 WHERE account_id = ?1"
+	    " AND id <> ?2 AND revoked_at IS NULL",
+	[WQ_PASSWD] = "UPDATE accounts SET pwhash = ?2 WHERE id = ?1",
+	[WQ_ORG_INSERT] = "INSERT INTO orgs (name, created_at) VALUES (?1, ?2)",
+	[WQ_INVITE_INSERT] =
+	    "INSERT INTO invites (code_hash, org_id, role, created_by,"
+	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[WQ_CHANNEL_INSERT] =
+	    "INSERT INTO channels (name, org_id, kind, created_by, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* New members start with everything unread (marker 0). */
+	[WQ_JOIN] =
+	    "INSERT INTO members (channel_id, account_id, joined_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[WQ_LEAVE] =
+	    "DELETE FROM members WHERE channel_id = ?1 AND account_id = ?2",
+	[WQ_THREAD_CHECK] =
+	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
+	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
+	/* The event carries the actor's organisation for reports. */
+	[WQ_EVENT_INSERT] =
+	    "INSERT INTO events (kind, channel_id, org_id, actor_id, ts)"
+	    " SELECT ?1, ?2, a.org_id, a.id, ?4 FROM accounts a"
+	    " WHERE a.id = ?3",
+	[WQ_EVENT_POST] = "UPDATE events SET post_id = id WHERE id = ?1",
+	[WQ_POST_INSERT] =
+	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
+	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[WQ_THREAD_INSERT] =
+	    "INSERT INTO threads (id, channel_id, title, author_id, last_eid,"
+	    " last_ts) VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
+	[WQ_THREAD_REPLY] =
+	    "UPDATE threads SET replies = replies + 1, last_eid = ?2,"
+	    " last_ts = ?3 WHERE id = ?1",
+	[WQ_MARK_READ] =
+	    "UPDATE members SET read_eid = max(read_eid, ?3)"
+	    " WHERE channel_id = ?1 AND account_id = ?2",
+};
+
+/* ---- helpers -------------------------------------------------------- */
+
+static sqlite3_stmt *
+store_wq(struct store *s, enum store_wq q)
+{
+	return s->wq[q];
+}
+
+/* Step a statement that returns no row; *changes (if given) gets how
+ * many rows it changed. */
+static int
+store_run(struct store *s, sqlite3_stmt *st, int *changes)
+{
+	int	r;
+
+	r = store_result(s->wdb, sqlite3_step(st));
+	if (changes != NULL)
+		*changes = sqlite3_changes(s->wdb);
+	store_stmt_done(st);
+	return r;
+}
+
+static int
+store_ctl(struct store *s, enum store_wq q)
+{
+	return store_run(s, store_wq(s, q), NULL);
+}
+
+/* An account id of 0 means "the operator", stored as NULL. */
+static void
+store_bind_account(sqlite3_stmt *st, int col, int64_t account)
+{
+	if (account != 0)
+		sqlite3_bind_int64(st, col, account);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* ---- the operations ------------------------------------------------- */
+
+static int
+store_op_session_new(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_SESSION_INSERT);
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_blob(st, 2, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, w->now);
+	if ((r = store_run(s, st, NULL)) == STORE_OK)
+		w->session = sqlite3_last_insert_rowid(s->wdb);
+	return r;
+}
+
+/* Fill w->acct with the account just registered. */
+static int
+store_op_register_acct(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_ORG_NAME);
+	const char	*org;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, w->org);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_result(s->wdb, rc);
+	}
+	memset(&w->acct, 0, sizeof w->acct);
+	w->acct.id = w->account;
+	w->acct.org_id = w->org;
+	w->acct.role = w->role;
+	strlcpy_h(w->acct.name, w->name, sizeof w->acct.name);
+	if ((org = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		strlcpy_h(w->acct.org, org, sizeof w->acct.org);
+	strlcpy_h(w->acct.pwhash, w->pwhash, sizeof w->acct.pwhash);
+	store_stmt_done(st);
+	return STORE_OK;
+}
+
+static int
+store_op_register(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_INVITE_USE);
+	int64_t		 invite;
+	int		 rc, r;
+
+	sqlite3_bind_blob(st, 1, w->invite, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->now);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_INVALID :
+		    store_result(s->wdb, rc);
+	}
+	invite = sqlite3_column_int64(st, 0);
+	w->org = sqlite3_column_int64(st, 1);
+	w->role = (enum proto_role)sqlite3_column_int(st, 2);
+	store_stmt_done(st);
+
+	/* A taken name fails here; the savepoint puts the invite back. */
+	st = store_wq(s, WQ_ACCOUNT_INSERT);
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->org);
+	sqlite3_bind_int(st, 3, (int)w->role);
+	sqlite3_bind_text(st, 4, w->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	w->account = sqlite3_last_insert_rowid(s->wdb);
+
+	st = store_wq(s, WQ_INVITE_USED_BY);
+	sqlite3_bind_int64(st, 1, invite);
+	sqlite3_bind_int64(st, 2, w->account);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	if ((r = store_op_session_new(s, w)) != STORE_OK)
+		return r;
+	return store_op_register_acct(s, w);
+}
+
+static int
+store_op_session_revoke(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_SESSION_REVOKE);
+
+	sqlite3_bind_int64(st, 1, w->session);
+	sqlite3_bind_int64(st, 2, w->now);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_passwd(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_PASSWD);
+	int		 r, changes;
+
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_text(st, 2, w->pwhash, -1, SQLITE_STATIC);
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	if (changes == 0)
+		return STORE_NOTFOUND;
+
+	st = store_wq(s, WQ_SESSION_REVOKE_OTHERS);
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_int64(st, 2, w->session);
+	sqlite3_bind_int64(st, 3, w->now);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_org_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_ORG_INSERT);
+	int		 r;
+
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->now);
+	if ((r = store_run(s, st, NULL)) == STORE_OK)
+		w->org = sqlite3_last_insert_rowid(s->wdb);
+	return r;
+}
+
+static int
+store_op_invite_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_INVITE_INSERT);
+
+	sqlite3_bind_blob(st, 1, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->org);
+	sqlite3_bind_int(st, 3, (int)w->role);
+	store_bind_account(st, 4, w->account);
+	sqlite3_bind_int64(st, 5, w->now);
+	sqlite3_bind_int64(st, 6, w->expires_at);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_join(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_JOIN);
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	sqlite3_bind_int64(st, 3, w->now);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_leave(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_LEAVE);
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_channel_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_CHANNEL_INSERT);
+	int		 r;
+
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	if (w->org != 0) {
+		sqlite3_bind_int64(st, 2, w->org);
+		sqlite3_bind_int(st, 3, STORE_CHANNEL_ORG);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_int(st, 3, STORE_CHANNEL_PEER);
+	}
+	store_bind_account(st, 4, w->account);
+	sqlite3_bind_int64(st, 5, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	w->channel = sqlite3_last_insert_rowid(s->wdb);
+	return w->account != 0 ? store_op_join(s, w) : STORE_OK;
+}
+
+/* Keep the thread's summary row in step with its newest post. */
+static int
+store_op_post_thread(struct store *s, struct store_write *w, int root)
+{
+	sqlite3_stmt	*st;
+
+	if (root) {
+		st = store_wq(s, WQ_THREAD_INSERT);
+		sqlite3_bind_int64(st, 1, w->eid);
+		sqlite3_bind_int64(st, 2, w->channel);
+		sqlite3_bind_text(st, 3, w->title, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, w->account);
+		sqlite3_bind_int64(st, 5, w->now);
+	} else {
+		st = store_wq(s, WQ_THREAD_REPLY);
+		sqlite3_bind_int64(st, 1, w->thread);
+		sqlite3_bind_int64(st, 2, w->eid);
+		sqlite3_bind_int64(st, 3, w->now);
+	}
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_post(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st;
+	int		 r, rc, changes, root = w->thread == 0;
+
+	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
+		return STORE_INVALID;
+	if (!root) {
+		st = store_wq(s, WQ_THREAD_CHECK);
+		sqlite3_bind_int64(st, 1, w->channel);
+		sqlite3_bind_int64(st, 2, w->thread);
+		rc = sqlite3_step(st);
+		store_stmt_done(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? STORE_NOTFOUND :
+			    store_result(s->wdb, rc);
+	}
+
+	st = store_wq(s, WQ_EVENT_INSERT);
+	sqlite3_bind_int(st, 1, STORE_EV_POST);
+	sqlite3_bind_int64(st, 2, w->channel);
+	sqlite3_bind_int64(st, 3, w->account);
+	sqlite3_bind_int64(st, 4, w->now);
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	if (changes == 0)
+		return STORE_NOTFOUND;	/* no such author */
+	w->eid = sqlite3_last_insert_rowid(s->wdb);
+	if (root)
+		w->thread = w->eid;
+
+	st = store_wq(s, WQ_EVENT_POST);
+	sqlite3_bind_int64(st, 1, w->eid);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+
+	st = store_wq(s, WQ_POST_INSERT);
+	sqlite3_bind_int64(st, 1, w->eid);
+	sqlite3_bind_int64(st, 2, w->channel);
+	sqlite3_bind_int64(st, 3, w->thread);
+	sqlite3_bind_int64(st, 4, w->account);
+	if (root)
+		sqlite3_bind_text(st, 5, w->title, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, w->body, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	return store_op_post_thread(s, w, root);
+}
+
+static int
+store_op_mark_read(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_MARK_READ);
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	sqlite3_bind_int64(st, 3, w->eid);
+	return store_run(s, st, NULL);
+}
+
+static int (*const store_ops[])(struct store *, struct store_write *) = {
+	[SW_REGISTER] = store_op_register,
+	[SW_SESSION_NEW] = store_op_session_new,
+	[SW_SESSION_REVOKE] = store_op_session_revoke,
+	[SW_PASSWD] = store_op_passwd,
+	[SW_ORG_CREATE] = store_op_org_create,
+	[SW_INVITE_CREATE] = store_op_invite_create,
+	[SW_CHANNEL_CREATE] = store_op_channel_create,
+	[SW_JOIN] = store_op_join,
+	[SW_LEAVE] = store_op_leave,
+	[SW_POST] = store_op_post,
+	[SW_MARK_READ] = store_op_mark_read,
+};
+
+/* ---- transactions --------------------------------------------------- */
+
+static void
+store_write_fail(struct store_write *batch)
+{
+	for (; batch != NULL; batch = batch->next)
+		batch->result = STORE_ERROR;
+}
+
+/* Run a batch in one transaction, each job in its own savepoint.
+ * 1 when it committed; 0 when it did not (every job failed then). */
+static int
+store_write_batch(struct store *s, struct store_write *batch)
+{
+	struct store_write	*w;
+
+	if (store_ctl(s, WQ_BEGIN) != STORE_OK) {
+		store_write_fail(batch);
+		return 0;
+	}
+	for (w = batch; w != NULL; w = w->next) {
+		if (store_ctl(s, WQ_SAVEPOINT) != STORE_OK)
+			goto abort;
+		if ((unsigned)w->op < sizeof store_ops / sizeof store_ops[0] &&
+		    store_ops[w->op] != NULL)
+			w->result = store_ops[w->op](s, w);
+		else {
+			log_error("store: unknown write op %d", (int)w->op);
+			w->result = STORE_ERROR;
+		}
+		/* SQLite undoes the whole transaction on some errors (I/O,
+		 * disk full): then the jobs before this one are lost too. */
+		if (sqlite3_get_autocommit(s->wdb))
+			goto abort;
+		if (w->result != STORE_OK &&
+		    store_ctl(s, WQ_ROLLBACK_TO) != STORE_OK)
+			goto abort;
+		if (store_ctl(s, WQ_RELEASE) != STORE_OK)
+			goto abort;
+	}
+	if (store_ctl(s, WQ_COMMIT) != STORE_OK)
+		goto abort;
+	return 1;
+
+abort:
+	if (!sqlite3_get_autocommit(s->wdb))
+		store_ctl(s, WQ_ROLLBACK);
+	store_write_fail(batch);
+	return 0;
+}
+
+/* ---- the queue and the thread --------------------------------------- */
+
+/* Lock held: take at most STORE_BATCH_MAX jobs off the queue. */
+static struct store_write *
+store_write_take(struct store *s)
+{
+	struct store_write	*batch = s->queue, *last = batch;
+	size_t			 n = 1;
+
+	while (last->next != NULL && n < STORE_BATCH_MAX) {
+		last = last->next;
+		n++;
+	}
+	s->queue = last->next;
+	last->next = NULL;
+	if (s->queue == NULL)
+		s->queue_tail = &s->queue;
+	return batch;
+}
+
+/* Lock held: move a finished batch to the done list. */
+static void
+store_write_finish(struct store *s, struct store_write *batch)
+{
+	struct store_write	*w;
+
+	*s->done_tail = batch;
+	for (w = batch; w != NULL; w = w->next) {
+		s->done_tail = &w->next;
+		s->pending--;
+	}
+}
+
+/* Lock held, queue not empty: commit one batch and hand it back. The
+ * lock is dropped while SQLite works, so the loop can keep queueing. */
+static void
+store_write_step(struct store *s)
+{
+	struct store_write	*batch;
+	void			(*notify)(void *);
+	void			*arg;
+	int			 committed;
+
+	batch = store_write_take(s);
+	pthread_mutex_unlock(&s->lock);
+	committed = store_write_batch(s, batch);
+	pthread_mutex_lock(&s->lock);
+	if (committed)
+		s->commits++;
+	store_write_finish(s, batch);
+	notify = s->notify;
+	arg = s->notify_arg;
+	pthread_mutex_unlock(&s->lock);
+	if (notify != NULL)
+		notify(arg);
+	pthread_mutex_lock(&s->lock);
+}
+
+static void *
+store_write_main(void *arg)
+{
+	struct store	*s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (s->queue == NULL && !s->stopping)
+			pthread_cond_wait(&s->cond, &s->lock);
+		if (s->queue == NULL)
+			break;
+		store_write_step(s);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int
+store_write_init(struct store *s, char **cause)
+{
+	if (store_prepare(s->wdb, store_write_sql, s->wq, WQ__COUNT,
+	    cause) != 0)
+		return -1;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->queue_tail = &s->queue;
+	s->done_tail = &s->done;
+	return 0;
+}
+
+void
+store_write_destroy(struct store *s)
+{
+	store_finalize(s->wq, WQ__COUNT);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
+}
+
+int
+store_start(struct store *s, void (*notify)(void *), void *arg)
+{
+	int	error;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->running || s->stopped) {
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	s->notify = notify;
+	s->notify_arg = arg;
+	s->running = 1;
+	pthread_mutex_unlock(&s->lock);
+
+	if ((error = pthread_create(&s->thread, NULL, store_write_main,
+	    s)) != 0) {
+		log_error("store: cannot start the writer thread: %s",
+		    strerror(error));
+		pthread_mutex_lock(&s->lock);
+		s->running = 0;
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_stop(struct store *s)
+{
+	int	running;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->stopped) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	s->stopping = 1;
+	running = s->running;
+	pthread_cond_signal(&s->cond);
+	/* Never started: what was queued still runs, here. */
+	while (!running && s->queue != NULL)
+		store_write_step(s);
+	pthread_mutex_unlock(&s->lock);
+
+	if (running)
+		pthread_join(s->thread, NULL);
+
+	pthread_mutex_lock(&s->lock);
+	s->running = 0;
+	s->stopped = 1;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+store_drain(struct store *s)
+{
+	struct store_write	*w, *next;
+
+	pthread_mutex_lock(&s->lock);
+	w = s->done;
+	s->done = NULL;
+	s->done_tail = &s->done;
+	pthread_mutex_unlock(&s->lock);
+
+	for (; w != NULL; w = next) {
+		next = w->next;
+		w->next = NULL;
+		if (w->done != NULL)
+			w->done(w);
+		else
+			store_write_free(w);
+	}
+}
+
+size_t
+store_queue_depth(struct store *s)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->pending;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+uint64_t
+store_commit_count(struct store *s)
+{
+	uint64_t	n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->commits;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* ---- jobs ------------------------------------------------------------ */
+
+struct store_write *
+store_write_new(enum store_wop op)
+{
+	struct store_write	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->op = op;
+	return w;
+}
+
+void
+store_write_free(struct store_write *w)
+{
+	if (w == NULL)
+		return;
+	free(w->title);
+	free(w->body);
+	free(w);
+}
+
+void
+store_submit(struct store *s, struct store_write *w)
+{
+	void	(*notify)(void *) = NULL;
+	void	*arg = NULL;
+
+	w->next = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping || s->stopped) {
+		/* Shutting down: fail at once, still through store_drain. */
+		w->result = STORE_ERROR;
+		*s->done_tail = w;
+		s->done_tail = &w->next;
+		notify = s->notify;
+		arg = s->notify_arg;
+	} else {
+		*s->queue_tail = w;
+		s->queue_tail = &w->next;
+		s->pending++;
+		pthread_cond_signal(&s->cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (notify != NULL)
+		notify(arg);
+}
+
+int
+store_write_sync(struct store *s, struct store_write *w)
+{
+	int	running;
+
+	pthread_mutex_lock(&s->lock);
+	running = s->running;
+	pthread_mutex_unlock(&s->lock);
+	if (running) {
+		/* The writer thread owns the connection now. */
+		log_error("store: store_write_sync while the writer runs");
+		w->result = STORE_ERROR;
+		return w->result;
+	}
+	w->next = NULL;
+	if (store_write_batch(s, w)) {
+		pthread_mutex_lock(&s->lock);
+		s->commits++;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return w->result;
+}

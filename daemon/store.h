@@ -1,0 +1,212 @@
+/*
+ * store.h: everything harbourd keeps, behind a domain-level interface.
+ *
+ * The store is the only module that speaks SQL (store*.c are the only
+ * files that include sqlite3.h). It holds two SQLite connections to one
+ * WAL database:
+ *
+ * - the read connection, used on the event loop: prepared statements on
+ *   indexes, microseconds each, never waiting on the writer (WAL);
+ * - the write connection, owned by the writer thread. The loop queues
+ *   struct store_write jobs with store_submit(); the writer takes
+ *   everything queued, runs it in ONE transaction (each job inside its
+ *   own SAVEPOINT, so one job's failure does not undo its neighbours),
+ *   commits with synchronous=FULL, and hands the finished jobs back.
+ *   Everything queued while a commit is in flight goes into the next
+ *   transaction: group commit, one fsync per batch instead of per post.
+ *
+ * Completion: the writer calls the notify function given to
+ * store_start() (from its own thread); the loop then calls store_drain(),
+ * which runs each finished job's done() on the loop thread. A job is
+ * only "done" after its transaction committed, which is what lets the
+ * daemon acknowledge a post only once it is durable.
+ *
+ * Nothing here names a SQLite type, so that a PostgreSQL store can stand
+ * behind the same header later.
+ */
+#ifndef HARBOUR_STORE_H
+#define HARBOUR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+struct store;
+
+/* Results of reads and of write jobs. */
+#define STORE_OK		0
+#define STORE_NOTFOUND		1	/* no such row (or not visible) */
+#define STORE_EXISTS		2	/* unique name taken */
+#define STORE_INVALID		3	/* invite unknown/used/expired, stale state */
+#define STORE_ERROR		(-1)	/* SQLite failed; logged via cause */
+
+#define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
+#define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
+#define STORE_SCHEMA_VERSION	2
+
+struct store_account {
+	int64_t		 id;
+	int64_t		 org_id;
+	enum proto_role	 role;
+	char		 name[PROTO_MAX_NAME + 1];
+	char		 org[PROTO_MAX_NAME + 1];
+	char		 pwhash[STORE_PWHASH_MAX];
+};
+
+struct store_channel {
+	int64_t		 id;
+	int64_t		 org_id;	/* 0 for a peer channel */
+	int		 peer;
+	char		 name[PROTO_MAX_CHANNEL + 1];
+};
+
+struct store_channel_info {
+	const char	*name;
+	int		 peer;
+	int		 joined;
+	int64_t		 unread;
+	int64_t		 last_eid;	/* 0 when empty */
+};
+
+struct store_thread {
+	int64_t		 thread;
+	const char	*title;
+	const char	*author;
+	int64_t		 replies;
+	int64_t		 last_eid;
+	int64_t		 last_ts;
+};
+
+/* Iteration callbacks return 0 to go on, non-zero to stop. Strings are
+ * valid only during the call. */
+typedef int (*store_post_cb)(void *arg, const struct proto_post *);
+typedef int (*store_name_cb)(void *arg, const char *name);
+typedef int (*store_channel_cb)(void *arg, const struct store_channel_info *);
+typedef int (*store_thread_cb)(void *arg, const struct store_thread *);
+
+/*
+ * Open (creating if needed) and migrate the database at path to
+ * STORE_SCHEMA_VERSION; WAL, synchronous=FULL, foreign keys on. Refuses a
+ * database that fails PRAGMA quick_check, or whose schema is newer than
+ * this build. NULL on failure with a malloc'd *cause.
+ */
+struct store	*store_open(const char *path, char **cause);
+/* Stops the writer if started (finishing what is queued), runs done()
+ * of every finished job not yet drained, closes. */
+void		 store_close(struct store *);
+
+/* Start the writer thread; notify(arg) is called from it whenever
+ * finished jobs are waiting for store_drain(). */
+int		 store_start(struct store *, void (*notify)(void *), void *arg);
+/* Finish every queued job, then stop the writer thread (shutdown). Jobs
+ * submitted after this fail with STORE_ERROR at once (done on drain). */
+void		 store_stop(struct store *);
+/* On the loop: run done() of every finished job. */
+void		 store_drain(struct store *);
+/* Jobs queued and not yet committed (for status and tests). */
+size_t		 store_queue_depth(struct store *);
+/* Transactions committed so far; with the jobs done, the batching
+ * (status and tests). */
+uint64_t	 store_commit_count(struct store *);
+
+/* ---- reads, on the loop ------------------------------------------- */
+
+int	store_account_by_name(struct store *, const char *user,
+	    struct store_account *);
+int	store_account_by_id(struct store *, int64_t id, struct store_account *);
+/* A live (not revoked) session; *session_id gets its id. */
+int	store_session_lookup(struct store *, const uint8_t *hash,
+	    struct store_account *, int64_t *session_id);
+/* STORE_OK when the invite exists, is unused and expires after now. */
+int	store_invite_check(struct store *, const uint8_t *hash, int64_t now);
+int	store_org_by_name(struct store *, const char *name, int64_t *id);
+int	store_org_list(struct store *, store_name_cb, void *);
+int	store_channel_by_name(struct store *, const char *name,
+	    struct store_channel *);
+/* 1 joined, 0 not, STORE_ERROR. */
+int	store_is_member(struct store *, int64_t account, int64_t channel);
+/* Channels the account can see: its organisation's and every peer
+ * channel, sorted by name. */
+int	store_channel_list(struct store *, int64_t account, int64_t org,
+	    store_channel_cb, void *);
+/* Channel ids the account has joined, into ids (at most max); count. */
+int	store_joined(struct store *, int64_t account, int64_t *ids, int max);
+/* STORE_OK when thread (a root post id) is a thread in channel. */
+int	store_thread_check(struct store *, int64_t channel, int64_t thread);
+int	store_threads(struct store *, int64_t channel, int limit,
+	    store_thread_cb, void *);
+/*
+ * Posts in channel (and thread, when thread > 0), ascending by eid.
+ * since < 0: the newest limit posts; since >= 0: the oldest limit after
+ * since. *more: whether more lie beyond the page in that direction.
+ */
+int	store_read(struct store *, int64_t channel, int64_t thread,
+	    int64_t since, int limit, store_post_cb, void *, int *more);
+/* Posts with since < eid <= until (until 0: no bound) in every channel
+ * the account has joined, ascending, at most limit; *more as above. */
+int	store_sync(struct store *, int64_t account, int64_t since,
+	    int64_t until, int limit, store_post_cb, void *, int *more);
+/* The highest event id stored (0 when none, STORE_ERROR on failure). */
+int64_t	store_last_eid(struct store *);
+
+/* ---- writes, on the writer thread ---------------------------------- */
+
+enum store_wop {
+	SW_REGISTER,		/* consume invite, create account and session */
+	SW_SESSION_NEW,
+	SW_SESSION_REVOKE,
+	SW_PASSWD,		/* new hash, revoke every other session */
+	SW_ORG_CREATE,
+	SW_INVITE_CREATE,
+	SW_CHANNEL_CREATE,	/* and join the creator */
+	SW_JOIN,
+	SW_LEAVE,
+	SW_POST,
+	SW_MARK_READ		/* read marker = max(marker, eid) */
+};
+
+struct store_write {
+	enum store_wop	 op;
+	int		 result;	/* STORE_OK, _NOTFOUND, _EXISTS, _INVALID, _ERROR */
+	int64_t		 now;		/* seconds since the epoch; set by caller */
+
+	/* inputs, by op (unused ones stay zero) */
+	int64_t		 account;	/* acting account */
+	int64_t		 org;		/* ORG_CREATE out; INVITE/CHANNEL in */
+	int64_t		 channel;	/* JOIN LEAVE POST MARK_READ in; CHANNEL_CREATE out */
+	int64_t		 session;	/* REVOKE, PASSWD (kept) in; REGISTER, SESSION_NEW out */
+	int64_t		 thread;	/* POST in (0: new thread) and out */
+	int64_t		 eid;		/* MARK_READ in; POST out */
+	int64_t		 expires_at;	/* INVITE_CREATE */
+	enum proto_role	 role;		/* INVITE_CREATE */
+	uint8_t		 hash[STORE_HASH_LEN];	/* token (REGISTER, SESSION_NEW)
+						 * or invite code (INVITE_CREATE) */
+	uint8_t		 invite[STORE_HASH_LEN];	/* REGISTER */
+	char		 name[PROTO_MAX_CHANNEL + 1];	/* user, org or channel */
+	char		 pwhash[STORE_PWHASH_MAX];	/* REGISTER, PASSWD */
+	char		*title;		/* POST, owned: freed by store_write_free */
+	char		*body;		/* POST, owned */
+
+	/* REGISTER out: the new account as a login would read it */
+	struct store_account acct;
+
+	/* completion, run on the loop by store_drain() */
+	void		(*done)(struct store_write *);
+	void		*arg;
+	uint64_t	 tag;		/* caller's, e.g. a connection id */
+	void		*ctx;		/* caller's */
+	void		*ctx2;		/* caller's */
+
+	struct store_write *next;	/* queue link, the store's */
+};
+
+struct store_write	*store_write_new(enum store_wop);	/* zeroed */
+void			 store_write_free(struct store_write *);
+/* Queue for the writer thread. Never blocks on the disk. */
+void			 store_submit(struct store *, struct store_write *);
+/* Run one job in its own transaction on the calling thread, before
+ * store_start() (harbourd init, tests). Returns w->result. */
+int			 store_write_sync(struct store *, struct store_write *);
+
+#endif

@@ -1,0 +1,786 @@
+/*
+ * proto.c: the Harbour wire codec (PROTOCOL.md made into code).
+ *
+ * Everything a peer sends passes through here before any other module
+ * looks at it, so the rules are strict and checked in one place: a line
+ * is framed, proven to be UTF-8 by our own decoder (jansson's own check
+ * is not documented to reject every overlong form or surrogate, and the
+ * same decoder also drives the text rules), parsed with duplicate keys
+ * rejected, and only then handed on as a struct proto_req whose id and
+ * op are already known to be well formed. Getters then read fields with
+ * their type and range checked, so that command code never touches an
+ * unchecked json_t.
+ *
+ * Nothing here blocks, logs or keeps state: the daemon, the client, the
+ * unit tests and the fuzzer all link this one file. Input never makes it
+ * assert or abort; every rejection is an enum proto_err.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+
+/*
+ * The wire names and default messages, indexed by enum proto_err. The
+ * messages are deliberately generic: a command that wants to say more
+ * ("no such channel") passes its own.
+ */
+static const struct {
+	const char	*code;
+	const char	*message;
+} proto_errs[PROTO_E__COUNT] = {
+	[PROTO_OK] =			{ NULL, "ok" },
+	[PROTO_E_LINE_TOO_LONG] =	{ "line_too_long", "line too long" },
+	[PROTO_E_BAD_UTF8] =		{ "bad_utf8", "invalid UTF-8" },
+	[PROTO_E_BAD_JSON] =		{ "bad_json", "invalid JSON" },
+	[PROTO_E_BAD_REQUEST] =		{ "bad_request", "bad request" },
+	[PROTO_E_UNKNOWN_OP] =		{ "unknown_op", "unknown operation" },
+	[PROTO_E_AUTH_REQUIRED] =	{ "auth_required", "log in first" },
+	[PROTO_E_AUTH_FAILED] =		{ "auth_failed",
+					  "authentication failed" },
+	[PROTO_E_BAD_STATE] =		{ "bad_state", "not allowed now" },
+	[PROTO_E_FORBIDDEN] =		{ "forbidden", "not allowed" },
+	[PROTO_E_NOT_FOUND] =		{ "not_found", "not found" },
+	[PROTO_E_NOT_MEMBER] =		{ "not_member",
+					  "join the channel first" },
+	[PROTO_E_EXISTS] =		{ "exists", "already exists" },
+	[PROTO_E_BAD_NAME] =		{ "bad_name", "invalid name" },
+	[PROTO_E_BAD_TEXT] =		{ "bad_text", "invalid text" },
+	[PROTO_E_BAD_PASSWORD] =	{ "bad_password",
+					  "password must be 8 to 1024 bytes" },
+	[PROTO_E_TOO_LARGE] =		{ "too_large", "text too long" },
+	[PROTO_E_INVITE_INVALID] =	{ "invite_invalid", "invalid invite" },
+	[PROTO_E_TOO_FAR_BEHIND] =	{ "too_far_behind",
+					  "too far behind, sync first" },
+	[PROTO_E_BUSY] =		{ "busy", "server busy, try again" },
+	[PROTO_E_SHUTTING_DOWN] =	{ "shutting_down",
+					  "server shutting down" },
+	[PROTO_E_INTERNAL] =		{ "internal", "internal error" },
+};
+
+/* Indexed by enum proto_role; ROLE_NONE has no wire name. */
+static const char *proto_roles[] = {
+	[ROLE_NONE] = NULL,
+	[ROLE_MEMBER] = "member",
+	[ROLE_ORG_ADMIN] = "org-admin",
+	[ROLE_FACILITATOR] = "facilitator",
+	[ROLE_ADMIN] = "admin",
+};
+#define PROTO_NROLES	(sizeof proto_roles / sizeof proto_roles[0])
+
+/* ts range we print: four-digit years keep the string PROTO_TS_LEN. */
+#define PROTO_TS_MIN	(-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define PROTO_TS_MAX	253402300799LL		/* 9999-12-31T23:59:59Z */
+
+/* Which control characters a piece of display text may carry. */
+enum proto_text {
+	PROTO_TEXT_BODY,	/* newline and tab allowed */
+	PROTO_TEXT_TITLE	/* none */
+};
+
+const char *
+proto_err_code(enum proto_err e)
+{
+	if ((unsigned)e >= PROTO_E__COUNT)
+		return (NULL);
+	return (proto_errs[e].code);
+}
+
+/* Never NULL, so that a caller may print it whatever the code. */
+const char *
+proto_err_message(enum proto_err e)
+{
+	if ((unsigned)e >= PROTO_E__COUNT)
+		return ("unknown error");
+	return (proto_errs[e].message);
+}
+
+enum proto_err
+proto_err_parse(const char *code)
+{
+	unsigned	i;
+
+	if (code == NULL)
+		return (PROTO_E__COUNT);
+	for (i = PROTO_OK + 1; i < PROTO_E__COUNT; i++) {
+		if (strcmp(code, proto_errs[i].code) == 0)
+			return ((enum proto_err)i);
+	}
+	return (PROTO_E__COUNT);
+}
+
+const char *
+proto_role_name(enum proto_role r)
+{
+	if ((unsigned)r >= PROTO_NROLES)
+		return (NULL);
+	return (proto_roles[r]);
+}
+
+enum proto_role
+proto_role_parse(const char *s)
+{
+	unsigned	i;
+
+	if (s == NULL)
+		return (ROLE_NONE);
+	for (i = ROLE_NONE + 1; i < PROTO_NROLES; i++) {
+		if (strcmp(s, proto_roles[i]) == 0)
+			return ((enum proto_role)i);
+	}
+	return (ROLE_NONE);
+}
+
+/*
+ * Only the first PROTO_MAX_LINE bytes are searched, so a peer that never
+ * sends a newline costs one bounded scan and is then refused, however
+ * much it has sent.
+ */
+enum proto_frame
+proto_frame(const char *buf, size_t len, size_t *linelen, size_t *consumed)
+{
+	const char	*nl;
+	size_t		 n, scan;
+
+	*linelen = 0;
+	*consumed = 0;
+	scan = len < PROTO_MAX_LINE ? len : PROTO_MAX_LINE;
+	nl = scan > 0 ? memchr(buf, '\n', scan) : NULL;
+	if (nl == NULL) {
+		if (len >= PROTO_MAX_LINE)
+			return (PROTO_FRAME_TOO_LONG);
+		return (PROTO_FRAME_NEED_MORE);
+	}
+	n = (size_t)(nl - buf);
+	*consumed = n + 1;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	*linelen = n;
+	return (PROTO_FRAME_LINE);
+}
+
+/*
+ * Decode one UTF-8 sequence from s[0..len). Returns its length and the
+ * code point in *cp, or 0 when it is not the shortest encoding of a
+ * scalar value: 0xC0/0xC1 and short multi-byte forms are overlongs,
+ * 0xD800..0xDFFF are surrogates, and nothing lies above U+10FFFF.
+ */
+static size_t
+proto_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t	c, min;
+	size_t		n, i;
+
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return (1);
+	}
+	if (c < 0xc2)
+		return (0);
+	if (c < 0xe0) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c < 0xf0) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c < 0xf5) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return (0);
+	if (len < n)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return (0);
+	*cp = c;
+	return (n);
+}
+
+int
+proto_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = proto_utf8_next(p + i, len - i, &cp)) == 0)
+			return (0);
+		i += n;
+	}
+	return (1);
+}
+
+/* An id is an integer in 0..2^53 (exact in a double) or a short string. */
+static int
+proto_id_valid(const json_t *id)
+{
+	json_int_t	v;
+
+	if (json_is_integer(id)) {
+		v = json_integer_value(id);
+		return (v >= 0 && v <= PROTO_ID_MAX);
+	}
+	if (json_is_string(id))
+		return (json_string_length(id) <= PROTO_MAX_ID_STR);
+	return (0);
+}
+
+enum proto_err
+proto_decode(const char *line, size_t len, struct proto_req *req,
+    const char **detail)
+{
+	json_error_t	 jerr;
+	json_t		*root, *id, *op;
+	const char	*dummy;
+
+	if (detail == NULL)
+		detail = &dummy;
+	memset(req, 0, sizeof *req);
+
+	if (!proto_utf8_valid(line, len)) {
+		*detail = "invalid UTF-8";
+		return (PROTO_E_BAD_UTF8);
+	}
+	/* Duplicate keys would let two readers see two different requests. */
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		*detail = "invalid JSON";
+		return (PROTO_E_BAD_JSON);
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		*detail = "not a JSON object";
+		return (PROTO_E_BAD_JSON);
+	}
+	req->root = root;
+
+	id = json_object_get(root, "id");
+	if (id == NULL) {
+		*detail = "missing \"id\"";
+		return (PROTO_E_BAD_REQUEST);
+	}
+	if (!proto_id_valid(id)) {
+		*detail = "\"id\" must be an integer from 0 to 2^53 or a "
+		    "string of at most 64 bytes";
+		return (PROTO_E_BAD_REQUEST);
+	}
+	req->id = id;
+
+	op = json_object_get(root, "op");
+	if (op == NULL) {
+		*detail = "missing \"op\"";
+		return (PROTO_E_BAD_REQUEST);
+	}
+	if (!json_is_string(op)) {
+		*detail = "\"op\" must be a string";
+		return (PROTO_E_BAD_REQUEST);
+	}
+	req->op = json_string_value(op);
+	*detail = NULL;
+	return (PROTO_OK);
+}
+
+void
+proto_req_free(struct proto_req *req)
+{
+	if (req == NULL)
+		return;
+	json_decref(req->root);
+	memset(req, 0, sizeof *req);
+}
+
+/*
+ * A field's value, or NULL when absent. JSON null counts as absent, so a
+ * client may spell an unset optional field either way.
+ */
+static json_t *
+proto_field(const struct proto_req *req, const char *field)
+{
+	json_t	*v;
+
+	if (req == NULL || req->root == NULL || field == NULL)
+		return (NULL);
+	v = json_object_get(req->root, field);
+	if (json_is_null(v))
+		return (NULL);
+	return (v);
+}
+
+/* Common handling of an absent field; returns 1 when v is absent. */
+static int
+proto_absent(const json_t *v, int required, int *present,
+    enum proto_err *err)
+{
+	if (present != NULL)
+		*present = v != NULL;
+	if (v != NULL)
+		return (0);
+	*err = required ? PROTO_E_BAD_REQUEST : PROTO_OK;
+	return (1);
+}
+
+enum proto_err
+proto_get_str(const struct proto_req *req, const char *field, int required,
+    const char **out, int *present)
+{
+	json_t		*v = proto_field(req, field);
+	enum proto_err	 err;
+
+	if (proto_absent(v, required, present, &err))
+		return (err);
+	if (!json_is_string(v))
+		return (PROTO_E_BAD_REQUEST);
+	*out = json_string_value(v);
+	return (PROTO_OK);
+}
+
+enum proto_err
+proto_get_int(const struct proto_req *req, const char *field, int required,
+    int64_t min, int64_t max, int64_t *out, int *present)
+{
+	json_t		*v = proto_field(req, field);
+	enum proto_err	 err;
+	json_int_t	 n;
+
+	if (proto_absent(v, required, present, &err))
+		return (err);
+	if (!json_is_integer(v))
+		return (PROTO_E_BAD_REQUEST);
+	n = json_integer_value(v);
+	if (n < min || n > max)
+		return (PROTO_E_BAD_REQUEST);
+	*out = n;
+	return (PROTO_OK);
+}
+
+enum proto_err
+proto_get_bool(const struct proto_req *req, const char *field, int *out)
+{
+	json_t	*v = proto_field(req, field);
+
+	if (v == NULL)
+		return (PROTO_OK);
+	if (!json_is_boolean(v))
+		return (PROTO_E_BAD_REQUEST);
+	*out = json_is_true(v);
+	return (PROTO_OK);
+}
+
+enum proto_err
+proto_get_strarray(const struct proto_req *req, const char *field,
+    size_t max, json_t **out, int *present)
+{
+	json_t		*v = proto_field(req, field), *e;
+	enum proto_err	 err;
+	size_t		 i;
+
+	if (proto_absent(v, 0, present, &err))
+		return (err);
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return (PROTO_E_BAD_REQUEST);
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return (PROTO_E_BAD_REQUEST);
+	}
+	*out = v;
+	return (PROTO_OK);
+}
+
+/* The local part of an org or channel name: [a-z0-9-]{1,32}. */
+static int
+proto_name_valid(const char *s, size_t len, const char *extra)
+{
+	size_t	i;
+
+	if (len == 0 || len > PROTO_MAX_NAME)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-')
+			continue;
+		if (extra != NULL && strchr(extra, s[i]) != NULL)
+			continue;
+		return (0);
+	}
+	return (1);
+}
+
+enum proto_err
+proto_check_org(const char *s)
+{
+	if (s == NULL || !proto_name_valid(s, strlen(s), NULL))
+		return (PROTO_E_BAD_NAME);
+	/* "peer/NAME" must always mean a peer channel. */
+	if (strcmp(s, PROTO_PEER_PREFIX) == 0)
+		return (PROTO_E_BAD_NAME);
+	return (PROTO_OK);
+}
+
+enum proto_err
+proto_check_user(const char *s)
+{
+	if (s == NULL || !proto_name_valid(s, strlen(s), "._"))
+		return (PROTO_E_BAD_NAME);
+	return (PROTO_OK);
+}
+
+/* org and name may be NULL when only the check is wanted. */
+enum proto_err
+proto_check_channel(const char *s, char *org, char *name)
+{
+	const char	*slash;
+	size_t		 olen, nlen;
+
+	if (org != NULL)
+		org[0] = '\0';
+	if (name != NULL)
+		name[0] = '\0';
+	if (s == NULL || (slash = strchr(s, '/')) == NULL)
+		return (PROTO_E_BAD_NAME);
+	olen = (size_t)(slash - s);
+	nlen = strlen(slash + 1);
+	/* The org part is "peer" or an org name; the charset has no '/', so
+	 * this also refuses a second slash. */
+	if (!proto_name_valid(s, olen, NULL) ||
+	    !proto_name_valid(slash + 1, nlen, NULL))
+		return (PROTO_E_BAD_NAME);
+	if (org != NULL) {
+		memcpy(org, s, olen);
+		org[olen] = '\0';
+	}
+	if (name != NULL) {
+		memcpy(name, slash + 1, nlen);
+		name[nlen] = '\0';
+	}
+	return (PROTO_OK);
+}
+
+/*
+ * Display text is shown on other people's terminals: C0 controls (bar
+ * newline and tab in bodies), DEL and the C1 controls could move their
+ * cursor or rewrite their screen, so none of them get through.
+ */
+static enum proto_err
+proto_check_text(const char *s, size_t max, enum proto_text kind)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len, i, n;
+	uint32_t		 cp;
+
+	if (s == NULL || (len = strlen(s)) == 0)
+		return (PROTO_E_BAD_TEXT);
+	if (len > max)
+		return (PROTO_E_TOO_LARGE);
+	for (i = 0; i < len; i += n) {
+		if ((n = proto_utf8_next(p + i, len - i, &cp)) == 0)
+			return (PROTO_E_BAD_TEXT);
+		if (cp < 0x20) {
+			if (kind == PROTO_TEXT_BODY &&
+			    (cp == '\n' || cp == '\t'))
+				continue;
+			return (PROTO_E_BAD_TEXT);
+		}
+		if (cp >= 0x7f && cp <= 0x9f)
+			return (PROTO_E_BAD_TEXT);
+	}
+	return (PROTO_OK);
+}
+
+enum proto_err
+proto_check_body(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_BODY, PROTO_TEXT_BODY));
+}
+
+enum proto_err
+proto_check_title(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_TITLE, PROTO_TEXT_TITLE));
+}
+
+/* Any UTF-8 at all: a passphrase in the user's own script is welcome. */
+enum proto_err
+proto_check_password(const char *s)
+{
+	size_t	len;
+
+	if (s == NULL)
+		return (PROTO_E_BAD_PASSWORD);
+	len = strlen(s);
+	if (len < PROTO_PASSWORD_MIN || len > PROTO_PASSWORD_MAX)
+		return (PROTO_E_BAD_PASSWORD);
+	if (!proto_utf8_valid(s, len))
+		return (PROTO_E_BAD_PASSWORD);
+	return (PROTO_OK);
+}
+
+/* A growing buffer for json_dump_callback: one pass over the object. */
+struct proto_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+};
+
+static int
+proto_buf_add(const char *s, size_t n, void *arg)
+{
+	struct proto_buf	*b = arg;
+	size_t			 size;
+	char			*p;
+
+	/* Room for n bytes plus the "\n" and NUL added at the end. */
+	if (b->size - b->len < n + 2) {
+		size = b->size != 0 ? b->size : 256;
+		while (size - b->len < n + 2) {
+			if (size > SIZE_MAX / 2)
+				return (-1);
+			size *= 2;
+		}
+		if ((p = realloc(b->data, size)) == NULL)
+			return (-1);
+		b->data = p;
+		b->size = size;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	return (0);
+}
+
+/*
+ * Compact, and UTF-8 left as it is (no JSON_ENSURE_ASCII): a line of
+ * Arabic or Tigrinya stays about as long as its text. jansson escapes
+ * every control character inside strings, so the only newline in the
+ * result is the terminating one.
+ */
+char *
+proto_encode(json_t *obj, size_t *len)
+{
+	struct proto_buf	b = { NULL, 0, 0 };
+
+	*len = 0;
+	if (obj == NULL ||
+	    json_dump_callback(obj, proto_buf_add, &b, JSON_COMPACT) != 0 ||
+	    b.data == NULL) {
+		free(b.data);
+		return (NULL);
+	}
+	b.data[b.len++] = '\n';
+	b.data[b.len] = '\0';
+	*len = b.len;
+	return (b.data);
+}
+
+/* {"id": id-or-null, key: value}, value stolen; NULL on failure. */
+static char *
+proto_reply(json_t *id, const char *key, json_t *value, size_t *len)
+{
+	json_t	*obj;
+	char	*line;
+
+	*len = 0;
+	if (value == NULL)
+		return (NULL);
+	if ((obj = json_object()) == NULL) {
+		json_decref(value);
+		return (NULL);
+	}
+	json_object_set_new(obj, "id", id != NULL ? json_incref(id) :
+	    json_null());
+	json_object_set_new(obj, key, value);
+	line = proto_encode(obj, len);
+	json_decref(obj);
+	return (line);
+}
+
+char *
+proto_reply_ok(json_t *id, json_t *result, size_t *len)
+{
+	if (result == NULL)
+		result = json_object();
+	return (proto_reply(id, "result", result, len));
+}
+
+char *
+proto_reply_err(json_t *id, enum proto_err e, const char *message,
+    size_t *len)
+{
+	json_t	*err, *msg = NULL;
+
+	/* A reply must carry a code a client can parse. */
+	if (proto_err_code(e) == NULL)
+		e = PROTO_E_INTERNAL;
+	/* json_string refuses bad UTF-8; fall back rather than fail. */
+	if (message != NULL)
+		msg = json_string(message);
+	if (msg == NULL)
+		msg = json_string(proto_err_message(e));
+	err = json_pack("{s:s, s:o}", "code", proto_err_code(e),
+	    "message", msg);
+	return (proto_reply(id, "error", err, len));
+}
+
+json_t *
+proto_hello(const char *server_version, int login_timeout, int idle_timeout)
+{
+	return (json_pack("{s:s, s:i, s:s, s:{s:i, s:i, s:i, s:i, s:i, s:i, "
+	    "s:i, s:i}}",
+	    "ev", "hello",
+	    "proto", PROTO_VERSION,
+	    "server", server_version,
+	    "limits",
+	    "max_line", PROTO_MAX_LINE,
+	    "max_body", PROTO_MAX_BODY,
+	    "max_title", PROTO_MAX_TITLE,
+	    "page_default", PROTO_PAGE_DEFAULT,
+	    "page_max", PROTO_PAGE_MAX,
+	    "sync_page", PROTO_SYNC_PAGE,
+	    "login_timeout", login_timeout,
+	    "idle_timeout", idle_timeout));
+}
+
+/* Keys in the order PROTOCOL.md shows them; jansson keeps that order. */
+json_t *
+proto_event_post(const struct proto_post *p)
+{
+	char	 ts[PROTO_TS_LEN];
+	json_t	*obj;
+
+	proto_ts_format(p->ts, ts);
+	obj = json_pack("{s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s}",
+	    "ev", "post",
+	    "eid", (json_int_t)p->eid,
+	    "channel", p->channel,
+	    "thread", (json_int_t)p->thread,
+	    "post", (json_int_t)p->post,
+	    "author", p->author,
+	    "org", p->org,
+	    "ts", ts);
+	if (obj == NULL)
+		return (NULL);
+	if (p->title != NULL &&
+	    json_object_set_new(obj, "title", json_string(p->title)) != 0)
+		goto fail;
+	if (json_object_set_new(obj, "body", json_string(p->body)) != 0)
+		goto fail;
+	return (obj);
+fail:
+	json_decref(obj);
+	return (NULL);
+}
+
+/* Exactly "YYYY-MM-DDTHH:MM:SSZ", a real UTC time; 0 or -1. */
+static int
+proto_ts_parse(const char *s, int64_t *out)
+{
+	static const char	 shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm		 tm, back;
+	time_t			 t;
+	size_t			 i;
+
+	if (strlen(s) != sizeof shape - 1)
+		return (-1);
+	for (i = 0; shape[i] != '\0'; i++) {
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != shape[i])
+			return (-1);
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	back = tm;
+	/* timegm normalises 02-30 into March: a changed field means the
+	 * date did not exist. */
+	t = timegm(&tm);
+	/* Year 0000 parses but would not print back the same. */
+	if ((int64_t)t < PROTO_TS_MIN || (int64_t)t > PROTO_TS_MAX)
+		return (-1);
+	if (tm.tm_year != back.tm_year || tm.tm_mon != back.tm_mon ||
+	    tm.tm_mday != back.tm_mday || tm.tm_hour != back.tm_hour ||
+	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
+		return (-1);
+	*out = (int64_t)t;
+	return (0);
+}
+
+int
+proto_parse_post(json_t *obj, struct proto_post *p)
+{
+	json_t		*title;
+	json_int_t	 eid, post, thread;
+	const char	*ev, *ts;
+
+	memset(p, 0, sizeof *p);
+	if (json_unpack(obj, "{s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:s}",
+	    "ev", &ev, "eid", &eid, "channel", &p->channel,
+	    "thread", &thread, "post", &post, "author", &p->author,
+	    "org", &p->org, "ts", &ts, "body", &p->body) != 0)
+		goto fail;
+	if (strcmp(ev, "post") != 0 || proto_ts_parse(ts, &p->ts) != 0)
+		goto fail;
+	if ((title = json_object_get(obj, "title")) != NULL &&
+	    !json_is_null(title)) {
+		if (!json_is_string(title))
+			goto fail;
+		p->title = json_string_value(title);
+	}
+	p->eid = eid;
+	p->post = post;
+	p->thread = thread;
+	return (0);
+fail:
+	memset(p, 0, sizeof *p);
+	return (-1);
+}
+
+/* Out-of-range times are clamped: the string must fit PROTO_TS_LEN. */
+void
+proto_ts_format(int64_t ts, char *buf)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (ts < PROTO_TS_MIN)
+		ts = PROTO_TS_MIN;
+	if (ts > PROTO_TS_MAX)
+		ts = PROTO_TS_MAX;
+	t = (time_t)ts;
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	/* The clamp already bounds every field; the modulos only prove it
+	 * to the compiler's truncation check. */
+	snprintf(buf, PROTO_TS_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+	    (unsigned)(tm.tm_year + 1900) % 10000,
+	    (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100,
+	    (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
+	    (unsigned)tm.tm_sec % 100);
+}
+
+json_t *
+proto_request(int64_t id, const char *op)
+{
+	return (json_pack("{s:I, s:s}", "id", (json_int_t)id, "op", op));
+}

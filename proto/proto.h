@@ -1,0 +1,189 @@
+/*
+ * proto.h: the Harbour wire protocol, shared by harbourd and harbour.
+ *
+ * The spec is proto/PROTOCOL.md; this module is its code: line framing,
+ * request decoding and field validation (jansson), the error codes and
+ * their stable names, name and text rules, and the encoding of replies
+ * and events. It does no I/O and no logging, so that the daemon, the
+ * client, the tests and the fuzzer all link the same object.
+ */
+#ifndef HARBOUR_PROTO_H
+#define HARBOUR_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define PROTO_VERSION		1
+/* A line, newline included; checked before more of a line is buffered. */
+#define PROTO_MAX_LINE		65536
+/* A post body: long enough for a considered message, short of an essay. */
+#define PROTO_MAX_BODY		16384
+#define PROTO_MAX_TITLE		200
+#define PROTO_MAX_NAME		32
+/* "ORG/NAME": two names and the slash. */
+#define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)
+#define PROTO_MAX_ID_STR	64
+#define PROTO_ID_MAX		9007199254740992LL	/* 2^53 */
+#define PROTO_PAGE_DEFAULT	50
+#define PROTO_PAGE_MAX		1000
+#define PROTO_SYNC_PAGE		500
+#define PROTO_REPLAY_MAX	1000
+#define PROTO_PASSWORD_MIN	8
+#define PROTO_PASSWORD_MAX	1024
+#define PROTO_TOKEN_HEX		32	/* 128 bits */
+#define PROTO_INVITE_LEN	26	/* 128 bits in base32 */
+#define PROTO_INVITE_DEFAULT	(7 * 86400)
+#define PROTO_INVITE_MAX	(90 * 86400)
+#define PROTO_PEER_PREFIX	"peer"
+
+/* Stable error codes; proto_err_code() gives the wire name. */
+enum proto_err {
+	PROTO_OK = 0,
+	PROTO_E_LINE_TOO_LONG,
+	PROTO_E_BAD_UTF8,
+	PROTO_E_BAD_JSON,
+	PROTO_E_BAD_REQUEST,
+	PROTO_E_UNKNOWN_OP,
+	PROTO_E_AUTH_REQUIRED,
+	PROTO_E_AUTH_FAILED,
+	PROTO_E_BAD_STATE,
+	PROTO_E_FORBIDDEN,
+	PROTO_E_NOT_FOUND,
+	PROTO_E_NOT_MEMBER,
+	PROTO_E_EXISTS,
+	PROTO_E_BAD_NAME,
+	PROTO_E_BAD_TEXT,
+	PROTO_E_BAD_PASSWORD,
+	PROTO_E_TOO_LARGE,
+	PROTO_E_INVITE_INVALID,
+	PROTO_E_TOO_FAR_BEHIND,
+	PROTO_E_BUSY,
+	PROTO_E_SHUTTING_DOWN,
+	PROTO_E_INTERNAL,
+	PROTO_E__COUNT
+};
+
+/* "not_found" etc.; NULL for PROTO_OK or out of range. */
+const char	*proto_err_code(enum proto_err);
+/* A default human message for the code ("no such channel" style). */
+const char	*proto_err_message(enum proto_err);
+/* Inverse of proto_err_code; PROTO_E__COUNT when unknown. */
+enum proto_err	 proto_err_parse(const char *code);
+
+/* Roles, ordered by trust so that comparisons read naturally. */
+enum proto_role {
+	ROLE_NONE = 0,
+	ROLE_MEMBER,
+	ROLE_ORG_ADMIN,
+	ROLE_FACILITATOR,
+	ROLE_ADMIN
+};
+const char	*proto_role_name(enum proto_role);	/* "org-admin" */
+enum proto_role	 proto_role_parse(const char *);	/* ROLE_NONE if bad */
+
+/*
+ * Framing over a flat buffer (the client and the fuzzer; the daemon
+ * frames on its evbuffer with the same rule). Looks for '\n' in
+ * buf[0..len). LINE: *linelen is the line's length without "\n" (and
+ * without a "\r" before it), *consumed how many bytes to drop.
+ * TOO_LONG: no newline within PROTO_MAX_LINE bytes.
+ */
+enum proto_frame {
+	PROTO_FRAME_NEED_MORE,
+	PROTO_FRAME_LINE,
+	PROTO_FRAME_TOO_LONG
+};
+enum proto_frame proto_frame(const char *buf, size_t len, size_t *linelen,
+		    size_t *consumed);
+
+int	 proto_utf8_valid(const char *s, size_t len);
+
+/*
+ * A decoded request. root is owned; id and op point into it. id is NULL
+ * when it could not be read (the reply then carries "id": null).
+ */
+struct proto_req {
+	json_t		*root;
+	json_t		*id;
+	const char	*op;
+};
+
+/*
+ * Decode one line (no newline). Checks, in order: UTF-8 (BAD_UTF8),
+ * JSON object (BAD_JSON), id (BAD_REQUEST, "id"), op (BAD_REQUEST,
+ * "op"). On error *detail (if not NULL) gets a static message and req
+ * keeps whatever it could read (free it with proto_req_free either way).
+ */
+enum proto_err	 proto_decode(const char *line, size_t len,
+		    struct proto_req *req, const char **detail);
+void		 proto_req_free(struct proto_req *);
+
+/*
+ * Field access. Each returns PROTO_OK; PROTO_E_BAD_REQUEST when the
+ * field is required and missing, or present with the wrong type or out
+ * of range. A missing optional field leaves *out untouched and returns
+ * PROTO_OK; *present (where given) says whether it was there.
+ */
+enum proto_err	 proto_get_str(const struct proto_req *, const char *field,
+		    int required, const char **out, int *present);
+enum proto_err	 proto_get_int(const struct proto_req *, const char *field,
+		    int required, int64_t min, int64_t max, int64_t *out,
+		    int *present);
+enum proto_err	 proto_get_bool(const struct proto_req *, const char *field,
+		    int *out);
+/* An array of strings, at most max of them; *out borrowed from root. */
+enum proto_err	 proto_get_strarray(const struct proto_req *,
+		    const char *field, size_t max, json_t **out, int *present);
+
+/* Name and text rules from PROTOCOL.md ("Names and text"). */
+enum proto_err	 proto_check_org(const char *);		/* BAD_NAME */
+enum proto_err	 proto_check_user(const char *);		/* BAD_NAME */
+/* "ORG/NAME" or "peer/NAME"; splits into org and name (each
+ * PROTO_MAX_NAME + 1 bytes). BAD_NAME on any violation. */
+enum proto_err	 proto_check_channel(const char *, char *org, char *name);
+enum proto_err	 proto_check_body(const char *);	/* BAD_TEXT, TOO_LARGE */
+enum proto_err	 proto_check_title(const char *);	/* BAD_TEXT, TOO_LARGE */
+enum proto_err	 proto_check_password(const char *);	/* BAD_PASSWORD */
+
+/*
+ * Encoding. Each returns a malloc'd line ending in "\n" and its length
+ * in *len (without the terminating NUL). json_t arguments documented as
+ * stolen are released by the call.
+ */
+char	*proto_encode(json_t *obj /* borrowed */, size_t *len);
+char	*proto_reply_ok(json_t *id /* borrowed, may be NULL */,
+	    json_t *result /* stolen, may be NULL for {} */, size_t *len);
+char	*proto_reply_err(json_t *id /* borrowed, may be NULL */,
+	    enum proto_err, const char *message /* NULL: default */,
+	    size_t *len);
+
+/* The server's hello object (new reference). */
+json_t	*proto_hello(const char *server_version, int login_timeout,
+	    int idle_timeout);
+
+/* A stored post, as both live pushes and history carry it. */
+struct proto_post {
+	int64_t		 eid;
+	int64_t		 post;
+	int64_t		 thread;
+	int64_t		 ts;		/* seconds since the epoch, UTC */
+	const char	*channel;	/* "ORG/NAME" */
+	const char	*author;
+	const char	*org;		/* the author's organisation */
+	const char	*title;		/* NULL unless it starts a thread */
+	const char	*body;
+};
+json_t	*proto_event_post(const struct proto_post *);	/* new reference */
+/* The same event from a decoded object (client side); 0 or -1. Strings
+ * borrowed from obj. */
+int	 proto_parse_post(json_t *obj, struct proto_post *);
+
+/* "2026-11-25T08:15:02Z"; buf at least PROTO_TS_LEN bytes. */
+#define PROTO_TS_LEN	21
+void	 proto_ts_format(int64_t ts, char *buf);
+
+/* Client side: a new request object {"id": id, "op": op}. */
+json_t	*proto_request(int64_t id, const char *op);
+
+#endif

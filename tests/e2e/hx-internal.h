@@ -1,0 +1,67 @@
+/*
+ * hx-internal.h: what the harness's own files share and the tests do
+ * not see: the daemon and connection structures, the process runner.
+ * Tests include harness.h only.
+ */
+#ifndef HARBOUR_E2E_HX_INTERNAL_H
+#define HARBOUR_E2E_HX_INTERNAL_H
+
+#include <limits.h>
+#include <openssl/ssl.h>
+
+#include "harness.h"
+
+struct hx_daemon {
+	char		 dir[PATH_MAX / 2];	/* room for the file names */
+	char		 conf[PATH_MAX];
+	char		 db[PATH_MAX];
+	char		 logpath[PATH_MAX];
+	pid_t		 pid;		/* 0 when not running */
+	int		 port;
+	char		 invite[64];	/* the admin's, from harbourd init */
+	int		 admin_registered;
+	struct hx_conn	*admin;
+	json_t		*orgs;		/* organisations hx_org made */
+};
+
+struct hx_conn {
+	struct hx_daemon *d;
+	int		 fd;
+	SSL_CTX		*ctx;
+	SSL		*ssl;
+	char		*rbuf;
+	size_t		 rlen;
+	size_t		 rcap;
+	int		 eof;
+	json_t		*events;	/* pushes not yet taken, in order */
+	json_t		*replies;	/* replies not yet taken */
+	json_t		*sent;		/* id (dumped) -> request, for messages */
+	json_t		*hello;
+	const char	*token;
+	int64_t		 next_id;
+};
+
+/* A child process with stdin fed from a string and stdout/stderr
+ * captured; the pieces of hx_cliv and of `harbourd init`. */
+struct hx_cli {
+	pid_t		 pid;
+	int		 in;
+	int		 out;
+	int		 err;
+	const char	*inbuf;
+	size_t		 inlen;
+	size_t		 inoff;
+};
+struct hx_cli	*hx_proc_start(const char *const *argv, char *const *envp,
+		    const char *in);
+
+/* Milliseconds on the monotonic clock. */
+int64_t		 hx_now_ms(void);
+/* Checks a log for sanitizer reports; the first offending line or NULL. */
+const char	*hx_log_dirty(const char *log, size_t len);
+/* The last lines of a text, for failure messages. */
+const char	*hx_tail(const char *text, size_t len, int lines);
+void		 hx_conn_forget_all(void);
+void		 hx_ignore_sigpipe(void);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * test-auth.c: password hashing and its worker pool, secrets, and the
+ * authorisation rules as a table of role x operation x own/other
+ * organisation.
+ */
+#include <criterion/criterion.h>
+#include <argon2.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "auth.h"
+#include "cmd.h"
+#include "config.h"
+
+static void
+cheap(struct config *cf)
+{
+	config_defaults(cf);
+	cf->argon2_memory = 64;
+	cf->argon2_time = 1;
+}
+
+Test(auth, hash_is_argon2id_and_verifies)
+{
+	struct config cf;
+	char enc[STORE_PWHASH_MAX], enc2[STORE_PWHASH_MAX];
+
+	cheap(&cf);
+	cr_assert_eq(auth_hash_now(&cf, "correct horse", enc, sizeof enc), 0);
+	cr_expect(strncmp(enc, "$argon2id$v=19$m=64,t=1,p=1$", 28) == 0, "%s", enc);
+	cr_expect_eq(argon2id_verify(enc, "correct horse", 13), ARGON2_OK);
+	cr_expect_neq(argon2id_verify(enc, "correct horsf", 13), ARGON2_OK);
+	/* Salted: the same password hashes differently. */
+	cr_assert_eq(auth_hash_now(&cf, "correct horse", enc2, sizeof enc2), 0);
+	cr_expect_str_neq(enc, enc2);
+}
+
+Test(auth, default_cost_is_owasp)
+{
+	struct config cf;
+	char enc[STORE_PWHASH_MAX];
+
+	config_defaults(&cf);
+	cr_assert_eq(auth_hash_now(&cf, "pw-for-cost", enc, sizeof enc), 0);
+	cr_expect(strncmp(enc, "$argon2id$v=19$m=19456,t=2,p=1$", 31) == 0, "%s", enc);
+}
+
+struct pool_result {
+	int	 done;
+	int	 ok[3];
+	struct event_base *base;
+};
+
+static void
+pool_done(struct auth_job *j)
+{
+	struct pool_result *r = j->arg;
+	int slot = (int)(intptr_t)j->ctx;
+
+	r->ok[slot] = j->ok;
+	if (++r->done == 3)
+		event_base_loopbreak(r->base);
+	auth_job_free(j);
+}
+
+Test(auth, pool_verifies_off_the_loop)
+{
+	struct config cf;
+	struct pool_result r;
+	struct auth *a;
+	struct auth_job *j;
+	char enc[STORE_PWHASH_MAX];
+	struct timeval limit = { 20, 0 };
+
+	cheap(&cf);
+	memset(&r, 0, sizeof r);
+	evthread_use_pthreads();
+	r.base = event_base_new();
+	a = auth_new(r.base, &cf);
+	cr_assert_eq(auth_hash_now(&cf, "right password", enc, sizeof enc), 0);
+
+	j = auth_job_new(AUTH_VERIFY, "right password");
+	strcpy(j->encoded, enc);
+	j->ctx = (void *)0; j->arg = &r; j->done = pool_done;
+	cr_assert_eq(auth_submit(a, j), 0);
+	j = auth_job_new(AUTH_VERIFY, "wrong password");
+	strcpy(j->encoded, enc);
+	j->ctx = (void *)1; j->arg = &r; j->done = pool_done;
+	cr_assert_eq(auth_submit(a, j), 0);
+	/* Unknown user: empty hash, checked against the dummy, fails. */
+	j = auth_job_new(AUTH_VERIFY, "harbour-dummy-password");
+	j->ctx = (void *)2; j->arg = &r; j->done = pool_done;
+	cr_assert_eq(auth_submit(a, j), 0);
+
+	event_base_loopexit(r.base, &limit);
+	event_base_dispatch(r.base);
+	cr_assert_eq(r.done, 3);
+	cr_expect_eq(r.ok[0], 1);
+	cr_expect_eq(r.ok[1], 0);
+	cr_expect_eq(r.ok[2], 0);
+	auth_free(a);
+	event_base_free(r.base);
+}
+
+Test(auth, pool_queue_is_bounded)
+{
+	struct config cf;
+	struct event_base *base;
+	struct auth *a;
+	struct auth_job *jobs[4];
+	int i, refused = 0;
+
+	cheap(&cf);
+	cf.hash_workers = 1;
+	cf.hash_queue = 2;
+	evthread_use_pthreads();
+	base = event_base_new();
+	a = auth_new(base, &cf);
+	for (i = 0; i < 4; i++) {
+		jobs[i] = auth_job_new(AUTH_HASH, "some password");
+		jobs[i]->done = auth_job_free;
+		if (auth_submit(a, jobs[i]) != 0) {
+			auth_job_free(jobs[i]);
+			refused++;
+		}
+	}
+	/* At most hash_queue in flight: the rest are refused ("busy"). */
+	cr_expect_geq(refused, 2);
+	auth_free(a);
+	event_base_free(base);
+}
+
+Test(auth, secrets)
+{
+	char t1[PROTO_TOKEN_HEX + 1], t2[PROTO_TOKEN_HEX + 1];
+	char code[PROTO_INVITE_LEN + 1], lower[PROTO_INVITE_LEN + 1];
+	uint8_t h1[STORE_HASH_LEN], h2[STORE_HASH_LEN];
+	size_t i;
+
+	auth_token_new(t1);
+	auth_token_new(t2);
+	cr_expect_eq(strlen(t1), 32);
+	cr_expect_eq(strspn(t1, "0123456789abcdef"), 32);
+	cr_expect_str_neq(t1, t2);
+	auth_invite_new(code);
+	cr_expect_eq(strlen(code), 26);
+	cr_expect_eq(strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 26);
+	/* People type codes in any case: the hash folds it. */
+	for (i = 0; i <= PROTO_INVITE_LEN; i++)
+		lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ?
+		    code[i] + 32 : code[i]);
+	auth_secret_hash(code, h1);
+	auth_secret_hash(lower, h2);
+	cr_expect_eq(memcmp(h1, h2, sizeof h1), 0);
+	auth_secret_hash(t1, h1);
+	auth_secret_hash(t2, h2);
+	cr_expect_neq(memcmp(h1, h2, sizeof h1), 0);
+}
+
+/* The operation table: which roles may run what, before object checks. */
+Test(auth, role_table)
+{
+	static const struct {
+		const char	*op;
+		int		 anon, member, orgadmin, facilitator, admin;
+	} rows[] = {
+		{ "ping",		1, 1, 1, 1, 1 },
+		{ "register",		1, 0, 0, 0, 0 },
+		{ "login",		1, 0, 0, 0, 0 },
+		{ "whoami",		0, 1, 1, 1, 1 },
+		{ "org.create",		0, 0, 0, 0, 1 },
+		{ "org.list",		0, 1, 1, 1, 1 },
+		{ "invite.create",	0, 0, 1, 1, 1 },
+		{ "channel.create",	0, 0, 1, 1, 1 },
+		{ "channel.list",	0, 1, 1, 1, 1 },
+		{ "join",		0, 1, 1, 1, 1 },
+		{ "post",		0, 1, 1, 1, 1 },
+		{ "read",		0, 1, 1, 1, 1 },
+		{ "sync",		0, 1, 1, 1, 1 },
+		{ "subscribe",		0, 1, 1, 1, 1 },
+		{ "no.such.op",		0, 0, 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		cr_expect_eq(cmd_allowed(rows[i].op, 0, ROLE_NONE), rows[i].anon,
+		    "%s anonymous", rows[i].op);
+		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_MEMBER),
+		    rows[i].member, "%s member", rows[i].op);
+		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_ORG_ADMIN),
+		    rows[i].orgadmin, "%s org-admin", rows[i].op);
+		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_FACILITATOR),
+		    rows[i].facilitator, "%s facilitator", rows[i].op);
+		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_ADMIN),
+		    rows[i].admin, "%s admin", rows[i].op);
+	}
+}
+
+/* Who may invite whom: role x own/other organisation x role given. */
+Test(auth, invite_table)
+{
+	static const enum proto_role roles[] = {
+		ROLE_MEMBER, ROLE_ORG_ADMIN, ROLE_FACILITATOR, ROLE_ADMIN
+	};
+	/* expect[who][same_org][given] */
+	static const int expect[4][2][4] = {
+		/* member */	  { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		/* org-admin */	  { { 0, 0, 0, 0 }, { 1, 1, 0, 0 } },
+		/* facilitator */ { { 1, 1, 1, 0 }, { 1, 1, 1, 0 } },
+		/* admin */	  { { 1, 1, 1, 1 }, { 1, 1, 1, 1 } },
+	};
+	int w, s, g;
+
+	for (w = 0; w < 4; w++)
+		for (s = 0; s < 2; s++)
+			for (g = 0; g < 4; g++)
+				cr_expect_eq(cmd_may_invite(roles[w], s, roles[g]),
+				    expect[w][s][g], "%s same=%d gives %s",
+				    proto_role_name(roles[w]), s,
+				    proto_role_name(roles[g]));
+}

@@ -1,0 +1,137 @@
+/*
+ * test-config.c: harbourd.conf parsing: defaults, every key, and every
+ * kind of error (unknown key, bad value, malformed line, missing file),
+ * each naming file and line.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+static char *
+write_conf(const char *text)
+{
+	static char path[64];
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/harbour-conf-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(config, defaults)
+{
+	struct config cf;
+
+	config_defaults(&cf);
+	cr_expect_str_eq(cf.listen, "127.0.0.1:7443");
+	cr_expect_eq(cf.argon2_memory, 19456);
+	cr_expect_eq(cf.argon2_time, 2);
+	cr_expect_eq(cf.argon2_lanes, 1);
+	cr_expect_eq(cf.login_timeout, 10);
+	cr_expect_eq(cf.output_limit, 1048576);
+	cr_expect_eq(cf.tls12, 0);
+}
+
+Test(config, every_key)
+{
+	struct config cf;
+	char *cause = NULL, *path;
+
+	path = write_conf(
+	    "# a comment\n"
+	    "[server]\n"
+	    "listen = 127.0.0.1:9000\n"
+	    "db = \"/tmp/x.db\"   # trailing comment\n"
+	    "cert = /tmp/c.crt\n"
+	    "key = /tmp/c.key\n"
+	    "tls12 = yes\n"
+	    "\n"
+	    "[limits]\n"
+	    "argon2_memory = 64\n"
+	    "argon2_time = 1\n"
+	    "argon2_lanes = 2\n"
+	    "hash_workers = 3\n"
+	    "hash_queue = 10\n"
+	    "output_limit = 64K\n"
+	    "login_timeout = 5\n"
+	    "idle_timeout = 30\n"
+	    "max_connections = 100\n"
+	    "log_level = debug\n");
+	config_defaults(&cf);
+	cr_assert_eq(config_load(&cf, path, &cause), 0, "%s", cause);
+	cr_expect_str_eq(cf.listen, "127.0.0.1:9000");
+	cr_expect_str_eq(cf.db, "/tmp/x.db");
+	cr_expect_str_eq(cf.cert, "/tmp/c.crt");
+	cr_expect_str_eq(cf.key, "/tmp/c.key");
+	cr_expect_eq(cf.tls12, 1);
+	cr_expect_eq(cf.argon2_memory, 64);
+	cr_expect_eq(cf.argon2_time, 1);
+	cr_expect_eq(cf.argon2_lanes, 2);
+	cr_expect_eq(cf.hash_workers, 3);
+	cr_expect_eq(cf.hash_queue, 10);
+	cr_expect_eq(cf.output_limit, 65536);
+	cr_expect_eq(cf.login_timeout, 5);
+	cr_expect_eq(cf.idle_timeout, 30);
+	cr_expect_eq(cf.max_connections, 100);
+	cr_expect_eq(cf.log_level, LOG_LEVEL_DEBUG);
+	unlink(path);
+}
+
+struct bad_case {
+	const char	*text;
+	const char	*expect;	/* substring of the cause */
+};
+
+Test(config, errors_name_file_line_and_key)
+{
+	static const struct bad_case cases[] = {
+		{ "colour = blue\n", ":1: unknown key \"colour\"" },
+		{ "# ok\nlogin_timeout = soon\n", ":2: bad value for login_timeout" },
+		{ "login_timeout = 0\n", "bad value for login_timeout" },
+		{ "argon2_memory = 99999999999\n", "bad value for argon2_memory" },
+		{ "tls12 = maybe\n", "bad value for tls12" },
+		{ "log_level = loud\n", "bad value for log_level" },
+		{ "output_limit = 12Q\n", "bad value for output_limit" },
+		{ "just words\n", ":1: expected \"key = value\"" },
+		{ "[broken\n", ":1: bad section header" },
+		{ "db =\n", "bad value for db" },
+	};
+	struct config cf;
+	char *cause, *path;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		path = write_conf(cases[i].text);
+		config_defaults(&cf);
+		cause = NULL;
+		cr_expect_eq(config_load(&cf, path, &cause), -1, "case %zu", i);
+		cr_assert_not_null(cause);
+		cr_expect(strstr(cause, cases[i].expect) != NULL,
+		    "case %zu: \"%s\" lacks \"%s\"", i, cause, cases[i].expect);
+		cr_expect(strncmp(cause, path, strlen(path)) == 0,
+		    "case %zu: \"%s\" does not name the file", i, cause);
+		free(cause);
+		unlink(path);
+	}
+}
+
+Test(config, missing_file)
+{
+	struct config cf;
+	char *cause = NULL;
+
+	config_defaults(&cf);
+	cr_expect_eq(config_load(&cf, "/nonexistent/harbourd.conf", &cause), -1);
+	cr_expect(strstr(cause, "/nonexistent/harbourd.conf") != NULL);
+	free(cause);
+}
