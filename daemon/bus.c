@@ -118,6 +118,20 @@ bus_unsubscribe(struct bus *b, struct conn *c)
 }
 
 void
+bus_leave(struct bus *b, struct conn *c, int64_t channel)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsubs; i++) {
+		if (c->subs[i] == channel) {
+			bus_chan_remove(b, channel, c);
+			c->subs[i] = c->subs[--c->nsubs];
+			return;
+		}
+	}
+}
+
+void
 bus_subscribe(struct bus *b, struct conn *c, const int64_t *channels, size_t n)
 {
 	struct bus_chan *ch;

@@ -27,6 +27,8 @@ void		 bus_free(struct bus *);
 void		 bus_subscribe(struct bus *, struct conn *,
 		    const int64_t *channels, size_t n);
 void		 bus_unsubscribe(struct bus *, struct conn *);
+/* The account left a channel: this connection stops receiving it. */
+void		 bus_leave(struct bus *, struct conn *, int64_t channel);
 /* The highest event id fanned out so far. */
 int64_t		 bus_last_eid(struct bus *);
 /* A committed post: deliver to every subscriber of its channel. */

@@ -99,6 +99,14 @@ cmd_membership_written(struct store_write *w)
 {
 	struct conn *c = w->ctx;
 
+	if (w->result == STORE_OK && w->op == SW_LEAVE) {
+		struct conn *o;
+
+		/* Every connection of this account stops receiving it. */
+		for (o = c->srv->conns; o != NULL; o = o->next)
+			if (o->state == CONN_READY && o->acct.id == w->account)
+				bus_leave(c->srv->bus, o, w->channel);
+	}
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
 			conn_reply_ok(c, w->arg, json_pack("{s:s}", "channel",

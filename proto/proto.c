@@ -145,15 +145,22 @@ proto_role_parse(const char *s)
 enum proto_frame
 proto_frame(const char *buf, size_t len, size_t *linelen, size_t *consumed)
 {
+	return (proto_frame_max(buf, len, PROTO_MAX_LINE, linelen, consumed));
+}
+
+enum proto_frame
+proto_frame_max(const char *buf, size_t len, size_t max, size_t *linelen,
+    size_t *consumed)
+{
 	const char	*nl;
 	size_t		 n, scan;
 
 	*linelen = 0;
 	*consumed = 0;
-	scan = len < PROTO_MAX_LINE ? len : PROTO_MAX_LINE;
+	scan = len < max ? len : max;
 	nl = scan > 0 ? memchr(buf, '\n', scan) : NULL;
 	if (nl == NULL) {
-		if (len >= PROTO_MAX_LINE)
+		if (len >= max)
 			return (PROTO_FRAME_TOO_LONG);
 		return (PROTO_FRAME_NEED_MORE);
 	}

@@ -19,6 +19,9 @@
 #define PROTO_MAX_LINE		65536
 /* A post body: long enough for a considered message, short of an essay. */
 #define PROTO_MAX_BODY		16384
+/* A line from the server: the daemon cuts history pages at 1 MiB of
+ * posts, so a reply stays well under this. */
+#define PROTO_MAX_SERVER_LINE	(4 * 1024 * 1024)
 #define PROTO_MAX_TITLE		200
 #define PROTO_MAX_NAME		32
 /* "ORG/NAME": two names and the slash. */
@@ -96,6 +99,10 @@ enum proto_frame {
 };
 enum proto_frame proto_frame(const char *buf, size_t len, size_t *linelen,
 		    size_t *consumed);
+/* The same with another limit: a client reading the server's lines uses
+ * PROTO_MAX_SERVER_LINE, since history replies carry pages of posts. */
+enum proto_frame proto_frame_max(const char *buf, size_t len, size_t max,
+		    size_t *linelen, size_t *consumed);
 
 int	 proto_utf8_valid(const char *s, size_t len);
 

@@ -876,7 +876,7 @@ Test(proto, reply_err_round_trip)
 		    "r1");
 		cr_assert_eq(json_unpack(root, "{s:{s:s, s:s}}", "error",
 		    "code", &code, "message", &msg), 0);
-		cr_expect_eq(proto_err_parse(code), e);
+		cr_expect_eq((int)proto_err_parse(code), e);
 		cr_expect_str_eq(msg, proto_err_message((enum proto_err)e));
 		json_decref(root);
 		free(line);
@@ -995,6 +995,44 @@ Test(proto, event_post)
 	cr_expect_null(proto_event_post(&p));
 	p.body = NULL;
 	cr_expect_null(proto_event_post(&p));
+	p = sample_post;
+	p.title = "bad \xc0\xaf";
+	cr_expect_null(proto_event_post(&p));
+	p = sample_post;
+	p.channel = NULL;
+	cr_expect_null(proto_event_post(&p));
+}
+
+/* A full-size post, in a script of 2-byte letters, encodes whole. */
+Test(proto, encode_large)
+{
+	struct proto_post	 p = sample_post;
+	struct proto_req	 req;
+	json_t			*obj;
+	char			*body, *line;
+	size_t			 len;
+
+	body = repeat("\xd0\x96", PROTO_MAX_BODY);
+	cr_assert_eq(proto_check_body(body), PROTO_OK);
+	p.body = body;
+	obj = proto_event_post(&p);
+	cr_assert_not_null(obj);
+	line = proto_encode(obj, &len);
+	json_decref(obj);
+	cr_assert_not_null(line);
+	cr_expect_gt(len, PROTO_MAX_BODY);
+	cr_expect_lt(len, PROTO_MAX_LINE);
+	cr_expect_eq(strlen(line), len);
+	cr_expect_eq(strchr(line, '\n'), line + len - 1);
+	/* Not a request, but it must parse back as an object. */
+	cr_expect_eq(proto_decode(line, len - 1, &req, NULL),
+	    PROTO_E_BAD_REQUEST);
+	cr_expect_not_null(req.root);
+	cr_expect_str_eq(json_string_value(json_object_get(req.root, "body")),
+	    body);
+	proto_req_free(&req);
+	free(line);
+	free(body);
 }
 
 Test(proto, parse_post_round_trip)
@@ -1045,6 +1083,7 @@ Test(proto, parse_post_rejects)
 		{ "ts", "\"2026-11-25T08:15:02\"" },
 		{ "ts", "\"2026-11-25T24:00:00Z\"" },
 		{ "ts", "\"+026-11-25T08:15:02Z\"" },
+		{ "ts", "\"0000-01-01T00:00:00Z\"" },
 		{ "ts", "1795594502" },
 	};
 	struct proto_post	 p;
@@ -1115,7 +1154,7 @@ Test(proto, err_codes_round_trip)
 		cr_assert_not_null(proto_err_code((enum proto_err)e));
 		cr_expect_str_eq(proto_err_code((enum proto_err)e),
 		    err_names[e]);
-		cr_expect_eq(proto_err_parse(err_names[e]), e);
+		cr_expect_eq((int)proto_err_parse(err_names[e]), e);
 		m = proto_err_message((enum proto_err)e);
 		cr_assert_not_null(m);
 		cr_expect_gt(strlen(m), 0);
