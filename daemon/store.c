@@ -41,72 +41,49 @@
  * post's id is the id of the event that created it.
  */
 static const char store_schema_v1[] =
-	"CREATE TABLE orgs ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE TABLE accounts ("
-	" id INTEGER PRIMARY KEY,"
+	"CREATE TABLE orgs (id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"
+	"CREATE TABLE accounts (id INTEGER PRIMARY KEY,"
 	" name TEXT NOT NULL UNIQUE,"
 	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
-	" role INTEGER NOT NULL,"
-	" pwhash TEXT NOT NULL,"
-	" display_name TEXT,"
-	" tz TEXT,"
-	" created_at INTEGER NOT NULL);"
+	" role INTEGER NOT NULL, pwhash TEXT NOT NULL,"
+	" display_name TEXT, tz TEXT, created_at INTEGER NOT NULL);"
 	"CREATE INDEX accounts_org ON accounts(org_id);"
-	"CREATE TABLE invites ("
-	" id INTEGER PRIMARY KEY,"
+	"CREATE TABLE invites (id INTEGER PRIMARY KEY,"
 	" code_hash BLOB NOT NULL UNIQUE,"
-	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
-	" role INTEGER NOT NULL,"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id), role INTEGER NOT NULL,"
 	" created_by INTEGER REFERENCES accounts(id),"
-	" created_at INTEGER NOT NULL,"
-	" expires_at INTEGER NOT NULL,"
-	" used_at INTEGER,"
-	" used_by INTEGER REFERENCES accounts(id));"
-	"CREATE TABLE sessions ("
-	" id INTEGER PRIMARY KEY,"
+	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	" used_at INTEGER, used_by INTEGER REFERENCES accounts(id));"
+	"CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
 	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
 	" token_hash BLOB NOT NULL UNIQUE,"
-	" created_at INTEGER NOT NULL,"
-	" revoked_at INTEGER);"
+	" created_at INTEGER NOT NULL, revoked_at INTEGER);"
 	"CREATE INDEX sessions_account ON sessions(account_id);"
-	"CREATE TABLE channels ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" org_id INTEGER REFERENCES orgs(id),"
-	" kind INTEGER NOT NULL,"
-	" mode INTEGER NOT NULL DEFAULT 0,"
+	"CREATE TABLE channels (id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, org_id INTEGER REFERENCES orgs(id),"
+	" kind INTEGER NOT NULL, mode INTEGER NOT NULL DEFAULT 0,"
 	" created_by INTEGER REFERENCES accounts(id),"
 	" created_at INTEGER NOT NULL);"
 	"CREATE TABLE members ("
 	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
 	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
-	" joined_at INTEGER NOT NULL,"
-	" read_eid INTEGER NOT NULL DEFAULT 0,"
+	" joined_at INTEGER NOT NULL, read_eid INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (channel_id, account_id)) WITHOUT ROWID;"
 	"CREATE INDEX members_account ON members(account_id);"
-	"CREATE TABLE events ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" kind INTEGER NOT NULL,"
-	" channel_id INTEGER REFERENCES channels(id),"
+	"CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind INTEGER NOT NULL, channel_id INTEGER REFERENCES channels(id),"
 	" org_id INTEGER REFERENCES orgs(id),"
 	" actor_id INTEGER REFERENCES accounts(id),"
-	" post_id INTEGER,"
-	" ts INTEGER NOT NULL);"
+	" post_id INTEGER, ts INTEGER NOT NULL);"
 	"CREATE INDEX events_channel ON events(channel_id, id);"
-	"CREATE TABLE posts ("
-	" id INTEGER PRIMARY KEY REFERENCES events(id),"
+	"CREATE TABLE posts (id INTEGER PRIMARY KEY REFERENCES events(id),"
 	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
 	" thread_id INTEGER NOT NULL REFERENCES posts(id),"
 	" author_id INTEGER NOT NULL REFERENCES accounts(id),"
-	" title TEXT,"
-	" body TEXT NOT NULL,"
-	" content_note TEXT,"
+	" title TEXT, body TEXT NOT NULL, content_note TEXT,"
 	" anonymous INTEGER NOT NULL DEFAULT 0,"
-	" state INTEGER NOT NULL DEFAULT 0,"
-	" hidden_reason TEXT,"
+	" state INTEGER NOT NULL DEFAULT 0, hidden_reason TEXT,"
 	" ts INTEGER NOT NULL);"
 	/* Only visible posts are ever read, counted or paged by the loop. */
 	"CREATE INDEX posts_visible ON posts(channel_id, id) WHERE state = 0;"
@@ -120,14 +97,12 @@ static const char store_schema_v1[] =
  * the writer does). locked and pinned are for moderation.
  */
 static const char store_schema_v2[] =
-	"CREATE TABLE threads ("
-	" id INTEGER PRIMARY KEY REFERENCES posts(id),"
+	"CREATE TABLE threads (id INTEGER PRIMARY KEY REFERENCES posts(id),"
 	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
 	" title TEXT NOT NULL,"
 	" author_id INTEGER NOT NULL REFERENCES accounts(id),"
 	" replies INTEGER NOT NULL DEFAULT 0,"
-	" last_eid INTEGER NOT NULL,"
-	" last_ts INTEGER NOT NULL,"
+	" last_eid INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
 	" locked INTEGER NOT NULL DEFAULT 0,"
 	" pinned INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX threads_channel ON threads(channel_id, last_eid);"
@@ -314,13 +289,16 @@ store_connect(const char *path, char **cause)
 	return db;
 }
 
-/* The first column of the first row of sql, as text ("" when none). */
+/* The first column of every row of sql, as text joined by "; " ("" for
+ * none), into buf. One row for most pragmas; a few for quick_check,
+ * whose rows describe damage by page, never by content. */
 static int
-store_query1(sqlite3 *db, const char *path, const char *sql, char *buf,
+store_pragma(sqlite3 *db, const char *path, const char *sql, char *buf,
     size_t size, char **cause)
 {
 	sqlite3_stmt		*st;
 	const unsigned char	*t;
+	size_t			 n;
 	int			 rc;
 
 	buf[0] = '\0';
@@ -328,13 +306,17 @@ store_query1(sqlite3 *db, const char *path, const char *sql, char *buf,
 		xasprintf(cause, "%s: %s: %s", path, sql, sqlite3_errmsg(db));
 		return -1;
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
-		strlcpy_h(buf, (const char *)t, size);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = sqlite3_column_text(st, 0);
+		if ((n = strlen(buf)) > 0 && n + 2 < size)
+			n += strlcpy_h(buf + n, "; ", size - n);
+		if (t != NULL && n + 1 < size)
+			strlcpy_h(buf + n, (const char *)t, size - n);
+	}
+	if (rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s: %s", path, sql, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -388,7 +370,7 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 	char	buf[256];
 	int	current;
 
-	if (store_query1(db, path, "PRAGMA quick_check", buf, sizeof buf,
+	if (store_pragma(db, path, "PRAGMA quick_check(4)", buf, sizeof buf,
 	    cause) != 0)
 		return -1;
 	if (strcmp(buf, "ok") != 0) {
@@ -396,7 +378,7 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 		    path, buf);
 		return -1;
 	}
-	if (store_query1(db, path, "PRAGMA user_version", buf, sizeof buf,
+	if (store_pragma(db, path, "PRAGMA user_version", buf, sizeof buf,
 	    cause) != 0)
 		return -1;
 	current = atoi(buf);
@@ -405,7 +387,7 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 		    "harbourd supports (%d)", path, current, version);
 		return -1;
 	}
-	if (store_query1(db, path, "PRAGMA journal_mode = WAL", buf,
+	if (store_pragma(db, path, "PRAGMA journal_mode = WAL", buf,
 	    sizeof buf, cause) != 0)
 		return -1;
 	if (strcmp(buf, "wal") != 0) {
@@ -497,12 +479,6 @@ store_close(struct store *s)
 
 /* ---- reads ---------------------------------------------------------- */
 
-static sqlite3_stmt *
-store_rq(struct store *s, enum store_rq q)
-{
-	return s->rq[q];
-}
-
 static const char *
 store_text(sqlite3_stmt *st, int col)
 {
@@ -554,7 +530,7 @@ int
 store_account_by_name(struct store *s, const char *user,
     struct store_account *a)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_ACCOUNT_BY_NAME);
+	sqlite3_stmt	*st = s->rq[RQ_ACCOUNT_BY_NAME];
 
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
 	return store_account_row(s, st, a, NULL);
@@ -563,7 +539,7 @@ store_account_by_name(struct store *s, const char *user,
 int
 store_account_by_id(struct store *s, int64_t id, struct store_account *a)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_ACCOUNT_BY_ID);
+	sqlite3_stmt	*st = s->rq[RQ_ACCOUNT_BY_ID];
 
 	sqlite3_bind_int64(st, 1, id);
 	return store_account_row(s, st, a, NULL);
@@ -573,7 +549,7 @@ int
 store_session_lookup(struct store *s, const uint8_t *hash,
     struct store_account *a, int64_t *session_id)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_SESSION_LOOKUP);
+	sqlite3_stmt	*st = s->rq[RQ_SESSION_LOOKUP];
 	int64_t		 id = 0;
 	int		 r;
 
@@ -587,7 +563,7 @@ store_session_lookup(struct store *s, const uint8_t *hash,
 int
 store_invite_check(struct store *s, const uint8_t *hash, int64_t now)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_INVITE_CHECK);
+	sqlite3_stmt	*st = s->rq[RQ_INVITE_CHECK];
 	int		 r;
 
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
@@ -600,7 +576,7 @@ store_invite_check(struct store *s, const uint8_t *hash, int64_t now)
 int
 store_org_by_name(struct store *s, const char *name, int64_t *id)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_ORG_BY_NAME);
+	sqlite3_stmt	*st = s->rq[RQ_ORG_BY_NAME];
 	int		 r;
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -614,7 +590,7 @@ store_org_by_name(struct store *s, const char *name, int64_t *id)
 int
 store_org_list(struct store *s, store_name_cb cb, void *arg)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_ORG_LIST);
+	sqlite3_stmt	*st = s->rq[RQ_ORG_LIST];
 	int		 rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -630,7 +606,7 @@ int
 store_channel_by_name(struct store *s, const char *name,
     struct store_channel *c)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_CHANNEL_BY_NAME);
+	sqlite3_stmt	*st = s->rq[RQ_CHANNEL_BY_NAME];
 	int		 r;
 
 	memset(c, 0, sizeof *c);
@@ -648,7 +624,7 @@ store_channel_by_name(struct store *s, const char *name,
 int
 store_is_member(struct store *s, int64_t account, int64_t channel)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_IS_MEMBER);
+	sqlite3_stmt	*st = s->rq[RQ_IS_MEMBER];
 	int		 r;
 
 	sqlite3_bind_int64(st, 1, account);
@@ -665,7 +641,7 @@ int
 store_channel_list(struct store *s, int64_t account, int64_t org,
     store_channel_cb cb, void *arg)
 {
-	sqlite3_stmt			*st = store_rq(s, RQ_CHANNEL_LIST);
+	sqlite3_stmt			*st = s->rq[RQ_CHANNEL_LIST];
 	struct store_channel_info	 ci;
 	int				 rc;
 
@@ -688,7 +664,7 @@ store_channel_list(struct store *s, int64_t account, int64_t org,
 int
 store_joined(struct store *s, int64_t account, int64_t *ids, int max)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_JOINED);
+	sqlite3_stmt	*st = s->rq[RQ_JOINED];
 	int		 rc = SQLITE_DONE, n = 0;
 
 	sqlite3_bind_int64(st, 1, account);
@@ -704,7 +680,7 @@ store_joined(struct store *s, int64_t account, int64_t *ids, int max)
 int
 store_thread_check(struct store *s, int64_t channel, int64_t thread)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_THREAD_CHECK);
+	sqlite3_stmt	*st = s->rq[RQ_THREAD_CHECK];
 	int		 r;
 
 	sqlite3_bind_int64(st, 1, channel);
@@ -718,7 +694,7 @@ int
 store_threads(struct store *s, int64_t channel, int limit,
     store_thread_cb cb, void *arg)
 {
-	sqlite3_stmt		*st = store_rq(s, RQ_THREADS);
+	sqlite3_stmt		*st = s->rq[RQ_THREADS];
 	struct store_thread	 t;
 	int			 rc;
 
@@ -782,7 +758,7 @@ store_read_bound(struct store *s, int64_t channel, int64_t thread,
 	sqlite3_stmt	*st;
 	int		 r;
 
-	st = store_rq(s, thread > 0 ? RQ_BOUND_THREAD : RQ_BOUND_CHANNEL);
+	st = s->rq[thread > 0 ? RQ_BOUND_THREAD : RQ_BOUND_CHANNEL];
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, limit);
 	if (thread > 0)
@@ -816,7 +792,7 @@ store_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
 		/* Newer posts committed meanwhile are not "more" this way. */
 		more = &ignored;
 	}
-	st = store_rq(s, thread > 0 ? RQ_READ_THREAD : RQ_READ_CHANNEL);
+	st = s->rq[thread > 0 ? RQ_READ_THREAD : RQ_READ_CHANNEL];
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
@@ -829,7 +805,7 @@ int
 store_sync(struct store *s, int64_t account, int64_t since, int64_t until,
     int limit, store_post_cb cb, void *arg, int *more)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_SYNC);
+	sqlite3_stmt	*st = s->rq[RQ_SYNC];
 
 	if (limit <= 0)
 		limit = PROTO_SYNC_PAGE;
@@ -844,7 +820,7 @@ store_sync(struct store *s, int64_t account, int64_t since, int64_t until,
 int64_t
 store_last_eid(struct store *s)
 {
-	sqlite3_stmt	*st = store_rq(s, RQ_LAST_EID);
+	sqlite3_stmt	*st = s->rq[RQ_LAST_EID];
 	int64_t		 eid;
 
 	if (store_one(s, st) != STORE_OK)
