@@ -141,6 +141,14 @@ main_config(int argc, char **argv, struct main_args *a, struct config *cf)
 	log_init(cf->log_level);
 }
 
+static int
+main_init_count(void *arg, const char *name)
+{
+	(void)name;
+	(*(int *)arg)++;
+	return 0;
+}
+
 /* harbourd init: a new database, the operators' organisation, and one
  * invite for the first admin, printed alone on stdout. */
 static int
@@ -151,7 +159,7 @@ main_init(struct config *cf, struct main_args *a)
 	char *cause, code[PROTO_INVITE_LEN + 1];
 	const char *org = a->org ? a->org : INIT_ORG_DEFAULT;
 	int64_t org_id;
-	int rc;
+	int rc, norgs = 0;
 
 	if (a->admin == NULL || proto_check_user(a->admin) != PROTO_OK ||
 	    proto_check_org(org) != PROTO_OK) {
@@ -162,6 +170,13 @@ main_init(struct config *cf, struct main_args *a)
 	if ((st = store_open(cf->db, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
+		return 1;
+	}
+	/* One network per database: a second init would mint a second
+	 * admin invite behind the operators' backs. */
+	if (store_org_list(st, main_init_count, &norgs) < 0 || norgs > 0) {
+		fprintf(stderr, "harbourd: %s: already initialised\n", cf->db);
+		store_close(st);
 		return 1;
 	}
 	w = store_write_new(SW_ORG_CREATE);
