@@ -32,6 +32,7 @@ static const struct config_key config_keys[] = {
 	{ "db", CT_STRING, OFF(db), SZ(db), 0, 0 },
 	{ "cert", CT_STRING, OFF(cert), SZ(cert), 0, 0 },
 	{ "key", CT_STRING, OFF(key), SZ(key), 0, 0 },
+	{ "user", CT_STRING, OFF(user), SZ(user), 0, 0 },
 	{ "tls12", CT_BOOL, OFF(tls12), SZ(tls12), 0, 1 },
 	{ "argon2_memory", CT_INT, OFF(argon2_memory), SZ(argon2_memory), 8, 4194304 },
 	{ "argon2_time", CT_INT, OFF(argon2_time), SZ(argon2_time), 1, 100 },

@@ -17,6 +17,7 @@ struct config {
 	char		 db[CONFIG_PATH_MAX];
 	char		 cert[CONFIG_PATH_MAX];
 	char		 key[CONFIG_PATH_MAX];
+	char		 user[64];		/* drop root to this user */
 	int		 tls12;			/* allow TLS 1.2 (ECDHE+AEAD) */
 	uint32_t	 argon2_memory;		/* KiB */
 	uint32_t	 argon2_time;

@@ -1,16 +1,14 @@
 /*
- * main.c: harbourd's command line, start-up and shutdown.
+ * main.c: harbourd's command line and its operator subcommands.
  *
  *   harbourd [-c CONFIG] [--listen ADDR:PORT] [--db PATH] [--cert FILE]
- *            [--key FILE] [-v]
- *   harbourd init --db PATH --admin NAME [--org ORG] [-c CONFIG]
+ *            [--key FILE] [-v]                  serve (server.c)
+ *   harbourd init --admin NAME [--org ORG]       a new database + invite
+ *   harbourd check                               validate, like nginx -t
+ *   harbourd backup DEST.db                      consistent online copy
  *
- * It runs in the foreground (the systemd way) and logs to stderr. Order
- * at start: configuration, TLS context (a bad certificate stops us
- * before anything is touched), database (opened, checked, migrated),
- * hashing pool, bus, listener. At SIGTERM or SIGINT: stop accepting,
- * let the writer finish what is queued, answer those requests, say bye
- * to every connection, and exit 0 once they are gone.
+ * Settings come from the built-in defaults, then the file named by -c,
+ * then the flags; the same order is used again at reload.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -38,34 +36,66 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: harbourd [-c CONFIG] [--listen ADDR:PORT] [--db PATH]\n"
 	    "                [--cert FILE] [--key FILE] [-v]\n"
-	    "       harbourd init --db PATH --admin NAME [--org ORG] "
-	    "[-c CONFIG]\n"
+	    "       harbourd init [-c CONFIG] [--db PATH] --admin NAME "
+	    "[--org ORG]\n"
+	    "       harbourd check [-c CONFIG] [--db PATH] [--cert FILE] "
+	    "[--key FILE]\n"
+	    "       harbourd backup [-c CONFIG] [--db PATH] DEST.db\n"
 	    "       harbourd --help | --version\n");
 }
 
+enum main_cmd { MAIN_SERVE, MAIN_INIT, MAIN_CHECK, MAIN_BACKUP };
+
 struct main_args {
-	const char	*config;
+	enum main_cmd	 cmd;
 	const char	*admin;
 	const char	*org;
-	int		 init;
-	int		 verbose;
+	const char	*dest;
 };
 
-/* Flags that name settings are applied after the file, so they win. */
+/* Flags that name settings: applied after the file, so they win. */
 static const char *const main_setting_flags[][2] = {
 	{ "--listen", "listen" }, { "--db", "db" }, { "--cert", "cert" },
 	{ "--key", "key" },
 };
+#define MAIN_NFLAGS (sizeof main_setting_flags / sizeof main_setting_flags[0])
 
-static void
-main_parse(int argc, char **argv, struct main_args *a, struct config *over,
-    int *set)
+static enum main_cmd
+main_subcommand(const char *arg)
+{
+	if (strcmp(arg, "init") == 0)
+		return MAIN_INIT;
+	if (strcmp(arg, "check") == 0)
+		return MAIN_CHECK;
+	if (strcmp(arg, "backup") == 0)
+		return MAIN_BACKUP;
+	return MAIN_SERVE;
+}
+
+static int
+main_setting(struct server *srv, const char *flag, const char *val)
 {
 	size_t k;
-	char *cause;
-	int i;
 
-	for (i = 1; i < argc; i++) {
+	for (k = 0; k < MAIN_NFLAGS; k++) {
+		if (strcmp(flag, main_setting_flags[k][0]) == 0 &&
+		    srv->nover < SERVER_OVERRIDES) {
+			srv->over[srv->nover][0] = main_setting_flags[k][1];
+			srv->over[srv->nover++][1] = val;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
+{
+	int i = 1;
+
+	if (argc > 1 && (a->cmd = main_subcommand(argv[1])) != MAIN_SERVE)
+		i = 2;
+	for (; i < argc; i++) {
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -74,37 +104,30 @@ main_parse(int argc, char **argv, struct main_args *a, struct config *over,
 		} else if (strcmp(arg, "--version") == 0) {
 			printf("harbourd %s\n", HARBOUR_VERSION);
 			exit(0);
-		} else if (i == 1 && strcmp(arg, "init") == 0) {
-			a->init = 1;
-			continue;
 		} else if (strcmp(arg, "-v") == 0) {
-			a->verbose = 1;
+			srv->verbose = 1;
+			continue;
+		} else if (a->cmd == MAIN_BACKUP && arg[0] != '-' &&
+		    a->dest == NULL) {
+			a->dest = arg;
 			continue;
 		}
 		if (val == NULL)
 			goto bad;
 		if (strcmp(arg, "-c") == 0)
-			a->config = val;
-		else if (a->init && strcmp(arg, "--admin") == 0)
+			srv->config_path = val;
+		else if (a->cmd == MAIN_INIT && strcmp(arg, "--admin") == 0)
 			a->admin = val;
-		else if (a->init && strcmp(arg, "--org") == 0)
+		else if (a->cmd == MAIN_INIT && strcmp(arg, "--org") == 0)
 			a->org = val;
-		else {
-			for (k = 0; k < sizeof main_setting_flags /
-			    sizeof main_setting_flags[0]; k++)
-				if (strcmp(arg, main_setting_flags[k][0]) == 0)
-					break;
-			if (k == sizeof main_setting_flags /
-			    sizeof main_setting_flags[0])
-				goto bad;
-			if (config_set(over, main_setting_flags[k][1], val,
-			    &cause) != 0) {
-				fprintf(stderr, "harbourd: %s: %s\n", arg, cause);
-				exit(64);
-			}
-			set[k] = 1;
-		}
+		else if (main_setting(srv, arg, val) != 0)
+			goto bad;
 		i++;
+	}
+	if (a->cmd == MAIN_BACKUP && a->dest == NULL) {
+		fprintf(stderr, "harbourd: backup needs a destination file\n");
+		usage(stderr);
+		exit(64);
 	}
 	return;
 bad:
@@ -113,32 +136,45 @@ bad:
 	exit(64);
 }
 
-static void
-main_config(int argc, char **argv, struct main_args *a, struct config *cf)
+/* harbourd check: like nginx -t. Configuration, certificate and key,
+ * database; the first problem found is named precisely. */
+static int
+main_check(struct server *srv)
 {
-	struct config over;
-	int set[4] = { 0 };
-	char *cause;
+	SSL_CTX *ctx;
+	char *cause = NULL;
 
-	memset(a, 0, sizeof *a);
-	config_defaults(cf);
-	config_defaults(&over);
-	main_parse(argc, argv, a, &over, set);
-	if (a->config != NULL && config_load(cf, a->config, &cause) != 0) {
+	if ((ctx = listen_tls_context(&srv->cf, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
-		exit(78);
+		free(cause);
+		return 1;
 	}
-	if (set[0])
-		memcpy(cf->listen, over.listen, sizeof cf->listen);
-	if (set[1])
-		memcpy(cf->db, over.db, sizeof cf->db);
-	if (set[2])
-		memcpy(cf->cert, over.cert, sizeof cf->cert);
-	if (set[3])
-		memcpy(cf->key, over.key, sizeof cf->key);
-	if (a->verbose)
-		cf->log_level = LOG_LEVEL_DEBUG;
-	log_init(cf->log_level);
+	SSL_CTX_free(ctx);
+	if (store_check(srv->cf.db, &cause) != 0) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	printf("harbourd: %s, %s and %s are fine\n", srv->config_path ?
+	    srv->config_path : "the default configuration", srv->cf.cert,
+	    srv->cf.db);
+	return 0;
+}
+
+/* harbourd backup: a consistent copy while the daemon serves. */
+static int
+main_backup(struct server *srv, const char *dest)
+{
+	char *cause = NULL;
+
+	if (store_backup(srv->cf.db, dest, &cause) != 0) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	printf("harbourd: backed up %s to %s; the copy passes its integrity "
+	    "check\n", srv->cf.db, dest);
+	return 0;
 }
 
 static int
@@ -152,7 +188,7 @@ main_init_count(void *arg, const char *name)
 /* harbourd init: a new database, the operators' organisation, and one
  * invite for the first admin, printed alone on stdout. */
 static int
-main_init(struct config *cf, struct main_args *a)
+main_init(struct config *cf, const struct main_args *a)
 {
 	struct store *st;
 	struct store_write *w;
@@ -212,120 +248,31 @@ main_init(struct config *cf, struct main_args *a)
 	return 0;
 }
 
-static void
-main_store_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct server *srv = arg;
-
-	(void)fd;
-	(void)what;
-	store_drain(srv->store);
-}
-
-/* From the writer thread: wake the loop to run finished jobs. */
-static void
-main_store_notify(void *arg)
-{
-	struct server *srv = arg;
-
-	event_active(srv->store_ev, EV_READ, 0);
-}
-
-void
-server_shutdown(struct server *srv)
-{
-	struct conn *c, *next;
-
-	if (srv->stopping)
-		return;
-	srv->stopping = 1;
-	log_info("shutting down: %d connections", srv->nconns);
-	listen_stop(srv);
-	event_del(srv->sig_term);
-	event_del(srv->sig_int);
-	event_del(srv->sig_pipe);
-	/* Finish every queued commit and answer it before saying bye. */
-	store_stop(srv->store);
-	store_drain(srv->store);
-	for (c = srv->conns; c != NULL; c = next) {
-		next = c->next;
-		conn_close(c, "shutting down");
-	}
-}
-
-static void
-main_signal_cb(evutil_socket_t sig, short what, void *arg)
-{
-	(void)what;
-	if (sig == SIGPIPE)
-		return;
-	server_shutdown(arg);
-}
-
-static void
-main_setup(struct server *srv)
-{
-	char *cause;
-
-	srv->started = time(NULL);
-	if ((srv->ssl_ctx = listen_tls_context(&srv->cf, &cause)) == NULL)
-		fatal("%s", cause);
-	if (evthread_use_pthreads() != 0)
-		fatal("libevent has no thread support");
-	if ((srv->base = event_base_new()) == NULL)
-		fatal("cannot create the event base");
-	if ((srv->store = store_open(srv->cf.db, &cause)) == NULL)
-		fatal("%s", cause);
-	srv->linebuf = xmalloc(PROTO_MAX_LINE + 1);
-	srv->auth = auth_new(srv->base, &srv->cf);
-	srv->bus = bus_new(srv, store_last_eid(srv->store));
-	srv->store_ev = event_new(srv->base, -1, 0, main_store_cb, srv);
-	if (store_start(srv->store, main_store_notify, srv) != 0)
-		fatal("cannot start the writer thread");
-	srv->sig_term = evsignal_new(srv->base, SIGTERM, main_signal_cb, srv);
-	srv->sig_int = evsignal_new(srv->base, SIGINT, main_signal_cb, srv);
-	srv->sig_pipe = evsignal_new(srv->base, SIGPIPE, main_signal_cb, srv);
-	event_add(srv->sig_term, NULL);
-	event_add(srv->sig_int, NULL);
-	event_add(srv->sig_pipe, NULL);
-	if (listen_start(srv, &cause) != 0)
-		fatal("%s", cause);
-}
-
-static void
-main_teardown(struct server *srv)
-{
-	/* Hash jobs still running finish, and their follow-up writes fail
-	 * cleanly against the stopped store; drain those too. */
-	auth_free(srv->auth);
-	store_drain(srv->store);
-	bus_free(srv->bus);
-	store_close(srv->store);
-	event_free(srv->store_ev);
-	event_free(srv->sig_term);
-	event_free(srv->sig_int);
-	event_free(srv->sig_pipe);
-	event_base_free(srv->base);
-	SSL_CTX_free(srv->ssl_ctx);
-	free(srv->linebuf);
-	libevent_global_shutdown();
-}
-
 int
 main(int argc, char **argv)
 {
 	struct server srv;
 	struct main_args a;
+	char *cause = NULL;
 
 	memset(&srv, 0, sizeof srv);
-	main_config(argc, argv, &a, &srv.cf);
-	if (a.init)
+	memset(&a, 0, sizeof a);
+	main_parse(argc, argv, &srv, &a);
+	if (server_load_config(&srv, &srv.cf, &cause) != 0) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return 78;
+	}
+	log_init(srv.cf.log_level);
+	switch (a.cmd) {
+	case MAIN_INIT:
 		return main_init(&srv.cf, &a);
-	signal(SIGPIPE, SIG_IGN);
-	main_setup(&srv);
-	log_info("harbourd %s serving %s", HARBOUR_VERSION, srv.cf.db);
-	event_base_dispatch(srv.base);
-	main_teardown(&srv);
-	log_info("stopped");
-	return 0;
+	case MAIN_CHECK:
+		return main_check(&srv);
+	case MAIN_BACKUP:
+		return main_backup(&srv, a.dest);
+	case MAIN_SERVE:
+		break;
+	}
+	return server_run(&srv);
 }

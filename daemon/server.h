@@ -18,6 +18,9 @@ struct bus;
 struct auth;
 struct conn;
 
+/* Command-line settings that override the file: listen, db, cert, key. */
+#define SERVER_OVERRIDES	8
+
 struct server {
 	struct config		 cf;
 	struct event_base	*base;
@@ -27,7 +30,14 @@ struct server {
 	SSL_CTX			*ssl_ctx;
 	struct evconnlistener	*listener;
 	struct event		*store_ev;	/* writer finished jobs */
-	struct event		*sig_term, *sig_int, *sig_pipe;
+	struct event		*sig_term, *sig_int, *sig_hup;
+	struct event		*watchdog;	/* systemd's, when asked for */
+
+	/* Where the configuration comes from, for reload. */
+	const char		*config_path;	/* NULL: defaults only */
+	const char		*over[SERVER_OVERRIDES][2];	/* flags */
+	int			 nover;
+	int			 verbose;
 
 	struct conn		*conns;		/* every live connection */
 	uint64_t		 next_conn_id;
@@ -38,7 +48,13 @@ struct server {
 	char			*linebuf;	/* one framed line, PROTO_MAX_LINE */
 };
 
+/* Defaults, then the file, then the command line's overrides. */
+int	server_load_config(struct server *, struct config *, char **cause);
+/* Serve until stopped; the exit status. */
+int	server_run(struct server *);
 /* Begin a clean shutdown: stop accepting, finish commits, close. */
 void	server_shutdown(struct server *);
+/* Re-read certificate, key and reloadable settings (SIGHUP). */
+void	server_reload(struct server *);
 
 #endif

@@ -110,6 +110,17 @@ size_t		 store_queue_depth(struct store *);
  * (status and tests). */
 uint64_t	 store_commit_count(struct store *);
 
+/* ---- maintenance (store-admin.c) ------------------------------------ */
+
+/* A full integrity check of the file at path, read-only; for
+ * harbourd check. 0, or -1 with a malloc'd *cause naming the problem. */
+int		 store_check(const char *path, char **cause);
+/* A consistent copy of the database at path into dest (which must not
+ * exist), safe while a daemon serves it, then checked. 0 or -1. */
+int		 store_backup(const char *path, const char *dest, char **cause);
+/* The database's size in bytes (for status). */
+int		 store_size(struct store *, int64_t *bytes);
+
 /* ---- reads, on the loop ------------------------------------------- */
 
 int	store_account_by_name(struct store *, const char *user,

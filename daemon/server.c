@@ -1,0 +1,290 @@
+/*
+ * server.c: the serving daemon's life: start-up, the signals, reload,
+ * systemd notification, privilege drop and a clean shutdown.
+ *
+ * Start-up order matters. Everything that needs privilege or can fail
+ * on a bad installation comes first (configuration, TLS context, the
+ * database, the listening socket), then privileges are dropped, and
+ * only then does the daemon say READY to systemd. SIGHUP rebuilds the
+ * TLS context from the files on disk and takes the reloadable settings;
+ * if anything in the new configuration is wrong, the old one stays in
+ * service and the log says why. SIGTERM and SIGINT stop accepting,
+ * finish the writer's queue, answer it, say bye, and exit 0.
+ */
+#include <sys/types.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <systemd/sd-daemon.h>
+
+#include "auth.h"
+#include "bus.h"
+#include "config.h"
+#include "conn.h"
+#include "listen.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+
+static void
+server_store_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	store_drain(srv->store);
+}
+
+/* From the writer thread: wake the loop to run finished jobs. */
+static void
+server_store_notify(void *arg)
+{
+	struct server *srv = arg;
+
+	event_active(srv->store_ev, EV_READ, 0);
+}
+
+void
+server_shutdown(struct server *srv)
+{
+	struct conn *c, *next;
+
+	if (srv->stopping)
+		return;
+	srv->stopping = 1;
+	sd_notify(0, "STOPPING=1");
+	log_info("shutting down: %d connections", srv->nconns);
+	listen_stop(srv);
+	event_del(srv->sig_term);
+	event_del(srv->sig_int);
+	event_del(srv->sig_hup);
+	if (srv->watchdog != NULL)
+		event_del(srv->watchdog);
+	/* Finish every queued commit and answer it before saying bye. */
+	store_stop(srv->store);
+	store_drain(srv->store);
+	for (c = srv->conns; c != NULL; c = next) {
+		next = c->next;
+		conn_close(c, "shutting down");
+	}
+}
+
+int
+server_load_config(struct server *srv, struct config *cf, char **cause)
+{
+	int i;
+
+	config_defaults(cf);
+	if (srv->config_path != NULL &&
+	    config_load(cf, srv->config_path, cause) != 0)
+		return -1;
+	for (i = 0; i < srv->nover; i++) {
+		if (config_set(cf, srv->over[i][0], srv->over[i][1], cause) != 0)
+			return -1;
+	}
+	if (srv->verbose)
+		cf->log_level = LOG_LEVEL_DEBUG;
+	return 0;
+}
+
+/* Settings that a reload cannot change in a running process. */
+static void
+server_keep_fixed(const struct config *old, struct config *new)
+{
+	if (strcmp(old->listen, new->listen) != 0 ||
+	    strcmp(old->db, new->db) != 0 || strcmp(old->user, new->user) != 0 ||
+	    old->argon2_memory != new->argon2_memory ||
+	    old->argon2_time != new->argon2_time ||
+	    old->argon2_lanes != new->argon2_lanes ||
+	    old->hash_workers != new->hash_workers)
+		log_warn("reload: listen, db, user and the argon2 and "
+		    "hash_workers settings need a restart; keeping the "
+		    "running values");
+	memcpy(new->listen, old->listen, sizeof new->listen);
+	memcpy(new->db, old->db, sizeof new->db);
+	memcpy(new->user, old->user, sizeof new->user);
+	new->argon2_memory = old->argon2_memory;
+	new->argon2_time = old->argon2_time;
+	new->argon2_lanes = old->argon2_lanes;
+	new->hash_workers = old->hash_workers;
+	new->hash_queue = old->hash_queue;
+}
+
+void
+server_reload(struct server *srv)
+{
+	struct config cf;
+	SSL_CTX *ctx;
+	char *cause = NULL;
+
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)now_monotonic_ms() * 1000);
+	log_info("reloading");
+	if (server_load_config(srv, &cf, &cause) != 0) {
+		log_error("reload refused, old configuration kept: %s", cause);
+		goto out;
+	}
+	if ((ctx = listen_tls_context(&cf, &cause)) == NULL) {
+		log_error("reload refused, old certificate kept: %s", cause);
+		goto out;
+	}
+	server_keep_fixed(&srv->cf, &cf);
+	/* Connections keep the context they started with (SSL objects hold
+	 * a reference); new ones get the new one. */
+	SSL_CTX_free(srv->ssl_ctx);
+	srv->ssl_ctx = ctx;
+	srv->cf = cf;
+	log_init(cf.log_level);
+	log_info("reloaded: certificate %s", cf.cert);
+out:
+	free(cause);
+	sd_notify(0, "READY=1");
+}
+
+static void
+server_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	if (sig == SIGHUP)
+		server_reload(arg);
+	else
+		server_shutdown(arg);
+}
+
+static void
+server_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	/* The loop is turning: tell systemd we are alive. */
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+server_watchdog_start(struct server *srv)
+{
+	uint64_t usec;
+	struct timeval tv;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0)
+		return;
+	/* Twice per interval, as sd_watchdog_enabled(3) advises. */
+	usec /= 2;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	srv->watchdog = event_new(srv->base, -1, EV_PERSIST,
+	    server_watchdog_cb, srv);
+	event_add(srv->watchdog, &tv);
+}
+
+/*
+ * Started as root: give up root for the configured user, now that the
+ * key, the database and the socket are open, and make sure it cannot
+ * be had back.
+ */
+static void
+server_drop_privileges(struct server *srv)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0) {
+		if (srv->cf.user[0] != '\0')
+			log_debug("not root: user = %s has nothing to do",
+			    srv->cf.user);
+		return;
+	}
+	if (srv->cf.user[0] == '\0') {
+		log_warn("running as root: set \"user\" in harbourd.conf so "
+		    "that harbourd gives up root after start-up");
+		return;
+	}
+	if ((pw = getpwnam(srv->cf.user)) == NULL)
+		fatal("user \"%s\" does not exist", srv->cf.user);
+	if (pw->pw_uid == 0)
+		fatal("user \"%s\" is root; name an unprivileged user",
+		    srv->cf.user);
+	if (setgroups(1, &pw->pw_gid) != 0 || setresgid(pw->pw_gid,
+	    pw->pw_gid, pw->pw_gid) != 0 || setresuid(pw->pw_uid, pw->pw_uid,
+	    pw->pw_uid) != 0)
+		fatal("cannot drop privileges to %s: %s", srv->cf.user,
+		    strerror(errno));
+	if (setuid(0) == 0 || geteuid() == 0)
+		fatal("still able to become root after dropping privileges");
+	log_info("running as %s", srv->cf.user);
+}
+
+static void
+server_setup(struct server *srv)
+{
+	char *cause;
+
+	srv->started = time(NULL);
+	if ((srv->ssl_ctx = listen_tls_context(&srv->cf, &cause)) == NULL)
+		fatal("%s", cause);
+	if (evthread_use_pthreads() != 0)
+		fatal("libevent has no thread support");
+	if ((srv->base = event_base_new()) == NULL)
+		fatal("cannot create the event base");
+	if ((srv->store = store_open(srv->cf.db, &cause)) == NULL)
+		fatal("%s", cause);
+	if (listen_start(srv, &cause) != 0)
+		fatal("%s", cause);
+	server_drop_privileges(srv);
+	srv->linebuf = xmalloc(PROTO_MAX_LINE + 1);
+	srv->auth = auth_new(srv->base, &srv->cf);
+	srv->bus = bus_new(srv, store_last_eid(srv->store));
+	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
+	if (store_start(srv->store, server_store_notify, srv) != 0)
+		fatal("cannot start the writer thread");
+	srv->sig_term = evsignal_new(srv->base, SIGTERM, server_signal_cb, srv);
+	srv->sig_int = evsignal_new(srv->base, SIGINT, server_signal_cb, srv);
+	srv->sig_hup = evsignal_new(srv->base, SIGHUP, server_signal_cb, srv);
+	event_add(srv->sig_term, NULL);
+	event_add(srv->sig_int, NULL);
+	event_add(srv->sig_hup, NULL);
+	server_watchdog_start(srv);
+}
+
+static void
+server_teardown(struct server *srv)
+{
+	/* Hash jobs still running finish, and their follow-up writes fail
+	 * cleanly against the stopped store; drain those too. */
+	auth_free(srv->auth);
+	store_drain(srv->store);
+	bus_free(srv->bus);
+	store_close(srv->store);
+	event_free(srv->store_ev);
+	event_free(srv->sig_term);
+	event_free(srv->sig_int);
+	event_free(srv->sig_hup);
+	if (srv->watchdog != NULL)
+		event_free(srv->watchdog);
+	event_base_free(srv->base);
+	SSL_CTX_free(srv->ssl_ctx);
+	free(srv->linebuf);
+	libevent_global_shutdown();
+}
+
+int
+server_run(struct server *srv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	server_setup(srv);
+	log_info("harbourd %s serving %s", HARBOUR_VERSION, srv->cf.db);
+	sd_notify(0, "READY=1");
+	event_base_dispatch(srv->base);
+	server_teardown(srv);
+	log_info("stopped");
+	return 0;
+}
