@@ -38,6 +38,9 @@ struct bus {
 	int64_t		 last_eid;
 	uint64_t	 deliveries;
 	uint64_t	 gaps;
+	/* Posts in each of the last 60 seconds, for status. */
+	uint32_t	 per_sec[60];
+	int64_t		 per_sec_at[60];
 };
 
 struct bus *
@@ -179,6 +182,37 @@ bus_gap(struct bus *b, struct conn *c)
 	b->gaps++;
 }
 
+static void
+bus_count_post(struct bus *b, int64_t now)
+{
+	int i = (int)(now % 60);
+
+	if (b->per_sec_at[i] != now) {
+		b->per_sec_at[i] = now;
+		b->per_sec[i] = 0;
+	}
+	b->per_sec[i]++;
+}
+
+uint64_t
+bus_posts_last_minute(struct bus *b)
+{
+	int64_t now = now_seconds();
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < 60; i++)
+		if (now - b->per_sec_at[i] < 60)
+			n += b->per_sec[i];
+	return n;
+}
+
+uint64_t
+bus_gaps(struct bus *b)
+{
+	return b->gaps;
+}
+
 void
 bus_post(struct bus *b, int64_t channel, const struct proto_post *p)
 {
@@ -190,6 +224,7 @@ bus_post(struct bus *b, int64_t channel, const struct proto_post *p)
 
 	if (p->eid > b->last_eid)
 		b->last_eid = p->eid;
+	bus_count_post(b, now_seconds());
 	if ((ch = bus_chan(b, channel, 0)) == NULL || ch->nsubs == 0)
 		return;
 	ev = proto_event_post(p);

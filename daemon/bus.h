@@ -36,5 +36,7 @@ void		 bus_post(struct bus *, int64_t channel,
 		    const struct proto_post *);
 /* Deliveries made and gaps sent, for status and tests. */
 uint64_t	 bus_deliveries(struct bus *);
+uint64_t	 bus_gaps(struct bus *);
+uint64_t	 bus_posts_last_minute(struct bus *);
 
 #endif

@@ -5,9 +5,11 @@
  * authorisation tests can check it as a table.
  */
 #include <string.h>
+#include <time.h>
 #include <stdlib.h>
 
 #include "auth.h"
+#include "bus.h"
 #include "cmd.h"
 #include "conn.h"
 #include "server.h"
@@ -153,7 +155,30 @@ cmd_invite_create(struct conn *c, struct proto_req *req)
 	store_submit(c->srv->store, w);
 }
 
+static void
+cmd_admin_status(struct conn *c, struct proto_req *req)
+{
+	struct server *srv = c->srv;
+	int64_t db_bytes = 0;
+
+	if (store_size(srv->store, &db_bytes) != STORE_OK)
+		db_bytes = -1;
+	conn_reply_ok(c, req->id, json_pack("{s:s, s:I, s:i, s:i, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I}",
+	    "version", HARBOUR_VERSION,
+	    "uptime", (json_int_t)(time(NULL) - srv->started),
+	    "connections", srv->nconns,
+	    "unauthenticated", srv->nunauth,
+	    "posts_per_minute", (json_int_t)bus_posts_last_minute(srv->bus),
+	    "db_bytes", (json_int_t)db_bytes,
+	    "writer_queue", (json_int_t)store_queue_depth(srv->store),
+	    "commits", (json_int_t)store_commit_count(srv->store),
+	    "deliveries", (json_int_t)bus_deliveries(srv->bus),
+	    "gaps", (json_int_t)bus_gaps(srv->bus)));
+}
+
 const struct cmd_entry cmd_admin_entries[] = {
+	{ "admin.status", CMD_AUTH, ROLE_ADMIN, cmd_admin_status },
 	{ "org.create", CMD_AUTH, ROLE_ADMIN, cmd_org_create },
 	{ "org.list", CMD_AUTH, ROLE_MEMBER, cmd_org_list },
 	{ "invite.create", CMD_AUTH, ROLE_ORG_ADMIN, cmd_invite_create },

@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
+#include "limit.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -29,6 +30,7 @@ struct cmd_login {
 	json_t		*id;
 	char		 token[PROTO_TOKEN_HEX + 1];
 	char		 newpw[PROTO_PASSWORD_MAX + 1];	/* passwd */
+	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key */
 	int64_t		 account;
 };
 
@@ -200,6 +202,10 @@ cmd_login_verified(struct auth_job *j)
 	struct cmd_login *l = j->ctx;
 	struct store_write *w;
 
+	if (j->ok)
+		limits_login_ok(l->c->srv->limits, l->user);
+	else
+		limits_login_failed(l->c->srv->limits, l->user, now_seconds());
 	if (!conn_is_open(l->c) || !j->ok) {
 		if (conn_is_open(l->c)) {
 			log_info("conn %llu: login failed",
@@ -249,7 +255,8 @@ cmd_login(struct conn *c, struct proto_req *req)
 	struct store_account a;
 	struct auth_job *j;
 	struct cmd_login *l;
-	int has_token = 0;
+	char msg[96];
+	int has_token = 0, wait;
 
 	if (c->auth_busy)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
@@ -262,6 +269,13 @@ cmd_login(struct conn *c, struct proto_req *req)
 		return cmd_bad_field(c, req, "user");
 	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "password");
+	if ((wait = limits_login_delay(c->srv->limits, user,
+	    now_seconds())) > 0) {
+		snprintf(msg, sizeof msg, "too many failed logins: try again "
+		    "in %d seconds", wait);
+		log_info("conn %llu: login throttled", (unsigned long long)c->id);
+		return conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, msg);
+	}
 
 	memset(&a, 0, sizeof a);
 	if (store_account_by_name(c->srv->store, user, &a) != STORE_OK)
@@ -271,6 +285,7 @@ cmd_login(struct conn *c, struct proto_req *req)
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
 	l->account = a.id;
+	strlcpy_h(l->user, user, sizeof l->user);
 	j->ctx = l;
 	j->done = cmd_login_verified;
 	if (auth_submit(c->srv->auth, j) != 0) {

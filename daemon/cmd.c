@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "limit.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -69,6 +70,12 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 	if (logged_in && !(e->states & CMD_AUTH)) {
 		conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
 		    "already logged in");
+		return;
+	}
+	if (logged_in && limits_request(c->srv->limits, c->acct.id,
+	    c->srv->cf.request_rate, c->srv->cf.request_burst,
+	    now_monotonic_ms()) != 0) {
+		conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, NULL);
 		return;
 	}
 	if (logged_in && c->acct.role < e->role) {

@@ -43,6 +43,10 @@ static const struct config_key config_keys[] = {
 	{ "login_timeout", CT_INT, OFF(login_timeout), SZ(login_timeout), 1, 3600 },
 	{ "idle_timeout", CT_INT, OFF(idle_timeout), SZ(idle_timeout), 1, 86400 },
 	{ "max_connections", CT_INT, OFF(max_connections), SZ(max_connections), 1, 1000000 },
+	{ "max_unauthenticated", CT_INT, OFF(max_unauthenticated), SZ(max_unauthenticated), 1, 1000000 },
+	{ "max_per_address", CT_INT, OFF(max_per_address), SZ(max_per_address), 1, 1000000 },
+	{ "request_rate", CT_INT, OFF(request_rate), SZ(request_rate), 1, 1000000 },
+	{ "request_burst", CT_INT, OFF(request_burst), SZ(request_burst), 1, 1000000 },
 	{ "log_level", CT_LEVEL, OFF(log_level), SZ(log_level), 0, 3 },
 };
 #undef OFF
@@ -68,6 +72,13 @@ config_defaults(struct config *cf)
 	cf->login_timeout = 10;
 	cf->idle_timeout = 90;
 	cf->max_connections = 10000;
+	/* A login storm from many places still fits; a flood does not. */
+	cf->max_unauthenticated = 64;
+	/* An office behind one NAT: a handful of people, a few devices. */
+	cf->max_per_address = 16;
+	/* A person types far slower; a script syncing is still served. */
+	cf->request_rate = 20;
+	cf->request_burst = 100;
 	cf->log_level = LOG_LEVEL_INFO;
 }
 

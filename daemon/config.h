@@ -28,6 +28,10 @@ struct config {
 	int		 login_timeout;		/* seconds */
 	int		 idle_timeout;		/* seconds */
 	int		 max_connections;
+	int		 max_unauthenticated;	/* not logged in, in all */
+	int		 max_per_address;	/* from one source address */
+	int		 request_rate;		/* per account, per second */
+	int		 request_burst;
 	int		 log_level;		/* enum log_level */
 };
 

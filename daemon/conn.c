@@ -26,6 +26,7 @@
 #include "bus.h"
 #include "cmd.h"
 #include "conn.h"
+#include "limit.h"
 #include "server.h"
 #include "util.h"
 
@@ -65,8 +66,18 @@ conn_arm_timer(struct conn *c, int seconds)
 	evtimer_add(c->timer, &tv);
 }
 
+/* Keep srv->nunauth, the connections not logged in, exact. */
+static void
+conn_count_unauth(struct conn *c, int unauth)
+{
+	if (c->unauth == unauth)
+		return;
+	c->unauth = unauth;
+	c->srv->nunauth += unauth ? 1 : -1;
+}
+
 struct conn *
-conn_accept(struct server *srv, int fd, const char *addr)
+conn_accept(struct server *srv, int fd, const char *addr, const char *host)
 {
 	struct conn *c;
 	SSL *ssl;
@@ -82,6 +93,7 @@ conn_accept(struct server *srv, int fd, const char *addr)
 	c->srv = srv;
 	c->state = CONN_HANDSHAKE;
 	strlcpy_h(c->addr, addr, sizeof c->addr);
+	strlcpy_h(c->host, host, sizeof c->host);
 	c->last_input_ms = now_monotonic_ms();
 	c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
@@ -104,6 +116,7 @@ conn_accept(struct server *srv, int fd, const char *addr)
 		c->next->prev = c;
 	srv->conns = c;
 	srv->nconns++;
+	conn_count_unauth(c, 1);
 	log_info("conn %llu: accepted from %s", (unsigned long long)c->id,
 	    c->addr);
 	return c;
@@ -146,6 +159,8 @@ conn_drop(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->nconns--;
+	conn_count_unauth(c, 0);
+	limits_addr_release(srv->limits, c->host);
 	log_info("conn %llu: closed", (unsigned long long)c->id);
 	conn_unref(c);
 }
@@ -401,6 +416,7 @@ void
 conn_logged_in(struct conn *c)
 {
 	conn_set_state(c, CONN_READY);
+	conn_count_unauth(c, 0);
 	c->last_input_ms = now_monotonic_ms();
 	conn_arm_timer(c, c->srv->cf.idle_timeout);
 	log_info("conn %llu: logged in as %s (%s)", (unsigned long long)c->id,
@@ -414,5 +430,6 @@ conn_logged_out(struct conn *c)
 	memset(&c->acct, 0, sizeof c->acct);
 	c->session = 0;
 	conn_set_state(c, CONN_HELLO);
+	conn_count_unauth(c, 1);
 	conn_arm_timer(c, c->srv->cf.login_timeout);
 }

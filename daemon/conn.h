@@ -36,6 +36,8 @@ struct conn {
 	struct event		*timer;		/* login timeout, idle ping */
 	enum conn_state		 state;
 	char			 addr[64];	/* "127.0.0.1:51234" */
+	char			 host[48];	/* "127.0.0.1" */
+	int			 unauth;	/* counted in srv->nunauth */
 
 	struct store_account	 acct;		/* valid in CONN_READY */
 	int64_t			 session;
@@ -53,7 +55,8 @@ struct conn {
 	struct conn		*prev, *next;	/* server's list */
 };
 
-struct conn	*conn_accept(struct server *, int fd, const char *addr);
+struct conn	*conn_accept(struct server *, int fd, const char *addr,
+		    const char *host);
 void		 conn_ref(struct conn *);
 void		 conn_unref(struct conn *);
 /* Send a final event (may be NULL), flush, then free. */

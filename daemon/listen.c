@@ -9,6 +9,7 @@
  * Accepted sockets get TCP_NODELAY: the daemon batches its own output
  * per loop pass, so Nagle would only add latency.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -23,11 +24,15 @@
 
 #include "config.h"
 #include "conn.h"
+#include "limit.h"
 #include "listen.h"
 #include "server.h"
 #include "util.h"
 
 #define LISTEN_BACKLOG	512
+/* Descriptors kept free of connections: database, WAL, log, listener. */
+#define LISTEN_FD_RESERVE	32
+#define LISTEN_PAUSE_SEC	1
 #define LISTEN_GROUPS	"X25519:P-256:P-384"
 #define LISTEN_CIPHERS12 "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
@@ -85,12 +90,30 @@ listen_tls_context(const struct config *cf, char **cause)
 	return ctx;
 }
 
+/* Why a new connection from host must be refused, or NULL. Refusing
+ * is a plain close before TLS: cheap, and nothing is allocated. */
+static const char *
+listen_refuse(struct server *srv, const char *host)
+{
+	if (srv->stopping)
+		return "shutting down";
+	if (srv->nconns >= srv->cf.max_connections)
+		return "max_connections reached";
+	if (srv->nunauth >= srv->cf.max_unauthenticated)
+		return "max_unauthenticated reached";
+	if (limits_addr_acquire(srv->limits, host,
+	    srv->cf.max_per_address) != 0)
+		return "max_per_address reached";
+	return NULL;
+}
+
 static void
 listen_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct server *srv = arg;
 	char host[INET6_ADDRSTRLEN], addr[64];
+	const char *why;
 	int one = 1;
 	uint16_t port = 0;
 
@@ -107,14 +130,14 @@ listen_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		port = ntohs(in6->sin6_port);
 	}
 	snprintf(addr, sizeof addr, "%s:%u", host, port);
-	if (srv->stopping || srv->nconns >= srv->cf.max_connections) {
-		log_warn("refusing %s: %s", addr, srv->stopping ?
-		    "shutting down" : "too many connections");
+	if ((why = listen_refuse(srv, host)) != NULL) {
+		log_warn("refusing %s: %s", addr, why);
 		evutil_closesocket(fd);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	conn_accept(srv, fd, addr);
+	if (conn_accept(srv, fd, addr, host) == NULL)
+		limits_addr_release(srv->limits, host);
 }
 
 /* "127.0.0.1:7443" or "[::1]:7443" into a sockaddr. */
@@ -156,6 +179,59 @@ listen_parse(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
+static void
+listen_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (srv->listener != NULL)
+		evconnlistener_enable(srv->listener);
+}
+
+/* accept() failed: out of descriptors most likely. Pause accepting for
+ * a moment instead of spinning on the same error. */
+static void
+listen_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = { LISTEN_PAUSE_SEC, 0 };
+
+	log_warn("accept: %s; pausing new connections for %d s",
+	    strerror(errno), LISTEN_PAUSE_SEC);
+	evconnlistener_disable(l);
+	if (srv->accept_retry == NULL)
+		srv->accept_retry = evtimer_new(srv->base, listen_retry_cb, srv);
+	evtimer_add(srv->accept_retry, &tv);
+}
+
+/* Keep max_connections inside the descriptor limit, with room for the
+ * database, the log and the listener, so we refuse before we run out. */
+void
+listen_fit_fd_limit(struct server *srv)
+{
+	struct rlimit rl;
+	long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	room = (long)rl.rlim_cur - LISTEN_FD_RESERVE;
+	if (room < 1)
+		room = 1;
+	if (srv->cf.max_connections > room) {
+		log_warn("max_connections %d lowered to %ld: the descriptor "
+		    "limit is %ld", srv->cf.max_connections, room,
+		    (long)rl.rlim_cur);
+		srv->cf.max_connections = (int)room;
+	}
+}
+
 int
 listen_start(struct server *srv, char **cause)
 {
@@ -177,6 +253,8 @@ listen_start(struct server *srv, char **cause)
 		    strerror(errno));
 		return -1;
 	}
+	evconnlistener_set_error_cb(srv->listener, listen_error_cb);
+	listen_fit_fd_limit(srv);
 	/* With port 0 the kernel chose: say which, for tests and people. */
 	fd = evconnlistener_get_fd(srv->listener);
 	len = sizeof ss;
@@ -199,5 +277,9 @@ listen_stop(struct server *srv)
 	if (srv->listener != NULL) {
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
+	}
+	if (srv->accept_retry != NULL) {
+		event_free(srv->accept_retry);
+		srv->accept_retry = NULL;
 	}
 }

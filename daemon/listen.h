@@ -13,5 +13,7 @@ SSL_CTX	*listen_tls_context(const struct config *, char **cause);
 /* Bind cf.listen and start accepting; 0, or -1 with *cause. */
 int	 listen_start(struct server *, char **cause);
 void	 listen_stop(struct server *);
+/* Lower max_connections to fit the descriptor limit. */
+void	 listen_fit_fd_limit(struct server *);
 
 #endif

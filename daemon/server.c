@@ -29,6 +29,7 @@
 #include "bus.h"
 #include "config.h"
 #include "conn.h"
+#include "limit.h"
 #include "listen.h"
 #include "server.h"
 #include "store.h"
@@ -143,6 +144,7 @@ server_reload(struct server *srv)
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = ctx;
 	srv->cf = cf;
+	listen_fit_fd_limit(srv);
 	log_init(cf.log_level);
 	log_info("reloaded: certificate %s", cf.cert);
 out:
@@ -229,6 +231,7 @@ server_setup(struct server *srv)
 	char *cause;
 
 	srv->started = time(NULL);
+	srv->limits = limits_new();
 	if ((srv->ssl_ctx = listen_tls_context(&srv->cf, &cause)) == NULL)
 		fatal("%s", cause);
 	if (evthread_use_pthreads() != 0)
@@ -273,6 +276,7 @@ server_teardown(struct server *srv)
 	event_base_free(srv->base);
 	SSL_CTX_free(srv->ssl_ctx);
 	free(srv->linebuf);
+	limits_free(srv->limits);
 	libevent_global_shutdown();
 }
 

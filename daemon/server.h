@@ -42,6 +42,9 @@ struct server {
 	struct conn		*conns;		/* every live connection */
 	uint64_t		 next_conn_id;
 	int			 nconns;
+	int			 nunauth;	/* connections not logged in */
+	struct limits		*limits;
+	struct event		*accept_retry;	/* after EMFILE */
 	int			 stopping;
 	time_t			 started;
 

@@ -59,6 +59,8 @@ static const struct {
 	[PROTO_E_TOO_FAR_BEHIND] =	{ "too_far_behind",
 					  "too far behind, sync first" },
 	[PROTO_E_BUSY] =		{ "busy", "server busy, try again" },
+	[PROTO_E_RATE_LIMITED] =	{ "rate_limited",
+					  "too many requests, slow down" },
 	[PROTO_E_SHUTTING_DOWN] =	{ "shutting_down",
 					  "server shutting down" },
 	[PROTO_E_INTERNAL] =		{ "internal", "internal error" },

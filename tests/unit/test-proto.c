@@ -1142,7 +1142,8 @@ static const char *err_names[PROTO_E__COUNT] = {
 	"unknown_op", "auth_required", "auth_failed", "bad_state",
 	"forbidden", "not_found", "not_member", "exists", "bad_name",
 	"bad_text", "bad_password", "too_large", "invite_invalid",
-	"too_far_behind", "busy", "shutting_down", "internal",
+	"too_far_behind", "busy", "rate_limited", "shutting_down",
+	"internal",
 };
 
 Test(proto, err_codes_round_trip)
