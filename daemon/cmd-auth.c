@@ -15,7 +15,11 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include <event2/bufferevent_ssl.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "auth.h"
 #include "cmd.h"
@@ -196,11 +200,12 @@ cmd_login_written(struct store_write *w)
 	store_write_free(w);
 }
 
+static void	cmd_login_session(struct cmd_login *);
+
 static void
 cmd_login_verified(struct auth_job *j)
 {
 	struct cmd_login *l = j->ctx;
-	struct store_write *w;
 
 	if (j->ok)
 		limits_login_ok(l->c->srv->limits, l->user);
@@ -217,6 +222,15 @@ cmd_login_verified(struct auth_job *j)
 		return;
 	}
 	auth_job_free(j);
+	cmd_login_session(l);
+}
+
+/* Credentials checked: store a new session, then let the client in. */
+static void
+cmd_login_session(struct cmd_login *l)
+{
+	struct store_write *w;
+
 	w = store_write_new(SW_SESSION_NEW);
 	w->account = l->account;
 	w->now = now_seconds();
@@ -248,6 +262,36 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	conn_reply_ok(c, req->id, cmd_login_result(&a, NULL));
 }
 
+/* The TLS layer verified the certificate against the network CA and
+ * its CRL; the binding in the database says whose it is. */
+static void
+cmd_login_cert(struct conn *c, struct proto_req *req)
+{
+	struct store_account a;
+	struct cmd_login *l;
+	X509 *peer;
+	uint8_t fp[STORE_HASH_LEN];
+	unsigned int n = sizeof fp;
+	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+
+	peer = ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL;
+	if (peer == NULL || SSL_get_verify_result(ssl) != X509_V_OK ||
+	    X509_digest(peer, EVP_sha256(), fp, &n) != 1 ||
+	    store_cert_lookup(c->srv->store, fp, now_seconds(), &a) !=
+	    STORE_OK) {
+		log_info("conn %llu: certificate login failed",
+		    (unsigned long long)c->id);
+		return conn_reply_err(c, req->id, PROTO_E_AUTH_FAILED,
+		    peer == NULL ? "no client certificate was presented" :
+		    NULL);
+	}
+	log_info("conn %llu: certificate accepted for %s",
+	    (unsigned long long)c->id, a.name);
+	l = cmd_login_new(c, req);
+	l->account = a.id;
+	cmd_login_session(l);
+}
+
 static void
 cmd_login(struct conn *c, struct proto_req *req)
 {
@@ -256,7 +300,7 @@ cmd_login(struct conn *c, struct proto_req *req)
 	struct auth_job *j;
 	struct cmd_login *l;
 	char msg[96];
-	int has_token = 0, wait;
+	int has_token = 0, wait, use_cert = 0;
 
 	if (c->auth_busy)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
@@ -265,6 +309,10 @@ cmd_login(struct conn *c, struct proto_req *req)
 		return cmd_bad_field(c, req, "token");
 	if (has_token)
 		return cmd_login_token(c, req, token);
+	if (proto_get_bool(req, "cert", &use_cert) != PROTO_OK)
+		return cmd_bad_field(c, req, "cert");
+	if (use_cert)
+		return cmd_login_cert(c, req);
 	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "user");
 	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)

@@ -18,6 +18,10 @@ struct config {
 	char		 cert[CONFIG_PATH_MAX];
 	char		 key[CONFIG_PATH_MAX];
 	char		 user[64];		/* drop root to this user */
+	char		 ca_cert[CONFIG_PATH_MAX];	/* network CA: client certs */
+	char		 ca_key[CONFIG_PATH_MAX];	/* for harbourd cert only */
+	char		 crl[CONFIG_PATH_MAX];
+	char		 crl_url[CONFIG_PATH_MAX];	/* named in issued certs */
 	int		 tls12;			/* allow TLS 1.2 (ECDHE+AEAD) */
 	uint32_t	 argon2_memory;		/* KiB */
 	uint32_t	 argon2_time;

@@ -21,6 +21,7 @@
 
 #include <event2/listener.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include "config.h"
 #include "conn.h"
@@ -48,6 +49,44 @@ listen_ssl_error(const char *what)
 	ERR_clear_error();
 	xasprintf(&out, "%s: %s", what, e ? buf : "unknown error");
 	return out;
+}
+
+/*
+ * Client certificates are optional (passwords remain), but one that is
+ * offered must verify against the network's CA and, when a CRL is
+ * configured, must not be revoked: otherwise the handshake fails.
+ */
+static int
+listen_client_certs(SSL_CTX *ctx, const struct config *cf, char **cause)
+{
+	STACK_OF(X509_NAME) *names;
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	X509_CRL *crl;
+	FILE *f;
+
+	if (SSL_CTX_load_verify_locations(ctx, cf->ca_cert, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(cf->ca_cert)) == NULL) {
+		*cause = listen_ssl_error("ca_cert");
+		return -1;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	if (cf->crl[0] != '\0') {
+		if ((f = fopen(cf->crl, "r")) == NULL) {
+			xasprintf(cause, "crl %s: %s", cf->crl, strerror(errno));
+			return -1;
+		}
+		crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+		fclose(f);
+		if (crl == NULL || X509_STORE_add_crl(store, crl) != 1) {
+			X509_CRL_free(crl);
+			*cause = listen_ssl_error("crl");
+			return -1;
+		}
+		X509_CRL_free(crl);
+		X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return 0;
 }
 
 SSL_CTX *
@@ -82,6 +121,10 @@ listen_tls_context(const struct config *cf, char **cause)
 		xasprintf(&why, "private key %s", cf->key);
 		*cause = listen_ssl_error(why);
 		free(why);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	if (cf->ca_cert[0] != '\0' && listen_client_certs(ctx, cf, cause) != 0) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}

@@ -21,6 +21,7 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "cert.h"
 #include "config.h"
 #include "conn.h"
 #include "listen.h"
@@ -41,16 +42,24 @@ usage(FILE *f)
 	    "       harbourd check [-c CONFIG] [--db PATH] [--cert FILE] "
 	    "[--key FILE]\n"
 	    "       harbourd backup [-c CONFIG] [--db PATH] DEST.db\n"
+	    "       harbourd cert issue [-c CONFIG] USER [--days N] "
+	    "[--out DIR]\n"
+	    "       harbourd cert revoke [-c CONFIG] USER\n"
 	    "       harbourd --help | --version\n");
 }
 
-enum main_cmd { MAIN_SERVE, MAIN_INIT, MAIN_CHECK, MAIN_BACKUP };
+enum main_cmd {
+	MAIN_SERVE, MAIN_INIT, MAIN_CHECK, MAIN_BACKUP, MAIN_CERT_ISSUE,
+	MAIN_CERT_REVOKE
+};
 
 struct main_args {
 	enum main_cmd	 cmd;
 	const char	*admin;
 	const char	*org;
-	const char	*dest;
+	const char	*dest;		/* backup's file; cert's user */
+	const char	*out;		/* cert issue's directory */
+	int		 days;
 };
 
 /* Flags that name settings: applied after the file, so they win. */
@@ -61,8 +70,14 @@ static const char *const main_setting_flags[][2] = {
 #define MAIN_NFLAGS (sizeof main_setting_flags / sizeof main_setting_flags[0])
 
 static enum main_cmd
-main_subcommand(const char *arg)
+main_subcommand(const char *arg, const char *next)
 {
+	if (strcmp(arg, "cert") == 0 && next != NULL &&
+	    strcmp(next, "issue") == 0)
+		return MAIN_CERT_ISSUE;
+	if (strcmp(arg, "cert") == 0 && next != NULL &&
+	    strcmp(next, "revoke") == 0)
+		return MAIN_CERT_REVOKE;
 	if (strcmp(arg, "init") == 0)
 		return MAIN_INIT;
 	if (strcmp(arg, "check") == 0)
@@ -93,8 +108,11 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 {
 	int i = 1;
 
-	if (argc > 1 && (a->cmd = main_subcommand(argv[1])) != MAIN_SERVE)
-		i = 2;
+	a->days = CERT_DAYS_DEFAULT;
+	a->out = ".";
+	if (argc > 1 && (a->cmd = main_subcommand(argv[1], argv[2])) !=
+	    MAIN_SERVE)
+		i = a->cmd >= MAIN_CERT_ISSUE ? 3 : 2;
 	for (; i < argc; i++) {
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -107,7 +125,7 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 		} else if (strcmp(arg, "-v") == 0) {
 			srv->verbose = 1;
 			continue;
-		} else if (a->cmd == MAIN_BACKUP && arg[0] != '-' &&
+		} else if (a->cmd >= MAIN_BACKUP && arg[0] != '-' &&
 		    a->dest == NULL) {
 			a->dest = arg;
 			continue;
@@ -120,12 +138,20 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 			a->admin = val;
 		else if (a->cmd == MAIN_INIT && strcmp(arg, "--org") == 0)
 			a->org = val;
+		else if (a->cmd == MAIN_CERT_ISSUE && strcmp(arg, "--out") == 0)
+			a->out = val;
+		else if (a->cmd == MAIN_CERT_ISSUE &&
+		    strcmp(arg, "--days") == 0) {
+			if ((a->days = atoi(val)) < 1 || a->days > CERT_DAYS_MAX)
+				goto bad;
+		}
 		else if (main_setting(srv, arg, val) != 0)
 			goto bad;
 		i++;
 	}
-	if (a->cmd == MAIN_BACKUP && a->dest == NULL) {
-		fprintf(stderr, "harbourd: backup needs a destination file\n");
+	if (a->cmd >= MAIN_BACKUP && a->dest == NULL) {
+		fprintf(stderr, "harbourd: %s\n", a->cmd == MAIN_BACKUP ?
+		    "backup needs a destination file" : "cert needs a USER");
 		usage(stderr);
 		exit(64);
 	}
@@ -174,6 +200,35 @@ main_backup(struct server *srv, const char *dest)
 	}
 	printf("harbourd: backed up %s to %s; the copy passes its integrity "
 	    "check\n", srv->cf.db, dest);
+	return 0;
+}
+
+/* harbourd cert issue|revoke USER: the network CA, offline. */
+static int
+main_cert(struct server *srv, const struct main_args *a)
+{
+	struct store *st;
+	char *cause = NULL;
+	int rc, count = 0;
+
+	if ((st = store_open(srv->cf.db, &cause)) == NULL) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (a->cmd == MAIN_CERT_ISSUE)
+		rc = cert_issue(&srv->cf, st, a->dest, a->days, a->out, &cause);
+	else
+		rc = cert_revoke(&srv->cf, st, a->dest, &count, &cause);
+	store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (a->cmd == MAIN_CERT_REVOKE)
+		printf("harbourd: revoked %d certificate(s) of %s; reload "
+		    "harbourd (SIGHUP) to apply the new CRL\n", count, a->dest);
 	return 0;
 }
 
@@ -271,6 +326,9 @@ main(int argc, char **argv)
 		return main_check(&srv);
 	case MAIN_BACKUP:
 		return main_backup(&srv, a.dest);
+	case MAIN_CERT_ISSUE:
+	case MAIN_CERT_REVOKE:
+		return main_cert(&srv, &a);
 	case MAIN_SERVE:
 		break;
 	}

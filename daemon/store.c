@@ -117,9 +117,22 @@ static const char store_schema_v2[] =
 	"   AND p.thread_id = r.id AND p.state = 0), r.id)"
 	" WHERE r.id = r.thread_id;";
 
+/*
+ * Version 3: client certificates bound to accounts. Only the SHA-256
+ * fingerprint of the certificate's DER is needed to log in; the serial
+ * number is kept so that a revocation can be written into the CRL.
+ */
+static const char store_schema_v3[] =
+	"CREATE TABLE certs (fingerprint BLOB PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" serial TEXT NOT NULL UNIQUE, not_after INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, revoked_at INTEGER);"
+	"CREATE INDEX certs_account ON certs(account_id);";
+
 static const char *const store_migrations[] = {
 	store_schema_v1,
 	store_schema_v2,
+	store_schema_v3,
 };
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
     "one migration step per schema version");

@@ -43,7 +43,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store_account {
 	int64_t		 id;
@@ -120,6 +120,24 @@ int		 store_check(const char *path, char **cause);
 int		 store_backup(const char *path, const char *dest, char **cause);
 /* The database's size in bytes (for status). */
 int		 store_size(struct store *, int64_t *bytes);
+
+/* ---- client certificates (store-cert.c) ----------------------------- */
+
+/* The live (unrevoked, unexpired) account bound to a certificate's
+ * SHA-256 fingerprint; on the loop. */
+int		 store_cert_lookup(struct store *, const uint8_t *fingerprint,
+		    int64_t now, struct store_account *);
+/* Operator commands, before store_start() (harbourd cert ...): bind a
+ * new certificate to user; revoke every certificate of user (*count
+ * gets how many); list every revoked serial, for the CRL. */
+int		 store_cert_bind(struct store *, const char *user,
+		    const uint8_t *fingerprint, const char *serial,
+		    int64_t not_after, int64_t now);
+int		 store_cert_revoke(struct store *, const char *user,
+		    int64_t now, int *count);
+typedef int (*store_revoked_cb)(void *arg, const char *serial,
+		    int64_t revoked_at);
+int		 store_cert_revoked(struct store *, store_revoked_cb, void *);
 
 /* ---- reads, on the loop ------------------------------------------- */
 

@@ -337,7 +337,7 @@ Test(store, migrate_from_v1)
 
 	s = test_open();
 	store_close(s);
-	cr_assert_eq(test_sql_int("PRAGMA user_version"), 2);
+	cr_assert_eq(test_sql_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM threads"), 2);
 	cr_assert_eq(test_sql_int("SELECT replies FROM threads WHERE id = 1"), 2);
 	cr_assert_eq(test_sql_int("SELECT last_eid FROM threads WHERE id = 1"), 4);
