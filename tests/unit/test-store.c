@@ -365,9 +365,13 @@ Test(store, refuses_newer_schema)
 {
 	struct store	*s = test_open();
 	char		*cause = NULL;
+	char		 sql[64];
 
 	store_close(s);
-	test_sql("PRAGMA user_version = 3");
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION + 1);
+	test_sql(sql);
 	cr_assert_null(store_open(test_db, &cause));
 	cr_assert_not_null(cause);
 	cr_assert_not_null(strstr(cause, "newer"), "%s", cause);
