@@ -59,14 +59,22 @@ certs/dev/ca.crt: certs/mkcerts.sh
 TEST_ENV = HARBOUR_BUILD=$(CURDIR)/$(BUILD) HARBOUR_CERTS=$(CURDIR)/certs/dev
 CRITERION_JOBS ?= 2
 
-test: all $(BUILD)/test-unit $(BUILD)/test-e2e certs/dev/ca.crt
+# Fresh machine: install what is missing first (quick when nothing is).
+deps:
+	@sh scripts/deps.sh
+
+test: deps
+	$(MAKE) test-run
+
+test-run: all $(BUILD)/test-unit $(BUILD)/test-e2e certs/dev/ca.crt
 	$(TEST_ENV) $(BUILD)/test-unit --jobs $(CRITERION_JOBS)
 	$(TEST_ENV) $(BUILD)/test-e2e --jobs $(CRITERION_JOBS)
+	$(TEST_ENV) sh tests/ops/run.sh
 
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:exitcode=23 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 HARBOUR_SANITIZED=1
 
-check:
+check: deps
 	$(MAKE) BUILD=build-san SAN=1 all build-san/test-unit build-san/test-e2e certs/dev/ca.crt
 	$(SAN_ENV) HARBOUR_BUILD=$(CURDIR)/build-san HARBOUR_CERTS=$(CURDIR)/certs/dev \
 		build-san/test-unit --jobs $(CRITERION_JOBS)
@@ -80,21 +88,40 @@ $(BUILD)/fuzz-proto: tests/fuzz/fuzz-proto.c proto/proto.c proto/proto.h
 	@mkdir -p $(BUILD)
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-proto.c proto/proto.c \
 		$(shell pkg-config --libs jansson)
-fuzz: $(BUILD)/fuzz-proto
+fuzz: deps $(BUILD)/fuzz-proto
 	@mkdir -p $(BUILD)/fuzz-corpus
 	$(BUILD)/fuzz-proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 # make run: a working server on 127.0.0.1:7443 with its database in ./var.
-run:
-	sh scripts/deps.sh
+run: deps
 	$(MAKE) all certs/dev/ca.crt
 	sh scripts/run.sh $(BUILD)
 
 bench: all certs/dev/ca.crt
 	sh tests/bench/run.sh $(if $(QUICK),--quick)
 
+SYSCONFDIR ?= /etc
+UNITDIR	   ?= $(PREFIX)/lib/systemd/system
+MAN_PAGES   = man/harbour.1 man/harbourd.conf.5 man/harbour-protocol.7 man/harbourd.8
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+		$(DESTDIR)$(SYSCONFDIR)/harbour
+	install -m 0755 $(BUILD)/harbourd $(BUILD)/harbour $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MAN_PAGES); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; done
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/harbourd.service > \
+		$(DESTDIR)$(UNITDIR)/harbourd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/harbourd.service
+	install -m 0644 systemd/harbour.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/harbour.conf
+	install -m 0644 systemd/harbour.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/harbour.conf
+	install -m 0644 etc/harbourd.conf.example $(DESTDIR)$(SYSCONFDIR)/harbour/
+
 clean:
 	rm -rf build build-san
 
-.PHONY: all test check fuzz run bench clean
+.PHONY: all deps test test-run check fuzz run bench clean install
