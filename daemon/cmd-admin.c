@@ -130,7 +130,7 @@ cmd_invite_create(struct conn *c, struct proto_req *req)
 	if (proto_get_str(req, "role", 1, &rolename, NULL) != PROTO_OK ||
 	    (role = proto_role_parse(rolename)) == ROLE_NONE)
 		return cmd_bad_field(c, req, "role");
-	if (proto_get_int(req, "expires", 0, 60, PROTO_INVITE_MAX, &expires,
+	if (proto_get_int(req, "expires", 0, 1, PROTO_INVITE_MAX, &expires,
 	    NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "expires");
 	/* An org-admin asking about another organisation learns nothing

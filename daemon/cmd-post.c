@@ -77,10 +77,16 @@ cmd_post_texts(struct conn *c, struct proto_req *req, const char **body,
     const char **title, int64_t *thread)
 {
 	int has_title = 0, has_thread = 0;
-	enum proto_err err;
+	enum proto_err err, eb, et;
 
-	if (proto_get_str(req, "body", 1, body, NULL) != PROTO_OK ||
-	    proto_get_str(req, "title", 0, title, &has_title) != PROTO_OK ||
+	eb = proto_get_str(req, "body", 1, body, NULL);
+	et = proto_get_str(req, "title", 0, title, &has_title);
+	if (eb == PROTO_E_BAD_TEXT || et == PROTO_E_BAD_TEXT) {
+		conn_reply_err(c, req->id, PROTO_E_BAD_TEXT,
+		    "the text holds a NUL character");
+		return -1;
+	}
+	if (eb != PROTO_OK || et != PROTO_OK ||
 	    proto_get_int(req, "thread", 0, 1, PROTO_ID_MAX, thread,
 	    &has_thread) != PROTO_OK) {
 		cmd_bad_field(c, req, "body\", \"title\" or \"thread");

@@ -382,14 +382,17 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	switch (c->state) {
 	case CONN_HANDSHAKE:
+		/* No TLS yet, so nothing to say: just let go. */
+		log_info("conn %llu: closing: login timeout (TLS handshake)",
+		    (unsigned long long)c->id);
+		conn_drop(c);
+		return;
 	case CONN_HELLO:
 		if (c->auth_busy) {	/* a login is being checked */
 			conn_arm_timer(c, 1);
 			return;
 		}
 		conn_close(c, "login timeout");
-		if (c->state == CONN_HANDSHAKE)
-			conn_drop(c);
 		return;
 	case CONN_CLOSING:
 		conn_drop(c);

@@ -238,6 +238,14 @@ server_setup(struct server *srv)
 		fatal("libevent has no thread support");
 	if ((srv->base = event_base_new()) == NULL)
 		fatal("cannot create the event base");
+	/* Signals first: once "listening" is logged, a SIGTERM must find
+	 * its handler (the tests, and systemd, rely on it). */
+	srv->sig_term = evsignal_new(srv->base, SIGTERM, server_signal_cb, srv);
+	srv->sig_int = evsignal_new(srv->base, SIGINT, server_signal_cb, srv);
+	srv->sig_hup = evsignal_new(srv->base, SIGHUP, server_signal_cb, srv);
+	event_add(srv->sig_term, NULL);
+	event_add(srv->sig_int, NULL);
+	event_add(srv->sig_hup, NULL);
 	if ((srv->store = store_open(srv->cf.db, &cause)) == NULL)
 		fatal("%s", cause);
 	if (listen_start(srv, &cause) != 0)
@@ -249,12 +257,6 @@ server_setup(struct server *srv)
 	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
 	if (store_start(srv->store, server_store_notify, srv) != 0)
 		fatal("cannot start the writer thread");
-	srv->sig_term = evsignal_new(srv->base, SIGTERM, server_signal_cb, srv);
-	srv->sig_int = evsignal_new(srv->base, SIGINT, server_signal_cb, srv);
-	srv->sig_hup = evsignal_new(srv->base, SIGHUP, server_signal_cb, srv);
-	event_add(srv->sig_term, NULL);
-	event_add(srv->sig_int, NULL);
-	event_add(srv->sig_hup, NULL);
 	server_watchdog_start(srv);
 }
 

@@ -250,7 +250,8 @@ proto_id_valid(const json_t *id)
 		return (v >= 0 && v <= PROTO_ID_MAX);
 	}
 	if (json_is_string(id))
-		return (json_string_length(id) <= PROTO_MAX_ID_STR);
+		return (json_string_length(id) <= PROTO_MAX_ID_STR &&
+		    strlen(json_string_value(id)) == json_string_length(id));
 	return (0);
 }
 
@@ -271,7 +272,10 @@ proto_decode(const char *line, size_t len, struct proto_req *req,
 		return (PROTO_E_BAD_UTF8);
 	}
 	/* Duplicate keys would let two readers see two different requests. */
-	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* A \u0000 inside a string is valid JSON: let it through so that
+	 * the field's own check answers it (bad_text), with the id. */
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    &jerr);
 	if (root == NULL) {
 		*detail = "invalid JSON";
 		return (PROTO_E_BAD_JSON);
@@ -300,7 +304,8 @@ proto_decode(const char *line, size_t len, struct proto_req *req,
 		*detail = "missing \"op\"";
 		return (PROTO_E_BAD_REQUEST);
 	}
-	if (!json_is_string(op)) {
+	if (!json_is_string(op) ||
+	    strlen(json_string_value(op)) != json_string_length(op)) {
 		*detail = "\"op\" must be a string";
 		return (PROTO_E_BAD_REQUEST);
 	}
@@ -359,6 +364,9 @@ proto_get_str(const struct proto_req *req, const char *field, int required,
 		return (err);
 	if (!json_is_string(v))
 		return (PROTO_E_BAD_REQUEST);
+	/* An embedded NUL would silently cut the C string short. */
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return (PROTO_E_BAD_TEXT);
 	*out = json_string_value(v);
 	return (PROTO_OK);
 }
@@ -408,7 +416,8 @@ proto_get_strarray(const struct proto_req *req, const char *field,
 	if (!json_is_array(v) || json_array_size(v) > max)
 		return (PROTO_E_BAD_REQUEST);
 	json_array_foreach(v, i, e) {
-		if (!json_is_string(e))
+		if (!json_is_string(e) || strlen(json_string_value(e)) !=
+		    json_string_length(e))
 			return (PROTO_E_BAD_REQUEST);
 	}
 	*out = v;

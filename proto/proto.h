@@ -130,7 +130,7 @@ void		 proto_req_free(struct proto_req *);
 /*
  * Field access. Each returns PROTO_OK; PROTO_E_BAD_REQUEST when the
  * field is required and missing, or present with the wrong type or out
- * of range. A missing optional field leaves *out untouched and returns
+ * of range; proto_get_str PROTO_E_BAD_TEXT for a string holding NUL. A missing optional field leaves *out untouched and returns
  * PROTO_OK; *present (where given) says whether it was there.
  */
 enum proto_err	 proto_get_str(const struct proto_req *, const char *field,

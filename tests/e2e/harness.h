@@ -64,6 +64,10 @@ struct hx_daemon *hx_start(const char *extra_conf);
 void		 hx_stop(struct hx_daemon *);
 /* SIGTERM and the same checks, but keeps the directory for a restart. */
 void		 hx_shutdown(struct hx_daemon *);
+/* Send a signal; with hx_reap, a test can watch a shutdown from its
+ * connections before checking the exit as hx_shutdown does. */
+void		 hx_signal(struct hx_daemon *, int sig);
+void		 hx_reap(struct hx_daemon *);
 /* SIGKILL: no chance to flush anything. Keeps the directory. */
 void		 hx_crash(struct hx_daemon *);
 /* Start again on the same configuration and database (new port). */
@@ -86,6 +90,10 @@ struct hx_conn_opts {
 struct hx_conn	*hx_connect(struct hx_daemon *);
 struct hx_conn	*hx_connect_opts(struct hx_daemon *, const struct hx_conn_opts *);
 void		 hx_close(struct hx_conn *);
+/* Does a TLS handshake succeed with at most this protocol version
+ * (TLS1_2_VERSION...) and, when not NULL, these TLS 1.2 ciphers? */
+int		 hx_tls_probe(struct hx_daemon *, int max_version,
+		    const char *ciphers);
 json_t		*hx_hello(struct hx_conn *);
 
 /* Raw bytes; 0, or -1 when the peer closed or reset (no assertion). */
@@ -97,6 +105,9 @@ int64_t		 hx_send(struct hx_conn *, json_t *req);
  * and other replies that arrive meanwhile are kept for later. */
 json_t		*hx_reply(struct hx_conn *, json_t *id);
 json_t		*hx_reply_int(struct hx_conn *, int64_t id);
+/* The reply's line exactly as the server sent it (the last reply with
+ * its id), for byte-for-byte comparisons. */
+const char	*hx_raw(struct hx_conn *, json_t *reply);
 /* Send {"op": op, ...fields} and wait for its reply. fmt is a
  * json_pack() object format ("{s:s, s:I}") or NULL for no fields. */
 json_t		*hx_call(struct hx_conn *, const char *op, const char *fmt, ...);
@@ -173,6 +184,11 @@ struct hx_run	 hx_cliv(struct hx_daemon *, const char *state,
 struct hx_cli	*hx_cli_startv(struct hx_daemon *, const char *state,
 		    const char *password, const char *in, const char *const *argv);
 struct hx_run	 hx_cli_wait(struct hx_cli *, int timeout_ms);
+/* Has a started client exited? (Collect it with hx_cli_wait.) */
+int		 hx_cli_done(struct hx_cli *);
+/* An extra "NAME=value" for every later client run (NULL: none), e.g.
+ * HARBOUR_NEW_PASSWORD for passwd. */
+void		 hx_cli_setenv(const char *kv);
 #define HX_CLI(d, state, pw, in, ...) \
 	hx_cliv((d), (state), (pw), (in), (const char *const[]){ __VA_ARGS__, NULL })
 #define HX_CLI_START(d, state, pw, in, ...) \

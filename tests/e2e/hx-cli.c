@@ -12,7 +12,6 @@
  * files. Sanitizer options pass through, and a sanitizer report in the
  * client's stderr fails the test just as one in the daemon's log does.
  */
-#define _GNU_SOURCE
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -33,6 +32,22 @@
 
 #define HX_MAX_ENV	16
 #define HX_MAX_ARGV	32
+
+static const char	*hx_cli_extra;
+
+void
+hx_cli_setenv(const char *kv)
+{
+	hx_cli_extra = kv != NULL ? hx_strf("%s", kv) : NULL;
+}
+
+int
+hx_cli_done(struct hx_cli *p)
+{
+	if (!p->reaped && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+		p->reaped = 1;
+	return p->reaped;
+}
 
 static void
 hx_child_fds(int in, int out, int err)
@@ -159,16 +174,22 @@ hx_cli_wait(struct hx_cli *p, int timeout_ms)
 			}
 		}
 	}
-	if (timedout)
+	if (timedout && !p->reaped)
 		kill(p->pid, SIGKILL);
 	/* Both pipes are closed: the child is exiting (or killed). */
-	while (waitpid(p->pid, &status, timedout ? 0 : WNOHANG) == 0) {
+	while (!p->reaped) {
+		if (waitpid(p->pid, &p->status, timedout ? 0 : WNOHANG) ==
+		    p->pid) {
+			p->reaped = 1;
+			break;
+		}
 		if (hx_now_ms() > deadline + 1000) {
 			kill(p->pid, SIGKILL);
 			timedout = 1;
 		}
 		usleep(5000);
 	}
+	status = p->status;
 	if (p->in != -1)
 		close(p->in);
 	if (p->out != -1)
@@ -212,6 +233,8 @@ hx_cli_env(struct hx_daemon *d, const char *state, const char *password)
 	for (i = 0; i < sizeof pass / sizeof pass[0]; i++)
 		if ((v = getenv(pass[i])) != NULL)
 			env[n++] = (char *)hx_strf("%s=%s", pass[i], v);
+	if (hx_cli_extra != NULL)
+		env[n++] = (char *)hx_cli_extra;
 	env[n] = NULL;
 	return env;
 }

@@ -14,7 +14,6 @@
  * reading: otherwise a server that stops reading while its own output
  * is full, as the protocol allows, would deadlock with the test.
  */
-#define _GNU_SOURCE
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -84,6 +83,7 @@ hx_conn_free(struct hx_conn *c)
 	json_decref(c->events);
 	json_decref(c->replies);
 	json_decref(c->sent);
+	json_decref(c->raw);
 	free(c->rbuf);
 	free(c);
 }
@@ -137,8 +137,12 @@ hx_parse_lines(struct hx_conn *c)
 			cr_assert(obj != NULL && json_is_object(obj),
 			    "the server sent a line that is not a JSON object "
 			    "(%s): %.*s", err.text, n > 300 ? 300 : (int)n, start);
-			if (json_object_get(obj, "id") != NULL)
+			if (json_object_get(obj, "id") != NULL) {
+				json_object_set_new(c->raw,
+				    hx_dump(json_object_get(obj, "id")),
+				    json_stringn_nocheck(start, n));
 				json_array_append_new(c->replies, obj);
+			}
 			else if (json_is_string(json_object_get(obj, "ev")))
 				json_array_append_new(c->events, obj);
 			else
@@ -310,12 +314,23 @@ hx_reply(struct hx_conn *c, json_t *id)
 			}
 		}
 		left = deadline - hx_now_ms();
-		cr_assert(left > 0, "no reply to %s within %d ms",
-		    hx_request_of(c, id), hx_ms(HX_WAIT_MS));
+		cr_assert(left > 0, "no reply to %s within %d ms (replies to "
+		    "other ids meanwhile: %s)", hx_request_of(c, id),
+		    hx_ms(HX_WAIT_MS), hx_dump(c->replies));
 		n = hx_pump(c, (int)left);
 		cr_assert(n != -1, "the server closed the connection without "
 		    "replying to %s", hx_request_of(c, id));
 	}
+}
+
+const char *
+hx_raw(struct hx_conn *c, json_t *reply)
+{
+	json_t	*raw;
+
+	raw = json_object_get(c->raw, hx_dump(json_object_get(reply, "id")));
+	cr_assert(raw != NULL, "no line kept for %s", hx_dump(reply));
+	return hx_strf("%s", json_string_value(raw));
 }
 
 json_t *
@@ -583,11 +598,10 @@ hx_tls_handshake(struct hx_conn *c)
 	    "server certificate did not verify");
 }
 
-struct hx_conn *
-hx_connect_opts(struct hx_daemon *d, const struct hx_conn_opts *o)
+static struct hx_conn *
+hx_conn_new(struct hx_daemon *d)
 {
 	struct hx_conn	*c;
-	json_t		*ev;
 
 	hx_ignore_sigpipe();
 	c = calloc(1, sizeof *c);
@@ -596,7 +610,18 @@ hx_connect_opts(struct hx_daemon *d, const struct hx_conn_opts *o)
 	c->events = json_array();
 	c->replies = json_array();
 	c->sent = json_object();
+	c->raw = json_object();
 	hx_conn_register(c);
+	return c;
+}
+
+struct hx_conn *
+hx_connect_opts(struct hx_daemon *d, const struct hx_conn_opts *o)
+{
+	struct hx_conn	*c;
+	json_t		*ev;
+
+	c = hx_conn_new(d);
 	hx_tcp_connect(c, o);
 	hx_tls_setup(c, o);
 	hx_tls_handshake(c);
@@ -610,6 +635,43 @@ hx_connect_opts(struct hx_daemon *d, const struct hx_conn_opts *o)
 	    "the first line is not the hello: %s", hx_dump(ev));
 	c->hello = ev;
 	return c;
+}
+
+int
+hx_tls_probe(struct hx_daemon *d, int max_version, const char *ciphers)
+{
+	static const struct hx_conn_opts none;
+	struct hx_conn	*c;
+	int64_t		 deadline = hx_now_ms() + hx_ms(HX_WAIT_MS), left;
+	struct pollfd	 pfd;
+	int		 n, e, ok = 0;
+
+	c = hx_conn_new(d);
+	hx_tcp_connect(c, &none);
+	hx_tls_setup(c, &none);
+	SSL_set_max_proto_version(c->ssl, max_version);
+	if (ciphers != NULL)
+		cr_assert(SSL_set_cipher_list(c->ssl, ciphers) == 1,
+		    "cipher list %s: %s", ciphers, hx_ssl_errors());
+	for (;;) {
+		ERR_clear_error();
+		if ((n = SSL_connect(c->ssl)) == 1) {
+			ok = 1;
+			break;
+		}
+		e = SSL_get_error(c->ssl, n);
+		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+			break;
+		left = deadline - hx_now_ms();
+		cr_assert(left > 0, "TLS handshake timed out");
+		pfd.fd = c->fd;
+		pfd.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		poll(&pfd, 1, (int)left);
+	}
+	ERR_clear_error();
+	hx_close(c);
+	return ok;
 }
 
 struct hx_conn *

@@ -36,6 +36,7 @@ struct hx_conn {
 	json_t		*events;	/* pushes not yet taken, in order */
 	json_t		*replies;	/* replies not yet taken */
 	json_t		*sent;		/* id (dumped) -> request, for messages */
+	json_t		*raw;		/* id (dumped) -> the reply's line */
 	json_t		*hello;
 	const char	*token;
 	int64_t		 next_id;
@@ -51,6 +52,8 @@ struct hx_cli {
 	const char	*inbuf;
 	size_t		 inlen;
 	size_t		 inoff;
+	int		 reaped;	/* hx_cli_done saw it exit */
+	int		 status;
 };
 struct hx_cli	*hx_proc_start(const char *const *argv, char *const *envp,
 		    const char *in);

@@ -252,8 +252,11 @@ static const struct {
 	{ "{\"id\":1,\"op\":\"x\"}{}", PROTO_E_BAD_JSON, ID_NONE, NULL, NULL },
 	{ "{\"id\":1,\"id\":2,\"op\":\"x\"}", PROTO_E_BAD_JSON, ID_NONE, NULL,
 	  NULL },
-	{ "{\"id\":1,\"op\":\"a\\u0000b\"}", PROTO_E_BAD_JSON, ID_NONE, NULL,
-	  NULL },
+	/* NUL inside a string is valid JSON; in op it is no operation. */
+	{ "{\"id\":1,\"op\":\"a\\u0000b\"}", PROTO_E_BAD_REQUEST, ID_INT, NULL,
+	  "op" },
+	{ "{\"id\":\"a\\u0000b\",\"op\":\"x\"}", PROTO_E_BAD_REQUEST, ID_NONE,
+	  NULL, "id" },
 	{ "{\"id\":1,\"op\":\"\\ud800\"}", PROTO_E_BAD_JSON, ID_NONE, NULL,
 	  NULL },
 	{ "{\"id\":1,\"op\":\"x\",\"n\":123456789012345678901234567890}",
