@@ -137,7 +137,8 @@ client_connect(struct client *c)
 {
 	char	*cause;
 
-	if ((c->net = net_open(c->server, c->ca, &cause)) != NULL)
+	if ((c->net = net_open(c->server, c->ca, c->certfile, c->keyfile,
+	    &cause)) != NULL)
 		return (CLIENT_EXIT_OK);
 	client_error(CLIENT_EXIT_CONNECT, "cannot connect to %s: %s",
 	    c->server, cause);
@@ -154,11 +155,12 @@ client_request(struct client *c, const char *op)
 
 /*
  * Send req (consumed) and wait for its reply. 0 and *result (a new
- * reference), 1 with *error (a new reference) when the server refused,
- * 2 after reporting a broken link.
+ * reference), 1 with *error (a new reference, not reported: the caller
+ * decides what to say) when the server refused, 2 after reporting a
+ * broken link.
  */
-static int
-client_exchange(struct client *c, json_t *req, json_t **result,
+int
+client_call_quiet(struct client *c, json_t *req, json_t **result,
     json_t **error)
 {
 	json_t	*reply, *res, *err;
@@ -195,7 +197,7 @@ client_call(struct client *c, json_t *req, json_t **result)
 	json_t	*res, *error;
 	int	 r;
 
-	if ((r = client_exchange(c, req, &res, &error)) == CLIENT_EXIT_FAIL) {
+	if ((r = client_call_quiet(c, req, &res, &error)) == CLIENT_EXIT_FAIL) {
 		client_refused(error, NULL);
 		json_decref(error);
 	}
@@ -222,7 +224,7 @@ client_set_identity(struct client *c, json_t *result)
 	c->role = xstrdup(role != NULL ? role : "?");
 }
 
-static int
+int
 client_is_code(json_t *error, const char *code)
 {
 	const char	*s;
@@ -261,7 +263,8 @@ client_resume(struct client *c, int report, int *ended)
 	json_object_set_new(req, "token", json_string(token));
 	explicit_bzero(token, strlen(token));
 	free(token);
-	if ((r = client_exchange(c, req, &result, &error)) == CLIENT_EXIT_OK) {
+	r = client_call_quiet(c, req, &result, &error);
+	if (r == CLIENT_EXIT_OK) {
 		client_set_identity(c, result);
 		json_decref(result);
 	} else if (r == CLIENT_EXIT_FAIL) {

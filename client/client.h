@@ -23,8 +23,8 @@
 
 /* Exit statuses; 64 is EX_USAGE from sysexits(3). */
 #define CLIENT_EXIT_OK		0
-#define CLIENT_EXIT_FAIL	1	/* refused by the server, or a local error */
-#define CLIENT_EXIT_CONNECT	2	/* cannot connect, TLS failure, lost link */
+#define CLIENT_EXIT_FAIL	1	/* refused, or a local failure */
+#define CLIENT_EXIT_CONNECT	2	/* no connection, TLS, lost link */
 #define CLIENT_EXIT_USAGE	64
 
 #define CLIENT_DEFAULT_SERVER	"localhost:7443"
@@ -34,6 +34,8 @@ struct net;
 struct client {
 	const char	*server;	/* "HOST:PORT" */
 	const char	*ca;		/* CA file, or NULL: system store */
+	const char	*certfile;	/* login --cert: a client certificate */
+	const char	*keyfile;
 	int		 json;		/* --json: JSON lines on stdout */
 	struct net	*net;		/* NULL until connected */
 
@@ -55,15 +57,16 @@ struct cmd_args {
 	const struct cmd_entry *entry;
 	int		 argc;		/* positional arguments */
 	char		**argv;
-	const char	*val[CMD_MAX_OPTS];	/* NULL unless given; flags: "" */
+	const char	*val[CMD_MAX_OPTS];	/* NULL: not given; flag: "" */
 };
-
-#define CMD_NOLOGIN	0x1	/* connects without the saved token */
 
 /*
  * One row per command, as tmux's cmd-*.c entries. `harbour help` and
  * usage errors are printed from these rows and nowhere else, so the
- * help cannot drift from what the parser accepts.
+ * help cannot drift from what the parser accepts. exec first checks its
+ * arguments, then connects: client_login (the saved session) for every
+ * command but register, login and help, so that a typo costs no round
+ * trip and no password prompt.
  */
 struct cmd_entry {
 	const char	*name;		/* "post", or "org create" */
@@ -73,7 +76,6 @@ struct cmd_entry {
 	struct cmd_opt	 opts[CMD_MAX_OPTS + 1];	/* name NULL ends */
 	int		 args_min;
 	int		 args_max;	/* -1: any number */
-	int		 flags;
 	int		(*exec)(struct client *, struct cmd_args *);
 };
 
@@ -84,6 +86,7 @@ extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_passwd_entry;
 extern const struct cmd_entry cmd_org_create_entry;
 extern const struct cmd_entry cmd_org_list_entry;
+extern const struct cmd_entry cmd_admin_status_entry;
 extern const struct cmd_entry cmd_invite_create_entry;
 extern const struct cmd_entry cmd_channel_create_entry;
 extern const struct cmd_entry cmd_join_entry;
@@ -105,6 +108,9 @@ int		 client_resume(struct client *, int report, int *ended);
 void		 client_set_identity(struct client *, json_t *result);
 json_t		*client_request(struct client *, const char *op);
 int		 client_call(struct client *, json_t *req, json_t **result);
+int		 client_call_quiet(struct client *, json_t *req,
+		    json_t **result, json_t **error);
+int		 client_is_code(json_t *error, const char *code);
 void		 client_refused(json_t *error, const char *hint);
 int		 client_error(int status, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -37,7 +37,6 @@ const struct cmd_entry cmd_help_entry = {
 "Without COMMAND, lists every command. With one, shows its usage and\n"
 "what it does. `harbour COMMAND --help` does the same.\n",
 	.args_min = 0, .args_max = 2,
-	.flags = CMD_NOLOGIN,
 	.exec = cmd_help_exec,
 };
 
@@ -50,6 +49,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_passwd_entry,
 	&cmd_org_create_entry,
 	&cmd_org_list_entry,
+	&cmd_admin_status_entry,
 	&cmd_invite_create_entry,
 	&cmd_channel_create_entry,
 	&cmd_channels_entry,
@@ -80,8 +80,8 @@ help_print_usage(const struct cmd_entry *entry, FILE *fp)
 	if (entry == NULL)
 		fprintf(fp, "usage: harbour %s\n", MAIN_GLOBAL_USAGE);
 	else
-		fprintf(fp, "usage: harbour %s %s\n", entry->name,
-		    entry->usage);
+		fprintf(fp, "usage: harbour %s%s%s\n", entry->name,
+		    *entry->usage != '\0' ? " " : "", entry->usage);
 }
 
 /* "org" matches "org create"'s first word. */
@@ -101,12 +101,13 @@ help_list(FILE *fp)
 	help_print_usage(NULL, fp);
 	fputs("\nCommands:\n", fp);
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(fp, "  %s %s\n        %s\n", (*e)->name, (*e)->usage,
+		fprintf(fp, "  %s%s%s\n        %s\n", (*e)->name,
+		    *(*e)->usage != '\0' ? " " : "", (*e)->usage,
 		    (*e)->summary);
 	fputs("\n"
 "Global options, before or after the command:\n"
-"  --server HOST:PORT  the server to use (HARBOUR_SERVER; default "
-CLIENT_DEFAULT_SERVER ")\n"
+"  --server HOST:PORT  the server to use (HARBOUR_SERVER;\n"
+"                      default " CLIENT_DEFAULT_SERVER ")\n"
 "  --ca FILE           trust the CA certificates in FILE (HARBOUR_CA;\n"
 "                      default: the system's trusted certificates)\n"
 "  --json              print results and events as JSON, one per line\n"
@@ -122,6 +123,18 @@ help_one(const struct cmd_entry *e, FILE *fp)
 {
 	help_print_usage(e, fp);
 	fprintf(fp, "\n%s\n\n%s", e->summary, e->help);
+}
+
+/* The usage lines of a group's commands, after a mistake in it. */
+static void
+help_group_usage(const char *group, FILE *fp)
+{
+	const struct cmd_entry *const	*e;
+
+	for (e = cmd_table; *e != NULL; e++) {
+		if (main_in_group(*e, group))
+			help_print_usage(*e, fp);
+	}
 }
 
 /* Every command named by the words: "post", "org create", or all of
@@ -189,7 +202,7 @@ main_word(struct main_parse *p, const char *word)
 	}
 	fprintf(stderr, "harbour: no such command: %s\n", name);
 	if (p->group != NULL)
-		help_words(p->group, NULL, stderr);
+		help_group_usage(p->group, stderr);
 	else
 		help_print_usage(NULL, stderr);
 	return (-1);
@@ -321,7 +334,6 @@ static int
 main_run(struct client *c, struct main_parse *p)
 {
 	const struct cmd_entry	*e = p->entry;
-	int			 r;
 
 	if (p->version) {
 		printf("harbour %s\n", HARBOUR_VERSION);
@@ -339,7 +351,7 @@ main_run(struct client *c, struct main_parse *p)
 	if (e == NULL && p->group != NULL) {
 		fprintf(stderr, "harbour: %s needs a command after it\n",
 		    p->group);
-		help_words(p->group, NULL, stderr);
+		help_group_usage(p->group, stderr);
 		return (CLIENT_EXIT_USAGE);
 	}
 	if (e == NULL)
@@ -349,8 +361,6 @@ main_run(struct client *c, struct main_parse *p)
 		return (client_usage(e, "%s needs more arguments", e->name));
 	if (e->args_max != -1 && p->args.argc > e->args_max)
 		return (client_usage(e, "too many arguments for %s", e->name));
-	if (!(e->flags & CMD_NOLOGIN) && (r = client_login(c)) != 0)
-		return (r);
 	return (e->exec(c, &p->args));
 }
 

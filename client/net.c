@@ -48,8 +48,8 @@
 /* A reply: writes wait for the server's group commit, which takes
  * milliseconds; a minute means the server is stuck, not busy. */
 #define NET_REPLY_MS		60000
-/* One maximal line plus room for the next read. */
-#define NET_BUF_SIZE		(PROTO_MAX_LINE + 16384)
+/* One maximal server line (a page of history) plus room for a read. */
+#define NET_BUF_SIZE		(PROTO_MAX_SERVER_LINE + 16384)
 #define NET_DEFAULT_PORT	"7443"
 #define NET_HOST_MAX		256
 /* TLS 1.2 only with forward secrecy and AEAD, as PROTOCOL.md says. */
@@ -67,7 +67,7 @@ struct net {
 	SSL_CTX			*ctx;
 	SSL			*ssl;
 	char			*where;		/* "HOST:PORT", for messages */
-	char			*bye;		/* the reason in the server's bye */
+	char			*bye;		/* the reason the server gave */
 	char			*buf;
 	size_t			 len;
 	int64_t			 last_id;
@@ -131,7 +131,9 @@ net_split(const char *server, char *host, char *port, size_t portlen,
     char **cause)
 {
 	const char	*colon, *end;
+	char		*pend;
 	size_t		 hlen;
+	long		 n;
 
 	if (server[0] == '[') {
 		if ((end = strchr(server, ']')) == NULL)
@@ -152,12 +154,16 @@ net_split(const char *server, char *host, char *port, size_t portlen,
 		return (net_fail(cause, "bad host name"));
 	memcpy(host, server, hlen);
 	host[hlen] = '\0';
-	if (colon == NULL)
+	if (colon == NULL) {
 		snprintf(port, portlen, "%s", NET_DEFAULT_PORT);
-	else if (colon[1] == '\0' || strlen(colon + 1) >= portlen)
-		return (net_fail(cause, "bad port"));
-	else
-		snprintf(port, portlen, "%s", colon + 1);
+		return (0);
+	}
+	n = strtol(colon + 1, &pend, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *pend != '\0' || n < 1 ||
+	    n > 65535)
+		return (net_fail(cause, "the port must be a number from 1 to "
+		    "65535"));
+	snprintf(port, portlen, "%ld", n);
 	return (0);
 }
 
@@ -252,6 +258,23 @@ net_tls_context(struct net *n, const char *cafile, char **cause)
 	} else if (SSL_CTX_set_default_verify_paths(n->ctx) != 1)
 		return (net_fail(cause, "cannot load the system's trusted "
 		    "certificates"));
+	return (0);
+}
+
+/* A client certificate to present, for a certificate login. */
+static int
+net_client_cert(struct net *n, const char *certfile, const char *keyfile,
+    char **cause)
+{
+	if (certfile == NULL)
+		return (0);
+	if (SSL_CTX_use_certificate_chain_file(n->ctx, certfile) != 1)
+		return (net_fail(cause, "cannot load the certificate in %s",
+		    certfile));
+	if (SSL_CTX_use_PrivateKey_file(n->ctx, keyfile, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(n->ctx) != 1)
+		return (net_fail(cause, "cannot load the key in %s, or it does "
+		    "not match the certificate", keyfile));
 	return (0);
 }
 
@@ -357,10 +380,11 @@ net_line(struct net *n, uint64_t deadline, json_t **obj, char **cause)
 	int		 r;
 
 	for (;;) {
-		switch (proto_frame(n->buf, n->len, &linelen, &consumed)) {
+		switch (proto_frame_max(n->buf, n->len, PROTO_MAX_SERVER_LINE,
+		    &linelen, &consumed)) {
 		case PROTO_FRAME_TOO_LONG:
 			return (net_fail(cause, "the server sent a line "
-			    "longer than %d bytes", PROTO_MAX_LINE));
+			    "longer than %d bytes", PROTO_MAX_SERVER_LINE));
 		case PROTO_FRAME_NEED_MORE:
 			if ((r = net_fill(n, deadline, cause)) <= 0)
 				return (r);
@@ -396,16 +420,17 @@ net_hello(struct net *n, uint64_t deadline, char **cause)
 	json_t		*obj;
 	const char	*ev;
 	json_int_t	 version;
-	int		 r;
+	int		 r, is_hello;
 
 	if ((r = net_line(n, deadline, &obj, cause)) == 0)
 		return (net_fail(cause, "no hello from the server"));
 	if (r == -1)
 		return (-1);
 	ev = json_string_value(json_object_get(obj, "ev"));
+	is_hello = ev != NULL && strcmp(ev, "hello") == 0;
 	version = json_integer_value(json_object_get(obj, "proto"));
 	json_decref(obj);
-	if (ev == NULL || strcmp(ev, "hello") != 0)
+	if (!is_hello)
 		return (net_fail(cause, "the server did not say hello: "
 		    "is this a Harbour server?"));
 	if (version != PROTO_VERSION)
@@ -416,7 +441,8 @@ net_hello(struct net *n, uint64_t deadline, char **cause)
 }
 
 struct net *
-net_open(const char *server, const char *cafile, char **cause)
+net_open(const char *server, const char *cafile, const char *certfile,
+    const char *keyfile, char **cause)
 {
 	struct net	*n;
 	char		 host[NET_HOST_MAX], port[32];
@@ -433,6 +459,7 @@ net_open(const char *server, const char *cafile, char **cause)
 
 	if (net_split(server, host, port, sizeof port, cause) == -1 ||
 	    net_tls_context(n, cafile, cause) == -1 ||
+	    net_client_cert(n, certfile, keyfile, cause) == -1 ||
 	    (n->fd = net_tcp(host, port, deadline, cause)) == -1 ||
 	    net_tls_start(n, host, deadline, cause) == -1 ||
 	    net_hello(n, deadline, cause) == -1) {

@@ -13,8 +13,9 @@
 #include <jansson.h>
 
 /* Each failure sets *cause (malloc'd) to a sentence without "harbour:". */
+/* certfile and keyfile (both or neither) present a client certificate. */
 struct net	*net_open(const char *server, const char *cafile,
-		    char **cause);
+		    const char *certfile, const char *keyfile, char **cause);
 /* The request's "id" is set here. 0, or -1 when the link failed. */
 int		 net_send(struct net *, json_t *req, char **cause);
 /* Send and wait for the reply with the same id: 0 and *reply (a new

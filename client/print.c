@@ -66,13 +66,15 @@ print_indented(const char *indent, const char *s)
 {
 	const char	*nl;
 
-	do {
+	for (;;) {
 		nl = strchr(s, '\n');
 		fputs(indent, stdout);
 		print_safe_n(s, nl != NULL ? (size_t)(nl - s) : strlen(s), 0);
 		putchar('\n');
+		if (nl == NULL)
+			break;
 		s = nl + 1;
-	} while (nl != NULL);
+	}
 }
 
 /* Event times are strings already; accept seconds too, to be lenient. */

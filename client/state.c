@@ -124,7 +124,9 @@ state_read(const char *name, char *buf, size_t size, int *found,
 		free(path);
 		return (r);
 	}
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) != 0) {
+	while (len < size - 1) {
+		if ((n = read(fd, buf + len, size - 1 - len)) == 0)
+			break;
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {

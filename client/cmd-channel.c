@@ -1,0 +1,191 @@
+/*
+ * cmd-channel.c: channel create, channels, join, leave.
+ *
+ * A channel is always named in full, ORG/NAME or peer/NAME, on the
+ * command line as on the wire: a name that meant something different
+ * depending on who typed it would be a trap on a network where several
+ * organisations share the screen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "print.h"
+
+static int	cmd_channel_create_exec(struct client *, struct cmd_args *);
+static int	cmd_channels_exec(struct client *, struct cmd_args *);
+static int	cmd_join_exec(struct client *, struct cmd_args *);
+static int	cmd_leave_exec(struct client *, struct cmd_args *);
+
+const struct cmd_entry cmd_channel_create_entry = {
+	.name = "channel create",
+	.usage = "ORG/NAME | peer/NAME | --peer NAME",
+	.summary = "Create a channel, and join it.",
+	.help =
+"ORG/NAME makes a channel only the members of ORG can see (an org-admin\n"
+"of ORG may do this). peer/NAME makes a peer channel that everyone on\n"
+"the network can see (facilitators and admins may do this). With\n"
+"--peer, the channel must be a peer channel: a plain NAME means\n"
+"peer/NAME. NAME is 1 to 32 characters from a-z, 0-9 and '-'.\n",
+	.opts = { { "peer", NULL }, { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_channel_create_exec,
+};
+
+const struct cmd_entry cmd_channels_entry = {
+	.name = "channels",
+	.usage = "",
+	.summary = "List the channels you can see, with unread counts.",
+	.help =
+"One channel a line, joined or not: CHANNEL  KIND  joined|-  N unread.\n"
+"KIND is org or peer. Unread counts only channels you have joined.\n",
+	.opts = { { NULL, NULL } },
+	.args_min = 0, .args_max = 0,
+	.exec = cmd_channels_exec,
+};
+
+const struct cmd_entry cmd_join_entry = {
+	.name = "join",
+	.usage = "CHANNEL",
+	.summary = "Join a channel, to post in it and follow it.",
+	.help =
+"Joining a channel you have joined already is not an error.\n",
+	.opts = { { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_join_exec,
+};
+
+const struct cmd_entry cmd_leave_entry = {
+	.name = "leave",
+	.usage = "CHANNEL",
+	.summary = "Leave a channel.",
+	.help =
+"You can still read a channel you can see after leaving it. Leaving a\n"
+"channel you have not joined is not an error.\n",
+	.opts = { { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_leave_exec,
+};
+
+/* "peer/NAME" from --peer's NAME or peer/NAME; NULL after a usage error. */
+static char *
+channel_peer_name(const struct cmd_args *a)
+{
+	const char	*arg = a->argv[0];
+	char		*name;
+	size_t		 plen = strlen(PROTO_PEER_PREFIX);
+
+	if (strchr(arg, '/') == NULL) {
+		xasprintf(&name, "%s/%s", PROTO_PEER_PREFIX, arg);
+		return (name);
+	}
+	if (strncmp(arg, PROTO_PEER_PREFIX, plen) == 0 && arg[plen] == '/')
+		return (xstrdup(arg));
+	client_usage(a->entry, "--peer makes a peer channel: give peer/NAME "
+	    "or NAME, not %s", arg);
+	return (NULL);
+}
+
+static int
+cmd_channel_create_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*req, *result;
+	char	*name;
+	int	 r;
+
+	if (client_opt(a, "peer") != NULL) {
+		if ((name = channel_peer_name(a)) == NULL)
+			return (CLIENT_EXIT_USAGE);
+	} else
+		name = xstrdup(a->argv[0]);
+	if ((r = client_channel(name)) != 0 || (r = client_login(c)) != 0) {
+		free(name);
+		return (r);
+	}
+	req = client_request(c, "channel.create");
+	json_object_set_new(req, "channel", json_string(name));
+	free(name);
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else {
+		fputs("created ", stdout);
+		print_safe(json_string_value(json_object_get(result,
+		    "channel")));
+		fputs(" (", stdout);
+		print_safe(json_string_value(json_object_get(result, "kind")));
+		fputs(")\n", stdout);
+	}
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+cmd_channels_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*result, *ch;
+	size_t	 i;
+	int	 r, joined;
+
+	(void)a;
+	if ((r = client_login(c)) != 0 ||
+	    (r = client_call(c, client_request(c, "channel.list"),
+	    &result)) != 0)
+		return (r);
+	if (c->json) {
+		print_json(result);
+		json_decref(result);
+		return (print_done());
+	}
+	json_array_foreach(json_object_get(result, "channels"), i, ch) {
+		print_safe(json_string_value(json_object_get(ch, "channel")));
+		fputs("  ", stdout);
+		print_safe(json_string_value(json_object_get(ch, "kind")));
+		joined = json_is_true(json_object_get(ch, "joined"));
+		printf("  %s  %lld unread\n", joined ? "joined" : "-",
+		    (long long)json_integer_value(json_object_get(ch,
+		    "unread")));
+	}
+	json_decref(result);
+	return (print_done());
+}
+
+/* join and leave differ only in the op and the past tense. */
+static int
+channel_membership(struct client *c, struct cmd_args *a, const char *op,
+    const char *done)
+{
+	json_t	*req, *result;
+	int	 r;
+
+	if ((r = client_channel(a->argv[0])) != 0 ||
+	    (r = client_login(c)) != 0)
+		return (r);
+	req = client_request(c, op);
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else {
+		printf("%s ", done);
+		print_safe(a->argv[0]);
+		putchar('\n');
+	}
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+cmd_join_exec(struct client *c, struct cmd_args *a)
+{
+	return (channel_membership(c, a, "join", "joined"));
+}
+
+static int
+cmd_leave_exec(struct client *c, struct cmd_args *a)
+{
+	return (channel_membership(c, a, "leave", "left"));
+}

@@ -1,0 +1,280 @@
+/*
+ * cmd-post.c: post, threads, read.
+ *
+ * `post` prints the new post's id alone on stdout, so a script can
+ * start a thread and reply to it: id=$(harbour post ... --title T x).
+ * Its text is the arguments, joined by spaces, or, with none or "-",
+ * standard input, so a long message can be written in an editor first.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "print.h"
+
+/* Room for a full body and the newline(s) an editor adds at the end. */
+#define POST_STDIN_MAX		(PROTO_MAX_BODY + 2)
+
+static int	cmd_post_exec(struct client *, struct cmd_args *);
+static int	cmd_threads_exec(struct client *, struct cmd_args *);
+static int	cmd_read_exec(struct client *, struct cmd_args *);
+
+const struct cmd_entry cmd_post_entry = {
+	.name = "post",
+	.usage = "CHANNEL (--title TITLE | --thread ID) [TEXT ... | -]",
+	.summary = "Start a thread, or reply to one; prints the post's id.",
+	.help =
+"With --title, starts a new thread called TITLE; with --thread, replies\n"
+"to thread ID (the id of its first post). The text is the TEXT\n"
+"arguments joined by spaces or, without any or with \"-\", standard\n"
+"input (up to 16384 bytes; newlines at its end are dropped). You must\n"
+"have joined the channel. Prints the new post's id alone.\n",
+	.opts = { { "title", "TITLE" }, { "thread", "ID" }, { NULL, NULL } },
+	.args_min = 1, .args_max = -1,
+	.exec = cmd_post_exec,
+};
+
+const struct cmd_entry cmd_threads_entry = {
+	.name = "threads",
+	.usage = "CHANNEL",
+	.summary = "List a channel's threads, most recently active first.",
+	.help =
+"One thread a line: #ID  TITLE  (N replies, last TIME). ID is what\n"
+"`harbour read --thread` and `harbour post --thread` take.\n",
+	.opts = { { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_threads_exec,
+};
+
+const struct cmd_entry cmd_read_entry = {
+	.name = "read",
+	.usage = "CHANNEL [--thread ID] [--since ID] [--limit N]",
+	.summary = "Show a channel's posts, oldest first.",
+	.help =
+"Without --since, the newest N posts (default 50, at most 1000); with\n"
+"--since, the first N posts after event ID. --thread keeps to one\n"
+"thread. Reading moves your read marker in a channel you have joined,\n"
+"which is what `harbour channels` counts unread posts from.\n",
+	.opts = { { "thread", "ID" }, { "since", "ID" }, { "limit", "N" },
+	    { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_read_exec,
+};
+
+/* Post text and titles, with the limit said in words. */
+static int
+post_check_text(const char *what, enum proto_err err, size_t max)
+{
+	switch (err) {
+	case PROTO_OK:
+		return (CLIENT_EXIT_OK);
+	case PROTO_E_TOO_LARGE:
+		return (client_error(CLIENT_EXIT_FAIL, "the %s is longer than "
+		    "%zu bytes (%s)", what, max, proto_err_code(err)));
+	default:
+		return (client_error(CLIENT_EXIT_FAIL, "the %s is empty, or "
+		    "has control characters or invalid UTF-8 in it (%s)", what,
+		    proto_err_code(err)));
+	}
+}
+
+/* All of stdin, at most POST_STDIN_MAX bytes; NULL after an error. */
+static char *
+post_stdin(void)
+{
+	char	*buf;
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	if (isatty(STDIN_FILENO))
+		fputs("Type the text, then Ctrl-D on a line of its own.\n",
+		    stderr);
+	buf = xmalloc(POST_STDIN_MAX + 2);
+	while (len <= POST_STDIN_MAX) {
+		n = read(STDIN_FILENO, buf + len, POST_STDIN_MAX + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			client_error(CLIENT_EXIT_FAIL, "cannot read the text: "
+			    "%s", strerror(errno));
+			free(buf);
+			return (NULL);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (len > POST_STDIN_MAX) {
+		post_check_text("text", PROTO_E_TOO_LARGE, PROTO_MAX_BODY);
+		free(buf);
+		return (NULL);
+	}
+	return (buf);
+}
+
+/* The body from argv or stdin; trailing newlines (and CRs) dropped. */
+static char *
+post_body(const struct cmd_args *a)
+{
+	char	*body, *p;
+	size_t	 len = 0;
+	int	 i;
+
+	if (a->argc == 1 || (a->argc == 2 && strcmp(a->argv[1], "-") == 0)) {
+		if ((body = post_stdin()) == NULL)
+			return (NULL);
+	} else {
+		for (i = 1; i < a->argc; i++)
+			len += strlen(a->argv[i]) + 1;
+		body = p = xmalloc(len);
+		for (i = 1; i < a->argc; i++)
+			p += sprintf(p, "%s%s", i > 1 ? " " : "", a->argv[i]);
+	}
+	/* "\r\n" from a Windows editor is a newline, not a control char. */
+	for (p = body; (p = strstr(p, "\r\n")) != NULL; )
+		memmove(p, p + 1, strlen(p + 1) + 1);
+	len = strlen(body);
+	while (len > 0 && body[len - 1] == '\n')
+		body[--len] = '\0';
+	return (body);
+}
+
+static int
+cmd_post_exec(struct client *c, struct cmd_args *a)
+{
+	const char	*title = client_opt(a, "title");
+	const char	*thread = client_opt(a, "thread");
+	json_t		*req, *result;
+	int64_t		 tid = 0;
+	char		*body;
+	int		 r;
+
+	if ((title == NULL) == (thread == NULL))
+		return (client_usage(a->entry, "post needs either --title "
+		    "(a new thread) or --thread (a reply)"));
+	if (thread != NULL && client_parse_int(thread, 1, PROTO_ID_MAX,
+	    &tid) == -1)
+		return (client_usage(a->entry, "--thread takes a post id"));
+	if ((r = client_channel(a->argv[0])) != 0 || (title != NULL &&
+	    (r = post_check_text("title", proto_check_title(title),
+	    PROTO_MAX_TITLE)) != 0))
+		return (r);
+	if ((body = post_body(a)) == NULL)
+		return (CLIENT_EXIT_FAIL);
+	if ((r = post_check_text("text", proto_check_body(body),
+	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0) {
+		free(body);
+		return (r);
+	}
+	req = client_request(c, "post");
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	json_object_set_new(req, "body", json_string(body));
+	free(body);
+	if (title != NULL)
+		json_object_set_new(req, "title", json_string(title));
+	else
+		json_object_set_new(req, "thread", json_integer(tid));
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else
+		printf("%lld\n", (long long)json_integer_value(
+		    json_object_get(result, "post")));
+	json_decref(result);
+	return (print_done());
+}
+
+static void
+threads_print(json_t *t)
+{
+	char		ts[PROTO_TS_LEN];
+	json_int_t	replies;
+
+	replies = json_integer_value(json_object_get(t, "replies"));
+	print_ts(json_object_get(t, "last_ts"), ts);
+	printf("#%lld  ", (long long)json_integer_value(json_object_get(t,
+	    "thread")));
+	print_safe(json_string_value(json_object_get(t, "title")));
+	printf("  (%lld %s, last %s)\n", (long long)replies,
+	    replies == 1 ? "reply" : "replies", ts);
+}
+
+static int
+cmd_threads_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*req, *result, *t;
+	size_t	 i;
+	int	 r;
+
+	if ((r = client_channel(a->argv[0])) != 0 ||
+	    (r = client_login(c)) != 0)
+		return (r);
+	req = client_request(c, "threads");
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else {
+		json_array_foreach(json_object_get(result, "threads"), i, t)
+			threads_print(t);
+	}
+	json_decref(result);
+	return (print_done());
+}
+
+/* --thread, --since and --limit, each optional, into req. */
+static int
+read_options(const struct cmd_args *a, json_t *req)
+{
+	static const struct {
+		const char	*opt;
+		int64_t		 min, max;
+		const char	*what;
+	} nums[] = {
+		{ "thread", 1, PROTO_ID_MAX, "--thread takes a post id" },
+		{ "since", 0, PROTO_ID_MAX, "--since takes an event id" },
+		{ "limit", 1, PROTO_PAGE_MAX, "--limit takes a number from 1 "
+		    "to 1000" },
+	};
+	const char	*v;
+	int64_t		 n;
+	size_t		 i;
+
+	for (i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		if ((v = client_opt(a, nums[i].opt)) == NULL)
+			continue;
+		if (client_parse_int(v, nums[i].min, nums[i].max, &n) == -1)
+			return (client_usage(a->entry, "%s", nums[i].what));
+		json_object_set_new(req, nums[i].opt, json_integer(n));
+	}
+	return (CLIENT_EXIT_OK);
+}
+
+static int
+cmd_read_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*req, *result, *ev;
+	size_t	 i;
+	int	 r;
+
+	req = client_request(c, "read");
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	if ((r = read_options(a, req)) != 0 ||
+	    (r = client_channel(a->argv[0])) != 0 ||
+	    (r = client_login(c)) != 0) {
+		json_decref(req);
+		return (r);
+	}
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	json_array_foreach(json_object_get(result, "events"), i, ev)
+		print_event(c, ev);
+	json_decref(result);
+	return (print_done());
+}

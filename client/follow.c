@@ -1,0 +1,131 @@
+/*
+ * follow.c: keeping a live view of one channel complete.
+ *
+ * The server pushes new posts to a subscribed connection, and the
+ * protocol promises each exactly once and in order, with one exception:
+ * a connection that falls behind is unsubscribed and told so with a
+ * `gap` event naming the last event it was sent. What came after is in
+ * history. So on a gap we page through `sync` from that event, keep the
+ * posts of our channel, and subscribe again from where the history
+ * ended, letting the subscription's replay cover whatever was posted in
+ * between. `seen` (the newest post shown) drops anything shown twice
+ * where history and replay overlap, so the person sees every post once.
+ *
+ * The server also pings a connection it has not heard from for a while;
+ * any request answers it, and `ping` is the cheapest.
+ */
+#include <string.h>
+
+#include "client.h"
+#include "follow.h"
+
+/* Each catch-up ends closer to the present; if the channel still
+ * outruns us this many times in a row, something is wrong. */
+#define FOLLOW_CATCHUP_TRIES	10
+
+static int
+follow_is(json_t *ev, const char *name)
+{
+	const char	*s;
+
+	s = json_string_value(json_object_get(ev, "ev"));
+	return (s != NULL && strcmp(s, name) == 0);
+}
+
+static void
+follow_post(struct follow *f, json_t *ev)
+{
+	const char	*channel;
+	json_int_t	 eid;
+
+	channel = json_string_value(json_object_get(ev, "channel"));
+	eid = json_integer_value(json_object_get(ev, "eid"));
+	if (channel == NULL || strcmp(channel, f->channel) != 0 ||
+	    eid <= f->seen || f->stop)
+		return;
+	f->seen = eid;
+	f->show(f, ev);
+}
+
+/* Page through history after *since; *since ends at the last page's
+ * last_eid. */
+static int
+follow_history(struct follow *f, int64_t *since)
+{
+	json_t	*req, *result, *ev;
+	size_t	 i;
+	int	 r, more;
+
+	do {
+		req = client_request(f->c, "sync");
+		json_object_set_new(req, "since", json_integer(*since));
+		if ((r = client_call(f->c, req, &result)) != 0)
+			return (r);
+		json_array_foreach(json_object_get(result, "events"), i, ev) {
+			if (follow_is(ev, "post"))
+				follow_post(f, ev);
+		}
+		if (json_is_integer(json_object_get(result, "last_eid")))
+			*since = json_integer_value(json_object_get(result,
+			    "last_eid"));
+		more = json_is_true(json_object_get(result, "more"));
+		json_decref(result);
+	} while (more && !f->stop);
+	return (CLIENT_EXIT_OK);
+}
+
+int
+follow_subscribe(struct follow *f, int64_t since)
+{
+	json_t	*req, *channels, *result, *error;
+	int	 r, tries;
+
+	for (tries = 0; tries < FOLLOW_CATCHUP_TRIES; tries++) {
+		req = client_request(f->c, "subscribe");
+		channels = json_array();
+		json_array_append_new(channels, json_string(f->channel));
+		json_object_set_new(req, "channels", channels);
+		if (since >= 0)
+			json_object_set_new(req, "since", json_integer(since));
+		r = client_call_quiet(f->c, req, &result, &error);
+		if (r == CLIENT_EXIT_OK) {
+			json_decref(result);
+			return (r);
+		}
+		if (r != CLIENT_EXIT_FAIL)
+			return (r);
+		if (since < 0 || !client_is_code(error, "too_far_behind")) {
+			client_refused(error, NULL);
+			json_decref(error);
+			return (r);
+		}
+		json_decref(error);
+		/* More than the replay may carry: history first. */
+		if ((r = follow_history(f, &since)) != 0 || f->stop)
+			return (r);
+	}
+	return (client_error(CLIENT_EXIT_FAIL, "cannot catch up with %s: "
+	    "it is moving faster than it can be read", f->channel));
+}
+
+int
+follow_event(struct follow *f, json_t *ev)
+{
+	int64_t	since;
+	int	r;
+
+	if (follow_is(ev, "post"))
+		follow_post(f, ev);
+	else if (follow_is(ev, "gap")) {
+		/* What we showed ourselves needs no fetching again. */
+		since = json_integer_value(json_object_get(ev, "after"));
+		if (since < f->seen)
+			since = f->seen;
+		if ((r = follow_history(f, &since)) != 0 || f->stop)
+			return (r);
+		return (follow_subscribe(f, since));
+	} else if (follow_is(ev, "ping"))
+		return (client_call(f->c, client_request(f->c, "ping"), NULL));
+	/* Other events are for other clients, or for a later version. */
+	return (CLIENT_EXIT_OK);
+}
