@@ -40,6 +40,10 @@ Test(config, defaults)
 	cr_expect_eq(cf.login_timeout, 10);
 	cr_expect_eq(cf.output_limit, 1048576);
 	cr_expect_eq(cf.tls12, 0);
+	cr_expect_eq(cf.max_unauthenticated, 64);
+	cr_expect_eq(cf.max_per_address, 16);
+	cr_expect_str_eq(cf.user, "");
+	cr_expect_str_eq(cf.ca_cert, "");
 }
 
 Test(config, every_key)
@@ -55,6 +59,11 @@ Test(config, every_key)
 	    "cert = /tmp/c.crt\n"
 	    "key = /tmp/c.key\n"
 	    "tls12 = yes\n"
+	    "user = nobody\n"
+	    "ca_cert = /tmp/ca.crt\n"
+	    "ca_key = /tmp/ca.key\n"
+	    "crl = /tmp/crl.pem\n"
+	    "crl_url = http://localhost/crl.pem\n"
 	    "\n"
 	    "[limits]\n"
 	    "argon2_memory = 64\n"
@@ -66,6 +75,10 @@ Test(config, every_key)
 	    "login_timeout = 5\n"
 	    "idle_timeout = 30\n"
 	    "max_connections = 100\n"
+	    "max_unauthenticated = 7\n"
+	    "max_per_address = 3\n"
+	    "request_rate = 9\n"
+	    "request_burst = 11\n"
 	    "log_level = debug\n");
 	config_defaults(&cf);
 	cr_assert_eq(config_load(&cf, path, &cause), 0, "%s", cause);
@@ -83,6 +96,15 @@ Test(config, every_key)
 	cr_expect_eq(cf.login_timeout, 5);
 	cr_expect_eq(cf.idle_timeout, 30);
 	cr_expect_eq(cf.max_connections, 100);
+	cr_expect_eq(cf.max_unauthenticated, 7);
+	cr_expect_eq(cf.max_per_address, 3);
+	cr_expect_eq(cf.request_rate, 9);
+	cr_expect_eq(cf.request_burst, 11);
+	cr_expect_str_eq(cf.user, "nobody");
+	cr_expect_str_eq(cf.ca_cert, "/tmp/ca.crt");
+	cr_expect_str_eq(cf.ca_key, "/tmp/ca.key");
+	cr_expect_str_eq(cf.crl, "/tmp/crl.pem");
+	cr_expect_str_eq(cf.crl_url, "http://localhost/crl.pem");
 	cr_expect_eq(cf.log_level, LOG_LEVEL_DEBUG);
 	unlink(path);
 }
@@ -105,6 +127,8 @@ Test(config, errors_name_file_line_and_key)
 		{ "just words\n", ":1: expected \"key = value\"" },
 		{ "[broken\n", ":1: bad section header" },
 		{ "db =\n", "bad value for db" },
+		{ "max_per_address = 0\n", "bad value for max_per_address" },
+		{ "request_rate = -1\n", "bad value for request_rate" },
 	};
 	struct config cf;
 	char *cause, *path;
