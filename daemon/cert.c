@@ -12,6 +12,7 @@
  * and rewrites the CRL file from every revoked serial in the database,
  * so that after a reload the TLS layer refuses the certificate too.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +168,7 @@ cert_write(const char *path, mode_t mode, X509 *x, EVP_PKEY *key)
 	FILE *f;
 	int fd, ok;
 
-	unlink(path);
+	/* Never overwrite: an existing key may be someone's only copy. */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)) < 0)
 		return -1;
 	if ((f = fdopen(fd, "w")) == NULL) {
@@ -218,6 +219,13 @@ cert_issue(const struct config *cf, struct store *st, const char *user,
 		cert_fail(cause, "cannot make the certificate", NULL);
 		goto out;
 	}
+	xasprintf(&crt, "%s/%s.crt", outdir, user);
+	xasprintf(&keyp, "%s/%s.key", outdir, user);
+	if (access(crt, F_OK) == 0 || access(keyp, F_OK) == 0) {
+		xasprintf(cause, "%s or %s exists; move it away first", crt,
+		    keyp);
+		goto out;
+	}
 	r = store_cert_bind(st, user, fp, serial,
 	    (int64_t)time(NULL) + (int64_t)days * 86400, (int64_t)time(NULL));
 	if (r != STORE_OK) {
@@ -225,8 +233,6 @@ cert_issue(const struct config *cf, struct store *st, const char *user,
 		    "cannot bind the certificate to %s", user);
 		goto out;
 	}
-	xasprintf(&crt, "%s/%s.crt", outdir, user);
-	xasprintf(&keyp, "%s/%s.key", outdir, user);
 	if (cert_write(keyp, 0600, NULL, key) != 0 ||
 	    cert_write(crt, 0644, x, NULL) != 0) {
 		xasprintf(cause, "cannot write %s and %s", crt, keyp);
@@ -315,6 +321,34 @@ out:
 }
 
 int
+cert_crl_fresh(const struct config *cf, char **cause)
+{
+	X509_CRL *crl;
+	const ASN1_TIME *next;
+	FILE *f;
+	int rc = 0;
+
+	if (cf->crl[0] == '\0' || cf->ca_cert[0] == '\0')
+		return 0;
+	if ((f = fopen(cf->crl, "r")) == NULL) {
+		xasprintf(cause, "crl %s: %s", cf->crl, strerror(errno));
+		return -1;
+	}
+	crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+	fclose(f);
+	if (crl == NULL)
+		return cert_fail(cause, "cannot read the CRL", cf->crl);
+	next = X509_CRL_get0_nextUpdate(crl);
+	if (next != NULL && X509_cmp_current_time(next) <= 0) {
+		xasprintf(cause, "crl %s is stale, so every client certificate "
+		    "is refused: run harbourd cert crl, then reload", cf->crl);
+		rc = -1;
+	}
+	X509_CRL_free(crl);
+	return rc;
+}
+
+int
 cert_revoke(const struct config *cf, struct store *st, const char *user,
     int *count, char **cause)
 {
@@ -327,15 +361,20 @@ cert_revoke(const struct config *cf, struct store *st, const char *user,
 	}
 	if (cert_ca_load(cf, &ca, cause) != 0)
 		goto out;
-	if (store_cert_revoke(st, user, (int64_t)time(NULL), count) !=
-	    STORE_OK) {
+	*count = 0;
+	if (user != NULL && store_cert_revoke(st, user, (int64_t)time(NULL),
+	    count) != STORE_OK) {
 		xasprintf(cause, "cannot revoke the certificates of %s", user);
 		goto out;
 	}
 	if (cert_write_crl(cf, &ca, st, cause) != 0)
 		goto out;
-	log_info("revoked %d certificate(s) of %s; CRL %s rewritten", *count,
-	    user, cf->crl);
+	if (user != NULL)
+		log_info("revoked %d certificate(s) of %s; CRL %s rewritten",
+		    *count, user, cf->crl);
+	else
+		log_info("CRL %s rewritten, valid %d days", cf->crl,
+		    CERT_CRL_DAYS);
 	rc = 0;
 out:
 	cert_ca_free(&ca);

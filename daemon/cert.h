@@ -12,13 +12,18 @@ struct store;
 #define CERT_DAYS_DEFAULT	365
 #define CERT_DAYS_MAX		3650
 /* How long a CRL we write stays fresh; revoking rewrites it anyway. */
-#define CERT_CRL_DAYS		30
+#define CERT_CRL_DAYS		90
 
 /* Writes OUT/USER.crt and OUT/USER.key; 0 or -1 with *cause. */
 int	cert_issue(const struct config *, struct store *, const char *user,
 	    int days, const char *outdir, char **cause);
-/* Revokes USER's certificates and rewrites cf->crl; 0 or -1. */
+/* Revokes USER's certificates (none when user is NULL: a refresh) and
+ * rewrites cf->crl, fresh for CERT_CRL_DAYS; 0 or -1. */
 int	cert_revoke(const struct config *, struct store *, const char *user,
 	    int *count, char **cause);
+
+/* 0 when cf->crl (if set) is readable and fresh; -1 with *cause when
+ * it is stale: then every client certificate is refused. */
+int	cert_crl_fresh(const struct config *, char **cause);
 
 #endif

@@ -276,6 +276,15 @@ listen_fit_fd_limit(struct server *srv)
 }
 
 int
+listen_addr_valid(const char *spec)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	return listen_parse(spec, &ss, &len) == 0;
+}
+
+int
 listen_start(struct server *srv, char **cause)
 {
 	struct sockaddr_storage ss;

@@ -10,6 +10,7 @@
  * Settings come from the built-in defaults, then the file named by -c,
  * then the flags; the same order is used again at reload.
  */
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +46,13 @@ usage(FILE *f)
 	    "       harbourd cert issue [-c CONFIG] USER [--days N] "
 	    "[--out DIR]\n"
 	    "       harbourd cert revoke [-c CONFIG] USER\n"
+	    "       harbourd cert crl [-c CONFIG]\n"
 	    "       harbourd --help | --version\n");
 }
 
 enum main_cmd {
 	MAIN_SERVE, MAIN_INIT, MAIN_CHECK, MAIN_BACKUP, MAIN_CERT_ISSUE,
-	MAIN_CERT_REVOKE
+	MAIN_CERT_REVOKE, MAIN_CERT_CRL
 };
 
 struct main_args {
@@ -78,6 +80,9 @@ main_subcommand(const char *arg, const char *next)
 	if (strcmp(arg, "cert") == 0 && next != NULL &&
 	    strcmp(next, "revoke") == 0)
 		return MAIN_CERT_REVOKE;
+	if (strcmp(arg, "cert") == 0 && next != NULL &&
+	    strcmp(next, "crl") == 0)
+		return MAIN_CERT_CRL;
 	if (strcmp(arg, "init") == 0)
 		return MAIN_INIT;
 	if (strcmp(arg, "check") == 0)
@@ -125,8 +130,8 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 		} else if (strcmp(arg, "-v") == 0) {
 			srv->verbose = 1;
 			continue;
-		} else if (a->cmd >= MAIN_BACKUP && arg[0] != '-' &&
-		    a->dest == NULL) {
+		} else if (a->cmd >= MAIN_BACKUP && a->cmd != MAIN_CERT_CRL &&
+		    arg[0] != '-' && a->dest == NULL) {
 			a->dest = arg;
 			continue;
 		}
@@ -149,7 +154,8 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 			goto bad;
 		i++;
 	}
-	if (a->cmd >= MAIN_BACKUP && a->dest == NULL) {
+	if (a->cmd >= MAIN_BACKUP && a->cmd != MAIN_CERT_CRL &&
+	    a->dest == NULL) {
 		fprintf(stderr, "harbourd: %s\n", a->cmd == MAIN_BACKUP ?
 		    "backup needs a destination file" : "cert needs a USER");
 		usage(stderr);
@@ -176,7 +182,18 @@ main_check(struct server *srv)
 		return 1;
 	}
 	SSL_CTX_free(ctx);
-	if (store_check(srv->cf.db, &cause) != 0) {
+	if (!listen_addr_valid(srv->cf.listen)) {
+		fprintf(stderr, "harbourd: listen: bad address \"%s\" "
+		    "(ADDR:PORT)\n", srv->cf.listen);
+		return 1;
+	}
+	if (srv->cf.user[0] != '\0' && getpwnam(srv->cf.user) == NULL) {
+		fprintf(stderr, "harbourd: user \"%s\" does not exist\n",
+		    srv->cf.user);
+		return 1;
+	}
+	if (cert_crl_fresh(&srv->cf, &cause) != 0 ||
+	    store_check(srv->cf.db, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
 		return 1;
@@ -219,7 +236,8 @@ main_cert(struct server *srv, const struct main_args *a)
 	if (a->cmd == MAIN_CERT_ISSUE)
 		rc = cert_issue(&srv->cf, st, a->dest, a->days, a->out, &cause);
 	else
-		rc = cert_revoke(&srv->cf, st, a->dest, &count, &cause);
+		rc = cert_revoke(&srv->cf, st, a->cmd == MAIN_CERT_CRL ? NULL :
+		    a->dest, &count, &cause);
 	store_close(st);
 	if (rc != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
@@ -229,6 +247,10 @@ main_cert(struct server *srv, const struct main_args *a)
 	if (a->cmd == MAIN_CERT_REVOKE)
 		printf("harbourd: revoked %d certificate(s) of %s; reload "
 		    "harbourd (SIGHUP) to apply the new CRL\n", count, a->dest);
+	else if (a->cmd == MAIN_CERT_CRL)
+		printf("harbourd: %s rewritten, fresh for %d days; reload "
+		    "harbourd (SIGHUP) to apply it\n", srv->cf.crl,
+		    CERT_CRL_DAYS);
 	return 0;
 }
 
@@ -328,6 +350,7 @@ main(int argc, char **argv)
 		return main_backup(&srv, a.dest);
 	case MAIN_CERT_ISSUE:
 	case MAIN_CERT_REVOKE:
+	case MAIN_CERT_CRL:
 		return main_cert(&srv, &a);
 	case MAIN_SERVE:
 		break;

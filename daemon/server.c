@@ -27,6 +27,7 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "cert.h"
 #include "config.h"
 #include "conn.h"
 #include "limit.h"
@@ -106,10 +107,11 @@ server_keep_fixed(const struct config *old, struct config *new)
 	    old->argon2_memory != new->argon2_memory ||
 	    old->argon2_time != new->argon2_time ||
 	    old->argon2_lanes != new->argon2_lanes ||
-	    old->hash_workers != new->hash_workers)
-		log_warn("reload: listen, db, user and the argon2 and "
-		    "hash_workers settings need a restart; keeping the "
-		    "running values");
+	    old->hash_workers != new->hash_workers ||
+	    old->hash_queue != new->hash_queue)
+		log_warn("reload: listen, db, user, argon2_*, hash_workers "
+		    "and hash_queue need a restart; keeping the running "
+		    "values");
 	memcpy(new->listen, old->listen, sizeof new->listen);
 	memcpy(new->db, old->db, sizeof new->db);
 	memcpy(new->user, old->user, sizeof new->user);
@@ -232,6 +234,10 @@ server_setup(struct server *srv)
 
 	srv->started = time(NULL);
 	srv->limits = limits_new();
+	if (cert_crl_fresh(&srv->cf, &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+	}
 	if ((srv->ssl_ctx = listen_tls_context(&srv->cf, &cause)) == NULL)
 		fatal("%s", cause);
 	if (evthread_use_pthreads() != 0)
