@@ -210,7 +210,8 @@ cmd_login_verified(struct auth_job *j)
 	if (j->ok)
 		limits_login_ok(l->c->srv->limits, l->user);
 	else
-		limits_login_failed(l->c->srv->limits, l->user, now_seconds());
+		limits_login_failed(l->c->srv->limits, l->user,
+		    (int64_t)now_monotonic_ms());
 	if (!conn_is_open(l->c) || !j->ok) {
 		if (conn_is_open(l->c)) {
 			log_info("conn %llu: login failed",
@@ -300,7 +301,8 @@ cmd_login(struct conn *c, struct proto_req *req)
 	struct auth_job *j;
 	struct cmd_login *l;
 	char msg[96];
-	int has_token = 0, wait, use_cert = 0;
+	int has_token = 0, use_cert = 0;
+	int64_t wait;
 
 	if (c->auth_busy)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
@@ -318,9 +320,9 @@ cmd_login(struct conn *c, struct proto_req *req)
 	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "password");
 	if ((wait = limits_login_delay(c->srv->limits, user,
-	    now_seconds())) > 0) {
+	    (int64_t)now_monotonic_ms())) > 0) {
 		snprintf(msg, sizeof msg, "too many failed logins: try again "
-		    "in %d seconds", wait);
+		    "in %lld seconds", (long long)((wait + 999) / 1000));
 		log_info("conn %llu: login throttled", (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, msg);
 	}

@@ -23,7 +23,7 @@
 struct limit_entry {
 	char			 key[LIMIT_KEY_MAX];
 	int64_t			 count;		/* connections, failures */
-	int64_t			 last;		/* last failure, seconds */
+	int64_t			 last;		/* last failure, ms */
 	double			 tokens;	/* request bucket */
 	uint64_t		 stamp_ms;	/* last refill */
 	struct limit_entry	*next;
@@ -142,36 +142,36 @@ limits_addr_release(struct limits *l, const char *host)
 		limit_del(&l->addrs, host);
 }
 
-int
-limits_login_delay(struct limits *l, const char *user, int64_t now)
+int64_t
+limits_login_delay(struct limits *l, const char *user, int64_t now_ms)
 {
 	struct limit_entry *e = limit_get(&l->logins, user, 0);
-	int64_t over, delay = 1;
+	int64_t over, delay = 1000;
 
 	if (e == NULL)
 		return 0;
-	if (now - e->last >= LIMIT_LOGIN_WINDOW) {
+	if (now_ms - e->last >= LIMIT_LOGIN_WINDOW * 1000) {
 		limit_del(&l->logins, user);
 		return 0;
 	}
 	if (e->count < LIMIT_LOGIN_FREE)
 		return 0;
 	for (over = e->count - LIMIT_LOGIN_FREE; over > 0 &&
-	    delay < LIMIT_LOGIN_MAX_DELAY; over--)
+	    delay < LIMIT_LOGIN_MAX_DELAY * 1000; over--)
 		delay *= 2;
-	if (delay > LIMIT_LOGIN_MAX_DELAY)
-		delay = LIMIT_LOGIN_MAX_DELAY;
-	return e->last + delay > now ? (int)(e->last + delay - now) : 0;
+	if (delay > LIMIT_LOGIN_MAX_DELAY * 1000)
+		delay = LIMIT_LOGIN_MAX_DELAY * 1000;
+	return e->last + delay > now_ms ? e->last + delay - now_ms : 0;
 }
 
 void
-limits_login_failed(struct limits *l, const char *user, int64_t now)
+limits_login_failed(struct limits *l, const char *user, int64_t now_ms)
 {
 	struct limit_entry *e = limit_get(&l->logins, user, 1);
 
-	if (e->count == 0 || now - e->last >= LIMIT_LOGIN_WINDOW)
+	if (e->count == 0 || now_ms - e->last >= LIMIT_LOGIN_WINDOW * 1000)
 		e->count = 0;
-	e->last = now;
+	e->last = now_ms;
 	e->count++;
 }
 

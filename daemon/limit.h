@@ -26,10 +26,11 @@ void		 limits_addr_release(struct limits *, const char *host);
 #define LIMIT_LOGIN_FREE	3
 #define LIMIT_LOGIN_WINDOW	60
 #define LIMIT_LOGIN_MAX_DELAY	30
-int		 limits_login_delay(struct limits *, const char *user,
-		    int64_t now);
+/* Times in milliseconds of a monotonic clock; the delay too. */
+int64_t		 limits_login_delay(struct limits *, const char *user,
+		    int64_t now_ms);
 void		 limits_login_failed(struct limits *, const char *user,
-		    int64_t now);
+		    int64_t now_ms);
 void		 limits_login_ok(struct limits *, const char *user);
 
 /* A token bucket per account: rate requests a second, up to burst at

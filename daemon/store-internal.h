@@ -113,6 +113,16 @@ struct store {
 	uint64_t		 commits;
 	void			(*notify)(void *);
 	void			*notify_arg;
+
+	/* The checkpointer (store-ckpt.c), guarded by ckpt_lock. */
+	sqlite3			*cdb;
+	pthread_t		 ckpt_thread;
+	pthread_mutex_t		 ckpt_lock;
+	pthread_cond_t		 ckpt_cond;
+	int			 wal_pages;	/* after the last commit */
+	int			 ckpt_stop;
+	uint64_t		 checkpoints;
+	char			*path;
 };
 
 /* store.c */
@@ -132,6 +142,12 @@ int	store_result(sqlite3 *, int rc);
  * then close it. 0 or -1 with a malloc'd *cause.
  */
 int	store_migrate_to(const char *path, int version, char **cause);
+
+/* store-ckpt.c */
+void	store_ckpt_init(struct store *);
+int	store_ckpt_start(struct store *, const char *path);
+void	store_ckpt_stop(struct store *);
+void	store_ckpt_destroy(struct store *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -544,6 +544,7 @@ store_write_init(struct store *s, char **cause)
 		return -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	store_ckpt_init(s);
 	s->queue_tail = &s->queue;
 	s->done_tail = &s->done;
 	return 0;
@@ -553,6 +554,7 @@ void
 store_write_destroy(struct store *s)
 {
 	store_finalize(s->wq, WQ__COUNT);
+	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
 }
@@ -581,6 +583,10 @@ store_start(struct store *s, void (*notify)(void *), void *arg)
 		pthread_mutex_unlock(&s->lock);
 		return -1;
 	}
+	/* Without it the WAL only grows until close: worth a warning, not
+	 * a refusal to serve. */
+	if (store_ckpt_start(s, s->path) != 0)
+		log_warn("store: checkpoints will wait for shutdown");
 	return 0;
 }
 
@@ -604,6 +610,7 @@ store_stop(struct store *s)
 
 	if (running)
 		pthread_join(s->thread, NULL);
+	store_ckpt_stop(s);
 
 	pthread_mutex_lock(&s->lock);
 	s->running = 0;

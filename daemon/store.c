@@ -436,6 +436,7 @@ store_open(const char *path, char **cause)
 
 	*cause = NULL;
 	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
 	if ((s->wdb = store_connect(path, cause)) == NULL)
 		goto fail;
 	if (store_setup(s->wdb, path, STORE_SCHEMA_VERSION, cause) != 0)
@@ -455,6 +456,7 @@ store_open(const char *path, char **cause)
 
 fail:
 	store_disconnect(s);
+	free(s->path);
 	free(s);
 	return NULL;
 }
@@ -487,6 +489,7 @@ store_close(struct store *s)
 	store_drain(s);
 	store_write_destroy(s);
 	store_disconnect(s);
+	free(s->path);
 	free(s);
 }
 

@@ -24,37 +24,37 @@ Test(limit, per_address)
 Test(limit, login_failures_wait_growing)
 {
 	struct limits *l = limits_new();
-	int64_t t = 1000;
+	int64_t t = 1000000;	/* ms */
 
 	/* Three failures in a row are free. */
 	cr_expect_eq(limits_login_delay(l, "ana", t), 0);
 	limits_login_failed(l, "ana", t);
-	limits_login_failed(l, "ana", t + 1);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 2), 0);
-	limits_login_failed(l, "ana", t + 2);
+	limits_login_failed(l, "ana", t + 1000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 2000), 0);
+	limits_login_failed(l, "ana", t + 2000);
 	/* The fourth try waits, 1 s; then 2, 4, ... */
-	cr_expect_eq(limits_login_delay(l, "ana", t + 2), 1);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 3), 0);
-	limits_login_failed(l, "ana", t + 3);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 3), 2);
-	limits_login_failed(l, "ana", t + 5);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 5), 4);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 2000), 1000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 3000), 0);
+	limits_login_failed(l, "ana", t + 3000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 3000), 2000);
+	limits_login_failed(l, "ana", t + 5000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 5000), 4000);
 	/* Capped. */
 	for (int i = 0; i < 20; i++)
-		limits_login_failed(l, "ana", t + 10);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 10), 30);
+		limits_login_failed(l, "ana", t + 10000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 10000), 30000);
 	/* Other names are not affected. */
-	cr_expect_eq(limits_login_delay(l, "ben", t + 10), 0);
+	cr_expect_eq(limits_login_delay(l, "ben", t + 10000), 0);
 	/* Quiet for the window: forgiven. */
-	cr_expect_eq(limits_login_delay(l, "ana", t + 10 + 60), 0);
-	limits_login_failed(l, "ana", t + 100);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 100), 0);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 10000 + 60000), 0);
+	limits_login_failed(l, "ana", t + 100000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 100000), 0);
 	/* A success clears the count. */
-	limits_login_failed(l, "ana", t + 100);
-	limits_login_failed(l, "ana", t + 100);
+	limits_login_failed(l, "ana", t + 100000);
+	limits_login_failed(l, "ana", t + 100000);
 	limits_login_ok(l, "ana");
-	limits_login_failed(l, "ana", t + 100);
-	cr_expect_eq(limits_login_delay(l, "ana", t + 100), 0);
+	limits_login_failed(l, "ana", t + 100000);
+	cr_expect_eq(limits_login_delay(l, "ana", t + 100000), 0);
 	limits_free(l);
 }
 

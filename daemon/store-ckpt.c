@@ -1,0 +1,121 @@
+/*
+ * store-ckpt.c: WAL checkpoints, off the writer's path.
+ *
+ * SQLite's default checkpoints run inside the commit that pushes the
+ * WAL past 1000 pages: that commit then also copies pages into the
+ * database and fsyncs it, and every post in its batch waits for that.
+ * Instead the writer's WAL hook reports the WAL's size, and this thread,
+ * with a connection of its own, runs PASSIVE checkpoints when the WAL
+ * has grown: they never block the writer or the readers, so a commit
+ * costs its own fsync and nothing more.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store-internal.h"
+#include "util.h"
+
+/* About 4 MiB of WAL at the default page size: SQLite's own default. */
+#define STORE_CKPT_PAGES	1000
+/* At most one attempt this often, should readers keep the WAL pinned. */
+#define STORE_CKPT_MIN_MS	100
+
+static int
+store_ckpt_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *s = arg;
+
+	(void)db;
+	(void)name;
+	pthread_mutex_lock(&s->ckpt_lock);
+	s->wal_pages = pages;
+	if (pages >= STORE_CKPT_PAGES)
+		pthread_cond_signal(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->ckpt_lock);
+	return SQLITE_OK;
+}
+
+static void *
+store_ckpt_main(void *arg)
+{
+	struct store *s = arg;
+	int log = 0, done = 0, rc;
+
+	pthread_mutex_lock(&s->ckpt_lock);
+	for (;;) {
+		while (!s->ckpt_stop && s->wal_pages < STORE_CKPT_PAGES)
+			pthread_cond_wait(&s->ckpt_cond, &s->ckpt_lock);
+		if (s->ckpt_stop)
+			break;
+		s->wal_pages = 0;	/* the next commit tells the new size */
+		pthread_mutex_unlock(&s->ckpt_lock);
+		rc = sqlite3_wal_checkpoint_v2(s->cdb, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warn("store: checkpoint: %s", sqlite3_errmsg(s->cdb));
+		else
+			s->checkpoints++;
+		usleep(STORE_CKPT_MIN_MS * 1000);
+		pthread_mutex_lock(&s->ckpt_lock);
+	}
+	pthread_mutex_unlock(&s->ckpt_lock);
+	return NULL;
+}
+
+/* Before the writer starts: its commits no longer checkpoint. */
+void
+store_ckpt_init(struct store *s)
+{
+	pthread_mutex_init(&s->ckpt_lock, NULL);
+	pthread_cond_init(&s->ckpt_cond, NULL);
+	sqlite3_wal_autocheckpoint(s->wdb, 0);
+	sqlite3_wal_hook(s->wdb, store_ckpt_hook, s);
+}
+
+int
+store_ckpt_start(struct store *s, const char *path)
+{
+	int error;
+
+	if (sqlite3_open_v2(path, &s->cdb, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_error("store: checkpoint connection: %s",
+		    sqlite3_errmsg(s->cdb));
+		sqlite3_close(s->cdb);
+		s->cdb = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(s->cdb, STORE_BUSY_MS);
+	if ((error = pthread_create(&s->ckpt_thread, NULL, store_ckpt_main,
+	    s)) != 0) {
+		log_error("store: cannot start the checkpoint thread: %s",
+		    strerror(error));
+		sqlite3_close(s->cdb);
+		s->cdb = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_ckpt_stop(struct store *s)
+{
+	if (s->cdb == NULL)
+		return;
+	pthread_mutex_lock(&s->ckpt_lock);
+	s->ckpt_stop = 1;
+	pthread_cond_signal(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->ckpt_lock);
+	pthread_join(s->ckpt_thread, NULL);
+	sqlite3_close(s->cdb);
+	s->cdb = NULL;
+}
+
+void
+store_ckpt_destroy(struct store *s)
+{
+	pthread_cond_destroy(&s->ckpt_cond);
+	pthread_mutex_destroy(&s->ckpt_lock);
+}
