@@ -191,12 +191,26 @@ auth_logged_in(struct client *c, json_t *result, const char *what)
 	return (print_done());
 }
 
+/* Send a register or login request; on success keep the session. */
+static int
+auth_send_login(struct client *c, json_t *req, const char *done)
+{
+	json_t	*result;
+	int	 r;
+
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	r = auth_logged_in(c, result, done);
+	json_decref(result);
+	return (r);
+}
+
 static int
 cmd_register_exec(struct client *c, struct cmd_args *a)
 {
 	const char	*invite = client_opt(a, "invite");
 	const char	*user = client_opt(a, "user");
-	json_t		*req, *result;
+	json_t		*req;
 	char		*pw;
 	int		 r;
 
@@ -216,17 +230,13 @@ cmd_register_exec(struct client *c, struct cmd_args *a)
 	json_object_set_new(req, "user", json_string(user));
 	json_object_set_new(req, "password", json_string(pw));
 	tty_password_free(pw);
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	r = auth_logged_in(c, result, "registered and logged in");
-	json_decref(result);
-	return (r);
+	return (auth_send_login(c, req, "registered and logged in"));
 }
 
 static int
 cmd_login_cert(struct client *c, struct cmd_args *a)
 {
-	json_t	*req, *result;
+	json_t	*req;
 	int	 r;
 
 	c->certfile = client_opt(a, "cert");
@@ -239,18 +249,14 @@ cmd_login_cert(struct client *c, struct cmd_args *a)
 		return (r);
 	req = client_request(c, "login");
 	json_object_set_new(req, "cert", json_true());
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	r = auth_logged_in(c, result, "logged in");
-	json_decref(result);
-	return (r);
+	return (auth_send_login(c, req, "logged in"));
 }
 
 static int
 cmd_login_exec(struct client *c, struct cmd_args *a)
 {
 	const char	*user = client_opt(a, "user");
-	json_t		*req, *result;
+	json_t		*req;
 	char		*pw, prompt[64];
 	int		 r;
 
@@ -271,11 +277,7 @@ cmd_login_exec(struct client *c, struct cmd_args *a)
 	json_object_set_new(req, "user", json_string(user));
 	json_object_set_new(req, "password", json_string(pw));
 	tty_password_free(pw);
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	r = auth_logged_in(c, result, "logged in");
-	json_decref(result);
-	return (r);
+	return (auth_send_login(c, req, "logged in"));
 }
 
 static int

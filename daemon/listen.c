@@ -130,6 +130,10 @@ listen_tls_context(const struct config *cf, char **cause)
 	}
 	/* Shrink idle connections: no read buffer held between records. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/* Clients reconnect with a session token, not TLS resumption: no
+	 * tickets to mint at every handshake, no session cache to hold. */
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	return ctx;
 }
 
