@@ -233,6 +233,10 @@ server_setup(struct server *srv)
 	char *cause;
 
 	srv->started = time(NULL);
+	/* A user we could not become: say so before binding anything. */
+	if (geteuid() == 0 && srv->cf.user[0] != '\0' &&
+	    getpwnam(srv->cf.user) == NULL)
+		fatal("user \"%s\" does not exist", srv->cf.user);
 	srv->limits = limits_new();
 	if (cert_crl_fresh(&srv->cf, &cause) != 0) {
 		log_warn("%s", cause);

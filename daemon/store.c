@@ -384,8 +384,15 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 	int	current;
 
 	if (store_pragma(db, path, "PRAGMA quick_check(4)", buf, sizeof buf,
-	    cause) != 0)
+	    cause) != 0) {
+		/* Damage bad enough that the check itself cannot finish. */
+		char *why = *cause;
+
+		xasprintf(cause, "%s: database fails its integrity check: %s",
+		    path, sqlite3_errmsg(db));
+		free(why);
 		return -1;
+	}
 	if (strcmp(buf, "ok") != 0) {
 		xasprintf(cause, "%s: database fails its integrity check: %s",
 		    path, buf);

@@ -1,0 +1,403 @@
+/*
+ * 10-limits.c: every abuse limit (PROTOCOL.md "Limits on a
+ * connection", and `login` for the failed-login throttle), each set
+ * small in the configuration and crossed on purpose.
+ *
+ * A connection over a connection limit is closed before TLS, so the
+ * client sees its handshake fail; hx_try_connect reports that instead
+ * of failing the test, and the daemon's "refusing 127.0.0.1:PORT: WHY"
+ * line for our own local port says it was refused for the limit under
+ * test and not for another. A slot freed by a close is taken up again
+ * only once the daemon has seen the close, which it does in its own
+ * time: those waits retry, within a bound.
+ *
+ * The login throttle's waits are measured from the failure: the tests
+ * time them from the failure's reply, and one aims a try just past a
+ * tick of the wall clock, where a throttle counting whole seconds
+ * would let it in early.
+ *
+ * login_timeout and idle_timeout are in 01-hello-auth.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "hx-ops.h"
+
+TestSuite(limits, .timeout = HX_TEST_TIMEOUT);
+
+#define CH	"peer/limits"
+/* How often a test retries a connection while the daemon takes in a
+ * close. */
+#define RETRY_MS	50
+
+/* A connection that must be accepted (TLS, hello). */
+static struct hx_conn *
+accepted(struct hx_daemon *d, const char *what)
+{
+	struct hx_try	 t;
+	struct hx_conn	*c = hx_try_connect(d, NULL, &t);
+
+	cr_assert_not_null(c, "%s: refused (%s); log:\n%s", what, t.why,
+	    hx_log(d, NULL));
+	return c;
+}
+
+/* A connection that must be refused before TLS, for reason (the end of
+ * the daemon's "refusing" line). */
+static void
+refused(struct hx_daemon *d, const char *reason, const char *what)
+{
+	struct hx_try	 t;
+	struct hx_conn	*c = hx_try_connect(d, NULL, &t);
+	const char	*line;
+
+	cr_assert_null(c, "%s: the connection was accepted (hello %s)", what,
+	    c ? hx_dump(hx_hello(c)) : "");
+	cr_assert(!t.handshake, "%s: the TLS handshake completed before the "
+	    "close (%s): a connection over a limit is closed before TLS",
+	    what, t.why);
+	line = hx_strf("refusing 127.0.0.1:%d: %s", t.port, reason);
+	cr_assert(hx_log_wait(d, 0, line, hx_ms(HX_WAIT_MS)),
+	    "%s: no \"%s\" in the log (the client saw: %s)", what, line,
+	    t.why);
+}
+
+/* After a close: a new connection is accepted within the bound. */
+static struct hx_conn *
+accepted_soon(struct hx_daemon *d, const char *what)
+{
+	int64_t		 deadline = hx_mono_ms() + hx_ms(HX_WAIT_MS);
+	struct hx_try	 t;
+	struct hx_conn	*c;
+
+	while ((c = hx_try_connect(d, NULL, &t)) == NULL) {
+		cr_assert(hx_mono_ms() < deadline, "%s: still refused %d ms "
+		    "after a close (%s)", what, hx_ms(HX_WAIT_MS), t.why);
+		usleep(RETRY_MS * 1000);
+	}
+	return c;
+}
+
+Test(limits, max_unauthenticated)
+{
+	struct hx_daemon	*d = hx_start("max_unauthenticated = 3");
+	struct hx_conn		*admin, *u[4], *extra;
+	json_t			*res;
+	int			 i;
+
+	admin = hx_admin(d);
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	for (i = 0; i < 3; i++)
+		u[i] = accepted(d, hx_strf("unauthenticated %d of 3", i + 1));
+	refused(d, "max_unauthenticated reached",
+	    "a 4th unauthenticated connection");
+	res = hx_ok(admin, "admin.status", NULL);
+	cr_assert_eq(hx_int(res, "unauthenticated"), 3, "%s", hx_dump(res));
+
+	/* Logged in, a connection no longer counts: a slot is free at once
+	 * (the count changes before the login is answered). */
+	hx_ok(u[0], "login", "{s:s, s:s}", "user", "ana", "password",
+	    HX_PASSWORD);
+	u[3] = accepted(d, "a new connection after one of three logged in");
+	refused(d, "max_unauthenticated reached",
+	    "a 4th unauthenticated connection again");
+
+	/* Logged-in ones (the admin, u[0]) stay served meanwhile. */
+	hx_ok(admin, "ping", NULL);
+	hx_ok(u[0], "whoami", NULL);
+	hx_close(u[1]);
+	extra = accepted_soon(d, "after an unauthenticated one closed");
+	hx_ok(extra, "ping", NULL);
+	hx_stop(d);
+}
+
+Test(limits, max_per_address)
+{
+	struct hx_daemon	*d = hx_start("max_per_address = 4");
+	struct hx_conn		*c[4];
+	int			 i;
+
+	for (i = 0; i < 4; i++)
+		c[i] = accepted(d, hx_strf("connection %d of 4", i + 1));
+	refused(d, "max_per_address reached", "a 5th from 127.0.0.1");
+	hx_close(c[0]);
+	c[0] = accepted_soon(d, "after one of four closed");
+	refused(d, "max_per_address reached", "a 5th from 127.0.0.1 again");
+	for (i = 0; i < 4; i++)
+		hx_ok(c[i], "ping", NULL);
+	hx_stop(d);
+}
+
+Test(limits, max_connections)
+{
+	struct hx_daemon	*d = hx_start("max_connections = 5");
+	struct hx_conn		*admin, *c[4];
+	int			 i;
+
+	/* Logged in or not, every connection counts. */
+	admin = hx_admin(d);
+	for (i = 0; i < 4; i++)
+		c[i] = accepted(d, hx_strf("connection %d of 5", i + 2));
+	refused(d, "max_connections reached", "a 6th connection");
+	hx_close(c[3]);
+	c[3] = accepted_soon(d, "after one of five closed");
+	refused(d, "max_connections reached", "a 6th connection again");
+	hx_ok(admin, "ping", NULL);
+	hx_stop(d);
+}
+
+/* n requests in one write, so the daemon takes them in one read: no
+ * time for the bucket to refill in between. The last is a post of
+ * body; the others pings. Returns the first id. */
+static int64_t
+burst(struct hx_conn *c, int n, int64_t first, const char *body)
+{
+	const char	*lines = "";
+	int		 i;
+
+	for (i = 0; i < n - 1; i++)
+		lines = hx_strf("%s{\"id\":%lld,\"op\":\"ping\"}\n", lines,
+		    (long long)(first + i));
+	lines = hx_strf("%s{\"id\":%lld,\"op\":\"post\",\"channel\":\"%s\","
+	    "\"title\":\"t\",\"body\":\"%s\"}\n", lines,
+	    (long long)(first + n - 1), CH, body);
+	cr_assert_eq(hx_send_raw(c, lines, strlen(lines)), 0,
+	    "the server closed the connection");
+	return first;
+}
+
+Test(limits, request_rate)
+{
+	struct hx_daemon	*d = hx_start("request_rate = 5\n"
+				    "request_burst = 5");
+	struct hx_conn		*ana, *ben;
+	json_t			*r, *all;
+	int64_t			 id;
+	int			 i;
+
+	hx_ok(hx_admin(d), "channel.create", "{s:s}", "channel", CH);
+	ana = hx_user(d, "refugee-action", "member", "ana");
+	ben = hx_user(d, "refugee-action", "member", "ben");
+	hx_ok(ana, "join", "{s:s}", "channel", CH);
+	/* A full bucket: 5 tokens take 1 s at 5 a second. */
+	usleep(1200 * 1000);
+
+	/* Five pass; the sixth, a post, is refused and not run. */
+	id = burst(ana, 6, 1000, "over the rate");
+	for (i = 0; i < 5; i++)
+		hx_assert_ok(hx_reply_int(ana, id + i));
+	r = hx_reply_int(ana, id + 5);
+	hx_assert_err(r, "rate_limited");
+	/* Per account: ben's bucket is his own. */
+	hx_ok(ben, "ping", NULL);
+
+	/* About a second later the bucket is full again, but no fuller
+	 * than the burst: five pass and the sixth is refused. */
+	usleep(1200 * 1000);
+	id = burst(ana, 6, 2000, "over the rate again");
+	for (i = 0; i < 5; i++)
+		hx_assert_ok(hx_reply_int(ana, id + i));
+	hx_assert_err(hx_reply_int(ana, id + 5), "rate_limited");
+
+	usleep(1200 * 1000);
+	hx_post(ana, CH, "within the rate", 0, "within the rate");
+	all = hx_read_all(ana, CH, 0);
+	cr_assert_eq(json_array_size(all), 1, "a refused post was run: %s",
+	    hx_dump(all));
+	cr_assert_str_eq(hx_str(json_array_get(all, 0), "body"),
+	    "within the rate");
+	hx_stop(d);
+}
+
+/* Sleep until the monotonic clock reads t (hx_mono_ms). */
+static void
+sleep_until(int64_t t)
+{
+	int64_t	left;
+
+	while ((left = t - hx_mono_ms()) > 0)
+		usleep((useconds_t)(left * 1000));
+}
+
+static json_t *
+login(struct hx_conn *c, const char *user, const char *password)
+{
+	return hx_call(c, "login", "{s:s, s:s}", "user", user, "password",
+	    password);
+}
+
+/* A rate_limited login: the seconds its message says to wait. */
+static int
+throttled(json_t *r, const char *what)
+{
+	const char	*msg, *p;
+	int		 secs = 0;
+
+	cr_assert(json_object_get(r, "error") != NULL, "%s: let in, not "
+	    "throttled: %s", what, hx_dump(r));
+	hx_assert_err(r, "rate_limited");
+	msg = hx_str(json_object_get(r, "error"), "message");
+	for (p = msg; *p != '\0' && (*p < '0' || *p > '9'); p++)
+		;
+	cr_assert(*p != '\0' && sscanf(p, "%d", &secs) == 1 && secs > 0 &&
+	    strstr(p, "second") != NULL, "%s: the message does not say how "
+	    "long to wait: %s", what, hx_dump(r));
+	return secs;
+}
+
+/* n failed logins in a row; returns when the last was answered. */
+static int64_t
+fail(struct hx_conn *c, const char *user, int n)
+{
+	while (n-- > 0)
+		hx_assert_err(login(c, user, "not-the-password"),
+		    "auth_failed");
+	return hx_mono_ms();
+}
+
+Test(limits, login_throttle)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c, *ben;
+	int64_t			 failed;
+	int			 secs;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	hx_close(hx_user(d, "refugee-action", "member", "ben"));
+	c = hx_connect(d);
+	failed = fail(c, "ana", 3);
+	/* The fourth at once, right password or not, waits. */
+	secs = throttled(login(c, "ana", HX_PASSWORD), "4th try at once");
+	cr_assert_eq(secs, 1, "after three failures the wait is 1 s, not %d",
+	    secs);
+	/* Another name is not held up, and the throttle is not a lockout
+	 * of the address: ben logs in from the same place meanwhile. */
+	ben = hx_connect(d);
+	hx_assert_ok(login(ben, "ben", HX_PASSWORD));
+	/* Most of the second later, still waiting: a throttled try is not
+	 * a failure, but it is no login either. */
+	sleep_until(failed + 800);
+	throttled(login(c, "ana", HX_PASSWORD), "a try 0.8 s after");
+
+	/* After the wait, the right password is let in. */
+	sleep_until(failed + secs * 1000 + 100);
+	hx_assert_ok(login(c, "ana", HX_PASSWORD));
+	/* ...and a success clears the count: a failure is a failure. */
+	c = hx_connect(d);
+	fail(c, "ana", 1);
+	hx_assert_ok(login(c, "ana", HX_PASSWORD));
+	hx_stop(d);
+}
+
+Test(limits, login_throttle_doubles)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c;
+	int64_t			 failed;
+	int			 secs;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	c = hx_connect(d);
+	failed = fail(c, "ana", 3);
+	cr_assert_eq(throttled(login(c, "ana", "not-the-password"),
+	    "4th try"), 1);
+	/* A throttled try is no failure: the wait is still 1 s from the
+	 * third. Then each failure doubles it: 2 s, then 4 s. */
+	sleep_until(failed + 1100);
+	failed = fail(c, "ana", 1);
+	secs = throttled(login(c, "ana", HX_PASSWORD), "after 4 failures");
+	cr_assert_eq(secs, 2, "after four failures the wait is 2 s, not %d",
+	    secs);
+	sleep_until(failed + 1500);
+	throttled(login(c, "ana", HX_PASSWORD), "1.5 s into a 2 s wait");
+	sleep_until(failed + 2100);
+	failed = fail(c, "ana", 1);
+	secs = throttled(login(c, "ana", HX_PASSWORD), "after 5 failures");
+	cr_assert_eq(secs, 4, "after five failures the wait is 4 s, not %d",
+	    secs);
+	hx_stop(d);
+}
+
+/* Wall-clock milliseconds, which time(2) counts in whole seconds. */
+static int64_t
+wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep until the wall clock is within [lo, hi) ms of a second. */
+static void
+wait_for_ms_of_second(int lo, int hi)
+{
+	int64_t	ms;
+
+	for (;;) {
+		ms = wall_ms() % 1000;
+		if (ms >= lo && ms < hi)
+			return;
+		usleep((useconds_t)((ms < lo ? lo - ms : 1000 - ms + lo) * 1000));
+	}
+}
+
+/* How far past a tick of the wall clock "just after it" is: time(2)
+ * reads a coarse clock that can lag the precise one by a timer tick. */
+#define PAST_TICK_MS	30
+/* Aiming at a tick can miss on a busy machine; then again, with
+ * another name. */
+#define AIM_ATTEMPTS	5
+
+/*
+ * PROTOCOL.md: each further try "must wait 1, 2, 4 ... seconds after
+ * the last failure". A throttle counting whole seconds of time(2) lets
+ * a try in as soon as the second changes, which may be a millisecond
+ * after the failure. So: a third failure just before a tick of the
+ * wall clock, a try just after it, tens of milliseconds later; that
+ * try is still inside the 1 s wait.
+ */
+Test(limits, login_throttle_counts_from_the_failure)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c;
+	const char		*user;
+	int64_t			 start, sent, got, rtt, tried;
+	json_t			*r = NULL;
+	int			 k;
+
+	for (k = 0; k < AIM_ATTEMPTS && r == NULL; k++) {
+		user = hx_strf("ana%d", k);
+		hx_close(hx_user(d, "refugee-action", "member", user));
+		c = hx_connect(d);
+		start = wall_ms();
+		fail(c, user, 2);
+		/* A failed login's round trip, to aim the third one. */
+		rtt = (wall_ms() - start) / 2 + 1;
+		if (rtt >= 200)
+			continue;
+		wait_for_ms_of_second((int)(1000 - 2 * rtt - 40),
+		    (int)(1000 - 2 * rtt - 20));
+		sent = wall_ms();
+		fail(c, user, 1);
+		got = wall_ms();
+		if (got / 1000 != sent / 1000)
+			continue;	/* missed: the tick came first */
+		while (wall_ms() < (got / 1000 + 1) * 1000 + PAST_TICK_MS)
+			usleep(2000);
+		tried = wall_ms();
+		r = login(c, user, HX_PASSWORD);
+		throttled(r, hx_strf("a try %lld ms after the third failure, "
+		    "across a tick of the wall clock", (long long)(tried -
+		    sent)));
+	}
+	cr_assert_not_null(r, "could not aim a failed login before a tick of "
+	    "the clock in %d attempts", AIM_ATTEMPTS);
+	hx_stop(d);
+}
