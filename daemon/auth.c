@@ -86,6 +86,7 @@ auth_worker(void *arg)
 	struct auth *a = arg;
 	struct auth_job *j;
 
+	pthread_setname_np(pthread_self(), "harbourd-hash");
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		while (a->todo == NULL && !a->stopping)

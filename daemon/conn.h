@@ -52,6 +52,13 @@ struct conn {
 	int64_t			 last_eid;	/* highest event sent live */
 	int			 subscribed;
 
+	/* Output gathered during one loop pass, written at its end as one
+	 * TLS record (see conn_flush_all). */
+	char			*out;
+	size_t			 outlen, outcap;
+	struct conn		*flush_next;	/* server's flush list */
+	int			 flush_queued;
+
 	struct conn		*prev, *next;	/* server's list */
 };
 
@@ -71,6 +78,8 @@ void		 conn_logged_out(struct conn *);
 void		 conn_write(struct conn *, const char *, size_t);
 /* Bytes waiting to be sent to the client. */
 size_t		 conn_output_len(struct conn *);
+/* End of a loop pass: hand every connection's gathered output to TLS. */
+void		 conn_flush_all(struct server *);
 void		 conn_reply_ok(struct conn *, json_t *id, json_t *result);
 void		 conn_reply_err(struct conn *, json_t *id, enum proto_err,
 		    const char *message);

@@ -36,6 +36,17 @@
 #include "store.h"
 #include "util.h"
 
+#define SERVER_PRIOS		3
+#define SERVER_PRIO_FLUSH	2	/* after everything else in a pass */
+
+static void
+server_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_flush_all(arg);
+}
+
 static void
 server_store_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -227,6 +238,30 @@ server_drop_privileges(struct server *srv)
 	log_info("running as %s", srv->cf.user);
 }
 
+/*
+ * The event base: epoll's change list folds the add-then-delete of a
+ * write event within one pass into nothing, and three priorities let
+ * the output flush run last in each pass (ordinary events take the
+ * middle one by default).
+ */
+static struct event_base *
+server_event_base(void)
+{
+	struct event_config *ec;
+	struct event_base *base;
+
+	if ((ec = event_config_new()) == NULL)
+		return NULL;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base, SERVER_PRIOS) != 0) {
+		event_base_free(base);
+		return NULL;
+	}
+	return base;
+}
+
 static void
 server_setup(struct server *srv)
 {
@@ -246,7 +281,7 @@ server_setup(struct server *srv)
 		fatal("%s", cause);
 	if (evthread_use_pthreads() != 0)
 		fatal("libevent has no thread support");
-	if ((srv->base = event_base_new()) == NULL)
+	if ((srv->base = server_event_base()) == NULL)
 		fatal("cannot create the event base");
 	/* Signals first: once "listening" is logged, a SIGTERM must find
 	 * its handler (the tests, and systemd, rely on it). */
@@ -265,6 +300,8 @@ server_setup(struct server *srv)
 	srv->auth = auth_new(srv->base, &srv->cf);
 	srv->bus = bus_new(srv, store_last_eid(srv->store));
 	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
+	srv->flush_ev = event_new(srv->base, -1, 0, server_flush_cb, srv);
+	event_priority_set(srv->flush_ev, SERVER_PRIO_FLUSH);
 	if (store_start(srv->store, server_store_notify, srv) != 0)
 		fatal("cannot start the writer thread");
 	server_watchdog_start(srv);
@@ -280,6 +317,8 @@ server_teardown(struct server *srv)
 	bus_free(srv->bus);
 	store_close(srv->store);
 	event_free(srv->store_ev);
+	conn_flush_all(srv);
+	event_free(srv->flush_ev);
 	event_free(srv->sig_term);
 	event_free(srv->sig_int);
 	event_free(srv->sig_hup);
@@ -300,6 +339,10 @@ server_run(struct server *srv)
 	log_info("harbourd %s serving %s", HARBOUR_VERSION, srv->cf.db);
 	sd_notify(0, "READY=1");
 	event_base_dispatch(srv->base);
+	log_info("stopping: %llu transactions committed, %llu live "
+	    "deliveries, %llu gaps", (unsigned long long)store_commit_count(
+	    srv->store), (unsigned long long)bus_deliveries(srv->bus),
+	    (unsigned long long)bus_gaps(srv->bus));
 	server_teardown(srv);
 	log_info("stopped");
 	return 0;

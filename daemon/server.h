@@ -30,6 +30,8 @@ struct server {
 	SSL_CTX			*ssl_ctx;
 	struct evconnlistener	*listener;
 	struct event		*store_ev;	/* writer finished jobs */
+	struct event		*flush_ev;	/* end of pass: write output */
+	struct conn		*flush_list;
 	struct event		*sig_term, *sig_int, *sig_hup;
 	struct event		*watchdog;	/* systemd's, when asked for */
 

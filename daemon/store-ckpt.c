@@ -43,6 +43,7 @@ store_ckpt_main(void *arg)
 	struct store *s = arg;
 	int log = 0, done = 0, rc;
 
+	pthread_setname_np(pthread_self(), "harbourd-ckpt");
 	pthread_mutex_lock(&s->ckpt_lock);
 	for (;;) {
 		while (!s->ckpt_stop && s->wal_pages < STORE_CKPT_PAGES)
