@@ -26,7 +26,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 OPT	 = -O1
 endif
 
-PROTO_SRCS  = proto/proto.c
+PROTO_SRCS  = $(wildcard proto/*.c)
 DAEMON_SRCS = $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 CLIENT_SRCS = $(wildcard client/*.c)
 UNIT_SRCS   = $(wildcard tests/unit/*.c)
@@ -84,9 +84,9 @@ check: deps
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iproto \
 	      $(shell pkg-config --cflags jansson)
-$(BUILD)/fuzz-proto: tests/fuzz/fuzz-proto.c proto/proto.c proto/proto.h
+$(BUILD)/fuzz-proto: tests/fuzz/fuzz-proto.c $(PROTO_SRCS) proto/proto.h
 	@mkdir -p $(BUILD)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-proto.c proto/proto.c \
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-proto.c $(PROTO_SRCS) \
 		$(shell pkg-config --libs jansson)
 fuzz: deps $(BUILD)/fuzz-proto
 	@mkdir -p $(BUILD)/fuzz-corpus

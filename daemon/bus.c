@@ -218,7 +218,6 @@ bus_post(struct bus *b, int64_t channel, const struct proto_post *p)
 {
 	struct bus_chan *ch;
 	struct conn *c;
-	json_t *ev;
 	char *line = NULL;
 	size_t len = 0, i;
 
@@ -227,9 +226,7 @@ bus_post(struct bus *b, int64_t channel, const struct proto_post *p)
 	bus_count_post(b, now_seconds());
 	if ((ch = bus_chan(b, channel, 0)) == NULL || ch->nsubs == 0)
 		return;
-	ev = proto_event_post(p);
-	line = proto_encode(ev, &len);
-	json_decref(ev);
+	line = proto_encode_post(p, &len);
 	/* Backwards, because a gap removes the current entry. */
 	for (i = ch->nsubs; i-- > 0;) {
 		c = ch->subs[i];

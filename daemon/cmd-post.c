@@ -58,11 +58,14 @@ cmd_post_written(struct store_write *w)
 		bus_post(c->srv->bus, w->channel, &p);
 	}
 	if (conn_is_open(c)) {
-		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:I, s:I, s:I}",
-			    "post", (json_int_t)w->eid, "thread",
-			    (json_int_t)w->thread, "eid", (json_int_t)w->eid));
-		else if (w->result == STORE_NOTFOUND)
+		if (w->result == STORE_OK) {
+			size_t len;
+			char *line = proto_reply_post(w->arg, w->eid,
+			    w->thread, w->eid, &len);
+
+			conn_write(c, line, len);
+			free(line);
+		} else if (w->result == STORE_NOTFOUND)
 			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
 			    "no such thread in this channel");
 		else

@@ -38,6 +38,13 @@
  * growth when a burst queues faster than the disk syncs. */
 #define STORE_BATCH_MAX		1024
 
+#define STORE_CHAN_BUCKETS	256
+
+struct store_chan_cache {
+	struct store_channel	 ch;
+	struct store_chan_cache	*next;
+};
+
 /* Statements on the read connection (store.c). */
 enum store_rq {
 	RQ_ACCOUNT_BY_NAME,
@@ -113,6 +120,12 @@ struct store {
 	uint64_t		 commits;
 	void			(*notify)(void *);
 	void			*notify_arg;
+
+	/* Channels by name, read on the loop only (store_channel_by_name):
+	 * a channel row never changes once made, and every request names
+	 * one. Only found channels are kept, so the size is the number of
+	 * channels. */
+	struct store_chan_cache	*chan_cache[STORE_CHAN_BUCKETS];
 
 	/* The checkpointer (store-ckpt.c), guarded by ckpt_lock. */
 	sqlite3			*cdb;

@@ -336,7 +336,11 @@ static int
 store_op_post(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st;
-	int		 r, rc, changes, root = w->thread == 0;
+	int		 r, rc, changes;
+	/* A new thread comes in with thread 0 and leaves with thread ==
+	 * eid; a rerun (the careful path after a rolled-back fast one)
+	 * must still see it as new. A reply's thread never equals its eid. */
+	int		 root = w->thread == w->eid;
 
 	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
 		return STORE_INVALID;
@@ -431,6 +435,8 @@ store_write_run(struct store *s, struct store_write *w)
 
 /*
  * The fast path: the whole batch in one transaction with no savepoints.
+ * Every op must therefore give the same result when run again after a
+ * rollback: none may take its own outputs for inputs.
  * A savepoint makes SQLite copy every page a job touches into a
  * sub-journal first, a real cost per post, and almost every job
  * succeeds. 1 when it committed; 0 when a job failed, or SQLite did,

@@ -486,6 +486,8 @@ store_migrate_to(const char *path, int version, char **cause)
 	return rc;
 }
 
+static void	store_chan_cache_free(struct store *);
+
 void
 store_close(struct store *s)
 {
@@ -496,6 +498,7 @@ store_close(struct store *s)
 	store_drain(s);
 	store_write_destroy(s);
 	store_disconnect(s);
+	store_chan_cache_free(s);
 	free(s->path);
 	free(s);
 }
@@ -625,13 +628,31 @@ store_org_list(struct store *s, store_name_cb cb, void *arg)
 	    STORE_OK : store_result(s->rdb, rc);
 }
 
+static unsigned int
+store_chan_hash(const char *name)
+{
+	unsigned int h = 5381;
+
+	while (*name != '\0')
+		h = h * 33 + (unsigned char)*name++;
+	return h % STORE_CHAN_BUCKETS;
+}
+
 int
 store_channel_by_name(struct store *s, const char *name,
     struct store_channel *c)
 {
-	sqlite3_stmt	*st = s->rq[RQ_CHANNEL_BY_NAME];
-	int		 r;
+	sqlite3_stmt		*st = s->rq[RQ_CHANNEL_BY_NAME];
+	struct store_chan_cache	*e, **slot;
+	int			 r;
 
+	slot = &s->chan_cache[store_chan_hash(name)];
+	for (e = *slot; e != NULL; e = e->next) {
+		if (strcmp(e->ch.name, name) == 0) {
+			*c = e->ch;
+			return STORE_OK;
+		}
+	}
 	memset(c, 0, sizeof *c);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if ((r = store_one(s, st)) != STORE_OK)
@@ -641,7 +662,26 @@ store_channel_by_name(struct store *s, const char *name,
 	c->peer = sqlite3_column_int(st, 2) == STORE_CHANNEL_PEER;
 	strlcpy_h(c->name, store_text(st, 3), sizeof c->name);
 	store_stmt_done(st);
+	e = xmalloc(sizeof *e);
+	e->ch = *c;
+	e->next = *slot;
+	*slot = e;
 	return STORE_OK;
+}
+
+static void
+store_chan_cache_free(struct store *s)
+{
+	struct store_chan_cache *e, *next;
+	size_t i;
+
+	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
+		for (e = s->chan_cache[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+		s->chan_cache[i] = NULL;
+	}
 }
 
 int

@@ -183,6 +183,13 @@ struct proto_post {
 	const char	*body;
 };
 json_t	*proto_event_post(const struct proto_post *);	/* new reference */
+/* The same as proto_encode(proto_event_post(p)), byte for byte, written
+ * directly: the fan-out's hot path (proto-post.c). */
+char	*proto_encode_post(const struct proto_post *, size_t *len);
+/* The reply to a post, {"id":..,"result":{"post":..,"thread":..,"eid":..}},
+ * likewise. */
+char	*proto_reply_post(json_t *id, int64_t post, int64_t thread,
+	    int64_t eid, size_t *len);
 /* The same event from a decoded object (client side); 0 or -1. Strings
  * borrowed from obj. */
 int	 proto_parse_post(json_t *obj, struct proto_post *);

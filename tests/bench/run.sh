@@ -79,7 +79,7 @@ cc -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
     -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
     -Wno-format-nonliteral -Iproto -Itests/bench \
     $(pkg-config --cflags libevent libevent_openssl openssl jansson) \
-    -o "$LG" tests/bench/loadgen*.c proto/proto.c \
+    -o "$LG" tests/bench/loadgen*.c proto/*.c \
     $(pkg-config --libs libevent libevent_openssl openssl jansson) -lm ||
     die "cannot build the load generator"
 

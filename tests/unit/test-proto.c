@@ -1202,3 +1202,49 @@ Test(proto, roles)
 	cr_expect_lt(ROLE_ORG_ADMIN, ROLE_FACILITATOR);
 	cr_expect_lt(ROLE_FACILITATOR, ROLE_ADMIN);
 }
+
+/* The hot path's encoders give exactly jansson's bytes. */
+Test(proto, fast_post_encoding_matches)
+{
+	static const char *const bodies[] = {
+		"plain", "quote \" backslash \\ slash /",
+		"lines\nand\ttabs\r\x01\x1f\x7f end",
+		"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xd0\x9f\xd1\x80\xd0\xb8 \xf0\x9f\x8c\x8a",
+	};
+	struct proto_post p;
+	json_t *ev, *id;
+	char *a, *b;
+	size_t la, lb, i;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		memset(&p, 0, sizeof p);
+		p.eid = p.post = 9007199254740000LL + (int64_t)i;
+		p.thread = i % 2 ? 5 : p.eid;
+		p.ts = 1795000000;
+		p.channel = "peer/vicarious-trauma";
+		p.author = "ana";
+		p.org = "refugee-action";
+		p.title = i % 2 ? NULL : bodies[(i + 1) % 4];
+		p.body = bodies[i];
+		ev = proto_event_post(&p);
+		a = proto_encode(ev, &la);
+		b = proto_encode_post(&p, &lb);
+		cr_expect_eq(la, lb, "case %zu", i);
+		cr_expect_str_eq(a, b, "case %zu", i);
+		json_decref(ev);
+		free(a);
+		free(b);
+	}
+	for (i = 0; i < 3; i++) {
+		id = i == 0 ? json_integer(42) : i == 1 ?
+		    json_string("req \"7\"\n") : NULL;
+		a = proto_reply_ok(id, json_pack("{s:I, s:I, s:I}", "post",
+		    (json_int_t)11, "thread", (json_int_t)3, "eid",
+		    (json_int_t)11), &la);
+		b = proto_reply_post(id, 11, 3, 11, &lb);
+		cr_expect_str_eq(a, b, "reply case %zu", i);
+		json_decref(id);
+		free(a);
+		free(b);
+	}
+}
