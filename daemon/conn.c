@@ -375,7 +375,9 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	c->last_input_ms = now_monotonic_ms();
 	c->pinged = 0;
 	conn_ref(c);
+	store_snapshot_begin(c->srv->store);
 	conn_read_lines(c);
+	store_snapshot_end(c->srv->store);
 	conn_unref(c);
 }
 

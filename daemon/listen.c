@@ -133,6 +133,8 @@ listen_tls_context(const struct config *cf, char **cause)
 	/* Clients reconnect with a session token, not TLS resumption: no
 	 * tickets to mint at every handshake, no session cache to hold. */
 	SSL_CTX_set_num_tickets(ctx, 0);
+	/* No read_ahead: libevent's TLS bufferevent would leave records
+	 * read ahead unprocessed until more bytes arrive. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	return ctx;
 }

@@ -75,7 +75,6 @@ static const char *const store_write_sql[WQ__COUNT] = {
 	    "INSERT INTO events (kind, channel_id, org_id, actor_id, ts)"
 	    " SELECT ?1, ?2, a.org_id, a.id, ?4 FROM accounts a"
 	    " WHERE a.id = ?3",
-	[WQ_EVENT_POST] = "UPDATE events SET post_id = id WHERE id = ?1",
 	[WQ_POST_INSERT] =
 	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
 	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -367,11 +366,6 @@ store_op_post(struct store *s, struct store_write *w)
 	w->eid = sqlite3_last_insert_rowid(s->wdb);
 	if (root)
 		w->thread = w->eid;
-
-	st = store_wq(s, WQ_EVENT_POST);
-	sqlite3_bind_int64(st, 1, w->eid);
-	if ((r = store_run(s, st, NULL)) != STORE_OK)
-		return r;
 
 	st = store_wq(s, WQ_POST_INSERT);
 	sqlite3_bind_int64(st, 1, w->eid);

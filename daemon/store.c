@@ -129,10 +129,22 @@ static const char store_schema_v3[] =
 	" created_at INTEGER NOT NULL, revoked_at INTEGER);"
 	"CREATE INDEX certs_account ON certs(account_id);";
 
+/*
+ * Version 4: leaner posting. events.post_id names the post an event is
+ * about when that post is another event's (a later hide, an edit); a
+ * post's own event leaves it NULL, since the post's id is the event's,
+ * which saves an UPDATE per post. The index on (channel_id, id) served
+ * no query (history reads the posts table): each post paid for it.
+ */
+static const char store_schema_v4[] =
+	"UPDATE events SET post_id = NULL WHERE kind = 1 AND post_id = id;"
+	"DROP INDEX events_channel;";
+
 static const char *const store_migrations[] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
+	store_schema_v4,
 };
 _Static_assert(nitems(store_migrations) == STORE_SCHEMA_VERSION,
     "one migration step per schema version");
@@ -221,6 +233,8 @@ static const char *const store_read_sql[RQ__COUNT] = {
 	    " WHERE p.id > ?2 AND p.id <= ?3 AND p.state = 0"
 	    " ORDER BY p.id LIMIT ?4",
 	[RQ_LAST_EID] = "SELECT coalesce(max(id), 0) FROM events",
+	[RQ_BEGIN] = "BEGIN",
+	[RQ_END] = "COMMIT",
 };
 
 /* ---- helpers shared with store-write.c ------------------------------ */
@@ -436,11 +450,28 @@ store_disconnect(struct store *s)
 	s->rdb = s->wdb = NULL;
 }
 
+/*
+ * Process-wide SQLite settings, before its first use. Memory statistics
+ * take a global mutex on every allocation SQLite makes, and we never
+ * read them: off. Fails harmlessly if SQLite is already initialised.
+ */
+static void
+store_configure(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
 	struct store	*s;
 
+	store_configure();
 	*cause = NULL;
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
@@ -878,6 +909,33 @@ store_sync(struct store *s, int64_t account, int64_t since, int64_t until,
 	sqlite3_bind_int64(st, 3, until > 0 ? until : INT64_MAX);
 	sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
 	return store_posts(s, st, limit, cb, arg, more);
+}
+
+/*
+ * The loop's reads for one batch of requests share one read transaction:
+ * one WAL read lock instead of one per statement. A snapshot held only
+ * while the loop handles what it read in one go: never across a wait.
+ */
+void
+store_snapshot_begin(struct store *s)
+{
+	sqlite3_stmt *st = s->rq[RQ_BEGIN];
+
+	if (sqlite3_get_autocommit(s->rdb)) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+void
+store_snapshot_end(struct store *s)
+{
+	sqlite3_stmt *st = s->rq[RQ_END];
+
+	if (!sqlite3_get_autocommit(s->rdb)) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 }
 
 int64_t

@@ -43,7 +43,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store_account {
 	int64_t		 id;
@@ -178,6 +178,11 @@ int	store_sync(struct store *, int64_t account, int64_t since,
 	    int64_t until, int limit, store_post_cb, void *, int *more);
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);
+/* Group the loop's reads for one batch of requests into one read
+ * transaction (cheaper than one per statement); end it before the loop
+ * waits again. Nesting is not counted: begin twice, end once. */
+void	store_snapshot_begin(struct store *);
+void	store_snapshot_end(struct store *);
 
 /* ---- writes, on the writer thread ---------------------------------- */
 
