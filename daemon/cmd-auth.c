@@ -61,7 +61,7 @@ cmd_login_free(struct cmd_login *l)
 }
 
 static json_t *
-cmd_login_result(const struct store_account *a, const char *token)
+cmd_login_result(const struct store_ident *a, const char *token)
 {
 	json_t *r;
 
@@ -72,6 +72,17 @@ cmd_login_result(const struct store_account *a, const char *token)
 	return r;
 }
 
+/* The connection takes the account's identity, never its hash. */
+static void
+cmd_set_ident(struct conn *c, const struct store_account *a)
+{
+	c->acct.id = a->id;
+	c->acct.org_id = a->org_id;
+	c->acct.role = a->role;
+	memcpy(c->acct.name, a->name, sizeof c->acct.name);
+	memcpy(c->acct.org, a->org, sizeof c->acct.org);
+}
+
 /* Password login or register committed: the connection is in. */
 static void
 cmd_login_accept(struct cmd_login *l, const struct store_account *a,
@@ -79,11 +90,10 @@ cmd_login_accept(struct cmd_login *l, const struct store_account *a,
 {
 	struct conn *c = l->c;
 
-	c->acct = *a;
-	memset(c->acct.pwhash, 0, sizeof c->acct.pwhash);
+	cmd_set_ident(c, a);
 	c->session = session;
 	conn_logged_in(c);
-	conn_reply_ok(c, l->id, cmd_login_result(a, l->token));
+	conn_reply_ok(c, l->id, cmd_login_result(&c->acct, l->token));
 }
 
 static void
@@ -256,11 +266,10 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 		    (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_AUTH_FAILED, NULL);
 	}
-	c->acct = a;
-	memset(c->acct.pwhash, 0, sizeof c->acct.pwhash);
+	cmd_set_ident(c, &a);
 	c->session = session;
 	conn_logged_in(c);
-	conn_reply_ok(c, req->id, cmd_login_result(&a, NULL));
+	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
 }
 
 /* The TLS layer verified the certificate against the network CA and

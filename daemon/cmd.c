@@ -95,7 +95,7 @@ cmd_bad_field(struct conn *c, struct proto_req *req, const char *field)
 }
 
 int
-cmd_can_see(const struct store_account *a, const struct store_channel *ch)
+cmd_can_see(const struct store_ident *a, const struct store_channel *ch)
 {
 	return ch->peer || ch->org_id == a->org_id;
 }

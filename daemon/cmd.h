@@ -35,7 +35,7 @@ int	cmd_may_invite(enum proto_role who, int same_org, enum proto_role role);
 int	cmd_visible_channel(struct conn *, struct proto_req *,
 	    const char *field, struct store_channel *);
 /* Whether acct may see ch (org channels: own organisation only). */
-int	cmd_can_see(const struct store_account *, const struct store_channel *);
+int	cmd_can_see(const struct store_ident *, const struct store_channel *);
 /* Answers a getter's error (bad_request naming the field). */
 void	cmd_bad_field(struct conn *, struct proto_req *, const char *field);
 /* A store write job for this connection, holding a reference to it and

@@ -30,10 +30,8 @@
 #include "server.h"
 #include "util.h"
 
-/* The gathered-output buffer: its first size, and the most kept after a
- * flush (larger ones, from a page of history, are freed). */
+/* The gathered-output buffer's first size: a few events. */
 #define CONN_OUT_MIN		4096
-#define CONN_OUT_KEEP		16384
 /* How long a closing connection may take to flush its last lines. */
 #define CONN_CLOSE_GRACE_SEC	5
 
@@ -44,7 +42,6 @@ static const char *const conn_state_names[] = {
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
-static void	conn_timer_cb(evutil_socket_t, short, void *);
 static void	conn_flush(struct conn *);
 
 void
@@ -63,12 +60,11 @@ conn_is_open(const struct conn *c)
 	return c->bev != NULL && c->state != CONN_CLOSING;
 }
 
+/* The next time conn_tick must look at this connection. */
 static void
 conn_arm_timer(struct conn *c, int seconds)
 {
-	struct timeval tv = { seconds, 0 };
-
-	evtimer_add(c->timer, &tv);
+	c->deadline_ms = now_monotonic_ms() + (uint64_t)seconds * 1000;
 }
 
 /* Keep srv->nunauth, the connections not logged in, exact. */
@@ -114,8 +110,8 @@ conn_accept(struct server *srv, int fd, const char *addr, const char *host)
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	c->timer = evtimer_new(srv->base, conn_timer_cb, c);
 	conn_arm_timer(c, srv->cf.login_timeout);
+	srv->heap_busy = 1;
 
 	if ((c->next = srv->conns) != NULL)
 		c->next->prev = c;
@@ -156,8 +152,6 @@ conn_drop(struct conn *c)
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	c->outlen = 0;
-	event_free(c->timer);
-	c->timer = NULL;
 	c->state = CONN_CLOSING;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -166,6 +160,9 @@ conn_drop(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->nconns--;
+	/* The last one gone at shutdown: nothing left for the tick. */
+	if (srv->stopping && srv->nconns == 0)
+		event_del(srv->tick_ev);
 	conn_count_unauth(c, 0);
 	limits_addr_release(srv->limits, c->host);
 	log_info("conn %llu: closed", (unsigned long long)c->id);
@@ -234,13 +231,12 @@ conn_flush(struct conn *c)
 {
 	if (c->outlen > 0 && c->bev != NULL)
 		bufferevent_write(c->bev, c->out, c->outlen);
+	/* An idle connection keeps no buffer: thousands of them sit idle,
+	 * and malloc is cheap next to the write this pass just made. */
 	c->outlen = 0;
-	/* An idle connection keeps no buffer (idle memory counts). */
-	if (c->outcap > CONN_OUT_KEEP) {
-		free(c->out);
-		c->out = NULL;
-		c->outcap = 0;
-	}
+	free(c->out);
+	c->out = NULL;
+	c->outcap = 0;
 }
 
 void
@@ -431,16 +427,21 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_drop(c);
 }
 
+/*
+ * Timeouts. One server-wide tick looks at every connection whose
+ * deadline has passed, instead of a timer event per connection: ten
+ * thousand idle connections then hold no event each, and the scan is a
+ * walk down a list a few times a second.
+ */
 static void
-conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+conn_tick(struct conn *c, uint64_t now)
 {
-	struct conn *c = arg;
 	struct server *srv = c->srv;
 	uint64_t idle_ms;
 	json_t *ping;
 
-	(void)fd;
-	(void)what;
+	if (now < c->deadline_ms)
+		return;
 	switch (c->state) {
 	case CONN_HANDSHAKE:
 		/* No TLS yet, so nothing to say: just let go. */
@@ -461,7 +462,7 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 	case CONN_READY:
 		break;
 	}
-	idle_ms = now_monotonic_ms() - c->last_input_ms;
+	idle_ms = now - c->last_input_ms;
 	if (idle_ms >= (uint64_t)srv->cf.idle_timeout * 1000) {
 		if (c->pinged) {
 			conn_close(c, "idle");
@@ -477,10 +478,26 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 void
+conn_tick_all(struct server *srv)
+{
+	struct conn *c, *next;
+	uint64_t now = now_monotonic_ms();
+
+	for (c = srv->conns; c != NULL; c = next) {
+		next = c->next;		/* c may be dropped */
+		conn_ref(c);
+		conn_tick(c, now);
+		next = c->next;
+		conn_unref(c);
+	}
+}
+
+void
 conn_logged_in(struct conn *c)
 {
 	conn_set_state(c, CONN_READY);
 	conn_count_unauth(c, 0);
+	c->srv->heap_busy = 1;
 	c->last_input_ms = now_monotonic_ms();
 	conn_arm_timer(c, c->srv->cf.idle_timeout);
 	log_info("conn %llu: logged in as %s (%s)", (unsigned long long)c->id,

@@ -33,13 +33,13 @@ struct conn {
 	int			 refs;
 	struct server		*srv;
 	struct bufferevent	*bev;
-	struct event		*timer;		/* login timeout, idle ping */
+	uint64_t		 deadline_ms;	/* login timeout, idle ping */
 	enum conn_state		 state;
 	char			 addr[64];	/* "127.0.0.1:51234" */
 	char			 host[48];	/* "127.0.0.1" */
 	int			 unauth;	/* counted in srv->nunauth */
 
-	struct store_account	 acct;		/* valid in CONN_READY */
+	struct store_ident	 acct;		/* valid in CONN_READY */
 	int64_t			 session;
 	int			 auth_busy;	/* a login/register in flight */
 
@@ -80,6 +80,8 @@ void		 conn_write(struct conn *, const char *, size_t);
 size_t		 conn_output_len(struct conn *);
 /* End of a loop pass: hand every connection's gathered output to TLS. */
 void		 conn_flush_all(struct server *);
+/* A few times a second: timeouts and idle pings. */
+void		 conn_tick_all(struct server *);
 void		 conn_reply_ok(struct conn *, json_t *id, json_t *result);
 void		 conn_reply_err(struct conn *, json_t *id, enum proto_err,
 		    const char *message);

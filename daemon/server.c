@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <errno.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -36,8 +37,41 @@
 #include "store.h"
 #include "util.h"
 
+/* Timeout resolution: login_timeout and idle_timeout are whole seconds. */
+#define SERVER_TICK_MS		250
+/* Heap trims at most this often, and only after handshakes. */
+#define SERVER_TRIM_MS		2000
 #define SERVER_PRIOS		3
 #define SERVER_PRIO_FLUSH	2	/* after everything else in a pass */
+
+/*
+ * A burst of handshakes and logins leaves the heap full of freed
+ * temporaries (TLS handshakes alone take tens of KiB each); glibc keeps
+ * them, so the process looks as if every idle connection still held
+ * them. Once the burst has passed, hand the free pages back.
+ */
+static void
+server_trim(struct server *srv)
+{
+	uint64_t now = now_monotonic_ms();
+
+	if (!srv->heap_busy || now - srv->trim_ms < SERVER_TRIM_MS)
+		return;
+	srv->heap_busy = 0;
+	srv->trim_ms = now;
+	malloc_trim(0);
+}
+
+static void
+server_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	conn_tick_all(srv);
+	server_trim(srv);
+}
 
 static void
 server_flush_cb(evutil_socket_t fd, short what, void *arg)
@@ -80,6 +114,8 @@ server_shutdown(struct server *srv)
 	event_del(srv->sig_term);
 	event_del(srv->sig_int);
 	event_del(srv->sig_hup);
+	/* Closing connections still get their grace period from the tick;
+	 * it ends when the last one has gone (conn_drop). */
 	if (srv->watchdog != NULL)
 		event_del(srv->watchdog);
 	/* Finish every queued commit and answer it before saying bye. */
@@ -89,6 +125,8 @@ server_shutdown(struct server *srv)
 		next = c->next;
 		conn_close(c, "shutting down");
 	}
+	if (srv->nconns == 0)
+		event_del(srv->tick_ev);
 }
 
 int
@@ -302,6 +340,11 @@ server_setup(struct server *srv)
 	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
 	srv->flush_ev = event_new(srv->base, -1, 0, server_flush_cb, srv);
 	event_priority_set(srv->flush_ev, SERVER_PRIO_FLUSH);
+	srv->tick_ev = event_new(srv->base, -1, EV_PERSIST, server_tick_cb, srv);
+	{
+		struct timeval tv = { 0, SERVER_TICK_MS * 1000 };
+		event_add(srv->tick_ev, &tv);
+	}
 	if (store_start(srv->store, server_store_notify, srv) != 0)
 		fatal("cannot start the writer thread");
 	server_watchdog_start(srv);
@@ -317,6 +360,7 @@ server_teardown(struct server *srv)
 	bus_free(srv->bus);
 	store_close(srv->store);
 	event_free(srv->store_ev);
+	event_free(srv->tick_ev);
 	conn_flush_all(srv);
 	event_free(srv->flush_ev);
 	event_free(srv->sig_term);

@@ -31,6 +31,9 @@ struct server {
 	struct evconnlistener	*listener;
 	struct event		*store_ev;	/* writer finished jobs */
 	struct event		*flush_ev;	/* end of pass: write output */
+	struct event		*tick_ev;	/* timeouts, heap trim */
+	int			 heap_busy;	/* handshakes since the last trim */
+	uint64_t		 trim_ms;
 	struct conn		*flush_list;
 	struct event		*sig_term, *sig_int, *sig_hup;
 	struct event		*watchdog;	/* systemd's, when asked for */

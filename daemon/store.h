@@ -54,6 +54,16 @@ struct store_account {
 	char		 pwhash[STORE_PWHASH_MAX];
 };
 
+/* Who a logged-in connection is: an account without its password hash
+ * (kept small: there is one per connection). */
+struct store_ident {
+	int64_t		 id;
+	int64_t		 org_id;
+	enum proto_role	 role;
+	char		 name[PROTO_MAX_NAME + 1];
+	char		 org[PROTO_MAX_NAME + 1];
+};
+
 struct store_channel {
 	int64_t		 id;
 	int64_t		 org_id;	/* 0 for a peer channel */
