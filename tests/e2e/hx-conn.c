@@ -71,7 +71,7 @@ hx_conn_register(struct hx_conn *c)
 	cr_assert_fail("too many connections in one test");
 }
 
-static void
+void
 hx_conn_free(struct hx_conn *c)
 {
 	if (c->ssl != NULL)

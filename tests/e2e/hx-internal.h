@@ -65,6 +65,8 @@ const char	*hx_log_dirty(const char *log, size_t len);
 /* The last lines of a text, for failure messages. */
 const char	*hx_tail(const char *text, size_t len, int lines);
 void		 hx_conn_forget_all(void);
+/* Close and free one connection, registered or not. */
+void		 hx_conn_free(struct hx_conn *);
 void		 hx_ignore_sigpipe(void);
 
 #endif

@@ -400,23 +400,6 @@ hx_take_errors(int *reason)
 }
 
 static void
-hx_try_free(struct hx_conn *c)
-{
-	if (c->ssl != NULL)
-		SSL_free(c->ssl);
-	if (c->ctx != NULL)
-		SSL_CTX_free(c->ctx);
-	if (c->fd != -1)
-		close(c->fd);
-	json_decref(c->events);
-	json_decref(c->replies);
-	json_decref(c->sent);
-	json_decref(c->raw);
-	free(c->rbuf);
-	free(c);
-}
-
-static void
 hx_try_tcp(struct hx_conn *c, struct hx_try *t)
 {
 	struct sockaddr_in	sin;
@@ -556,14 +539,14 @@ hx_try_connect(struct hx_daemon *d, const struct hx_tls_opts *o,
 	hx_try_tcp(c, t);
 	hx_try_tls(c, o);
 	if (!hx_try_step(c, 0, deadline, t)) {
-		hx_try_free(c);
+		hx_conn_free(c);
 		return NULL;
 	}
 	t->handshake = 1;
 	cr_assert(SSL_get_verify_result(c->ssl) == X509_V_OK,
 	    "server certificate did not verify");
 	if (!o->no_hello && !hx_try_step(c, 1, deadline, t)) {
-		hx_try_free(c);
+		hx_conn_free(c);
 		return NULL;
 	}
 	for (i = 0; i < HX_MAX_TRIED && hx_tried[i] != NULL; i++)
