@@ -200,8 +200,8 @@ conn_close(struct conn *c, const char *reason)
  * per loop pass, as one block: TLS costs per record far more than per
  * byte, and every record is a write(2). A post fanned out to a hundred
  * subscribers in a batch of twenty thus costs a hundred records, not two
- * thousand. The flush event has the lowest priority, so it runs after
- * everything else the pass had to do.
+ * thousand. The flush event, made active by the pass's first write,
+ * sits behind every event the pass already had, so it runs last.
  */
 void
 conn_write(struct conn *c, const char *buf, size_t len)

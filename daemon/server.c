@@ -41,8 +41,6 @@
 #define SERVER_TICK_MS		250
 /* Heap trims at most this often, and only after handshakes. */
 #define SERVER_TRIM_MS		2000
-#define SERVER_PRIOS		3
-#define SERVER_PRIO_FLUSH	2	/* after everything else in a pass */
 
 /*
  * A burst of handshakes and logins leaves the heap full of freed
@@ -278,9 +276,9 @@ server_drop_privileges(struct server *srv)
 
 /*
  * The event base: epoll's change list folds the add-then-delete of a
- * write event within one pass into nothing, and three priorities let
- * the output flush run last in each pass (ordinary events take the
- * middle one by default).
+ * write event within one pass into nothing. One priority for all: with
+ * several, libevent runs only the highest busy level in a pass, and a
+ * lower one (the output flush, say) would wait out any burst.
  */
 static struct event_base *
 server_event_base(void)
@@ -293,10 +291,6 @@ server_event_base(void)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	base = event_base_new_with_config(ec);
 	event_config_free(ec);
-	if (base != NULL && event_base_priority_init(base, SERVER_PRIOS) != 0) {
-		event_base_free(base);
-		return NULL;
-	}
 	return base;
 }
 
@@ -338,8 +332,9 @@ server_setup(struct server *srv)
 	srv->auth = auth_new(srv->base, &srv->cf);
 	srv->bus = bus_new(srv, store_last_eid(srv->store));
 	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
+	/* Made active by the first write of a pass, it joins the tail of
+	 * the pass's queue: it runs once, after every event the pass had. */
 	srv->flush_ev = event_new(srv->base, -1, 0, server_flush_cb, srv);
-	event_priority_set(srv->flush_ev, SERVER_PRIO_FLUSH);
 	srv->tick_ev = event_new(srv->base, -1, EV_PERSIST, server_tick_cb, srv);
 	{
 		struct timeval tv = { 0, SERVER_TICK_MS * 1000 };
