@@ -39,8 +39,8 @@
 
 /* Timeout resolution: login_timeout and idle_timeout are whole seconds. */
 #define SERVER_TICK_MS		250
-/* Heap trims at most this often, and only after handshakes. */
-#define SERVER_TRIM_MS		2000
+/* A heap trim once handshakes have been quiet this long. */
+#define SERVER_TRIM_QUIET_MS	500
 
 /*
  * A burst of handshakes and logins leaves the heap full of freed
@@ -53,10 +53,16 @@ server_trim(struct server *srv)
 {
 	uint64_t now = now_monotonic_ms();
 
-	if (!srv->heap_busy || now - srv->trim_ms < SERVER_TRIM_MS)
+	/* Busy: note when; trim once things have been quiet a moment. */
+	if (srv->heap_busy) {
+		srv->heap_busy = 0;
+		srv->heap_busy_ms = now;
+		srv->trim_due = 1;
 		return;
-	srv->heap_busy = 0;
-	srv->trim_ms = now;
+	}
+	if (!srv->trim_due || now - srv->heap_busy_ms < SERVER_TRIM_QUIET_MS)
+		return;
+	srv->trim_due = 0;
 	malloc_trim(0);
 }
 

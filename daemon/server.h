@@ -32,8 +32,9 @@ struct server {
 	struct event		*store_ev;	/* writer finished jobs */
 	struct event		*flush_ev;	/* end of pass: write output */
 	struct event		*tick_ev;	/* timeouts, heap trim */
-	int			 heap_busy;	/* handshakes since the last trim */
-	uint64_t		 trim_ms;
+	int			 heap_busy;	/* handshakes since the last tick */
+	int			 trim_due;
+	uint64_t		 heap_busy_ms;	/* the last tick that saw some */
 	struct conn		*flush_list;
 	struct event		*sig_term, *sig_int, *sig_hup;
 	struct event		*watchdog;	/* systemd's, when asked for */
