@@ -139,6 +139,10 @@ struct store {
 	char			*path;
 };
 
+/* store-read.c */
+extern const char *const store_read_sql[RQ__COUNT];
+void	store_chan_cache_free(struct store *);
+
 /* store.c */
 int	store_prepare(sqlite3 *, const char *const *sql, sqlite3_stmt **,
 	    int count, char **cause);
@@ -156,6 +160,10 @@ int	store_result(sqlite3 *, int rc);
  * then close it. 0 or -1 with a malloc'd *cause.
  */
 int	store_migrate_to(const char *path, int version, char **cause);
+
+/* store-schema.c: store_migrations[v] takes a database from version v
+ * to v + 1. */
+extern const char *const store_migrations[STORE_SCHEMA_VERSION];
 
 /* store-ckpt.c */
 void	store_ckpt_init(struct store *);

@@ -676,35 +676,6 @@ proto_hello(const char *server_version, int login_timeout, int idle_timeout)
 	    "idle_timeout", idle_timeout));
 }
 
-/* Keys in the order PROTOCOL.md shows them; jansson keeps that order. */
-json_t *
-proto_event_post(const struct proto_post *p)
-{
-	char	 ts[PROTO_TS_LEN];
-	json_t	*obj;
-
-	proto_ts_format(p->ts, ts);
-	obj = json_pack("{s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s}",
-	    "ev", "post",
-	    "eid", (json_int_t)p->eid,
-	    "channel", p->channel,
-	    "thread", (json_int_t)p->thread,
-	    "post", (json_int_t)p->post,
-	    "author", p->author,
-	    "org", p->org,
-	    "ts", ts);
-	if (obj == NULL)
-		return (NULL);
-	if (p->title != NULL &&
-	    json_object_set_new(obj, "title", json_string(p->title)) != 0)
-		goto fail;
-	if (json_object_set_new(obj, "body", json_string(p->body)) != 0)
-		goto fail;
-	return (obj);
-fail:
-	json_decref(obj);
-	return (NULL);
-}
 
 /* Exactly "YYYY-MM-DDTHH:MM:SSZ", a real UTC time; 0 or -1. */
 static int

@@ -1,0 +1,516 @@
+/*
+ * store-read.c: every read, on the event loop's own connection. The
+ * statements are prepared once at open (store_read_sql); each call binds,
+ * steps and resets, so a read costs microseconds. Only visible posts are
+ * ever returned, whatever the call: moderation's states are honoured
+ * here, once, for read, sync, replay and the unread counts alike.
+ */
+#include <string.h>
+
+#include "store-internal.h"
+#include "util.h"
+
+#define STORE_ACCOUNT_SELECT						\
+	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash"	\
+	" FROM accounts a JOIN orgs o ON o.id = a.org_id"
+
+/* The columns store_posts() reads, and the joins that name things. */
+#define STORE_POST_SELECT						\
+	"SELECT p.id, p.thread_id, p.ts, c.name, a.name, o.name,"	\
+	" CASE WHEN p.id = p.thread_id THEN p.title END, p.body"
+#define STORE_POST_JOINS						\
+	" JOIN channels c ON c.id = p.channel_id"			\
+	" JOIN accounts a ON a.id = p.author_id"			\
+	" JOIN orgs o ON o.id = a.org_id"
+
+const char *const store_read_sql[RQ__COUNT] = {
+	[RQ_ACCOUNT_BY_NAME] = STORE_ACCOUNT_SELECT " WHERE a.name = ?1",
+	[RQ_ACCOUNT_BY_ID] = STORE_ACCOUNT_SELECT " WHERE a.id = ?1",
+	[RQ_SESSION_LOOKUP] =
+	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, s.id"
+	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	    " JOIN orgs o ON o.id = a.org_id"
+	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL",
+	[RQ_INVITE_CHECK] =
+	    "SELECT 1 FROM invites WHERE code_hash = ?1"
+	    " AND used_at IS NULL AND expires_at > ?2",
+	[RQ_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1",
+	[RQ_ORG_LIST] = "SELECT name FROM orgs ORDER BY name",
+	[RQ_CHANNEL_BY_NAME] =
+	    "SELECT id, coalesce(org_id, 0), kind, name FROM channels"
+	    " WHERE name = ?1",
+	[RQ_IS_MEMBER] =
+	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
+	/* An organisation's channels, every peer channel, and the private
+	 * groups the account belongs to. */
+	[RQ_CHANNEL_LIST] =
+	    "SELECT c.name, c.kind, m.account_id IS NOT NULL,"
+	    " CASE WHEN m.account_id IS NULL THEN 0 ELSE"
+	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
+	    "   AND p.state = 0 AND p.id > m.read_eid) END,"
+	    " coalesce((SELECT max(p.id) FROM posts p"
+	    "  WHERE p.channel_id = c.id AND p.state = 0), 0)"
+	    " FROM channels c LEFT JOIN members m"
+	    "  ON m.channel_id = c.id AND m.account_id = ?1"
+	    " WHERE (c.kind = 0 AND c.org_id = ?2) OR c.kind = 1"
+	    "  OR (c.kind = 2 AND m.account_id IS NOT NULL)"
+	    " ORDER BY c.name",
+	[RQ_JOINED] =
+	    "SELECT channel_id FROM members WHERE account_id = ?1"
+	    " ORDER BY channel_id LIMIT ?2",
+	[RQ_THREAD_CHECK] =
+	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
+	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
+	[RQ_THREADS] =
+	    "SELECT t.id, t.title, a.name, t.replies, t.last_eid, t.last_ts"
+	    " FROM threads t JOIN posts r ON r.id = t.id"
+	    " JOIN accounts a ON a.id = t.author_id"
+	    " WHERE t.channel_id = ?1 AND r.state = 0"
+	    " ORDER BY t.last_eid DESC LIMIT ?2",
+	[RQ_READ_CHANNEL] =
+	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
+	    " WHERE p.channel_id = ?1 AND p.state = 0 AND p.id > ?2"
+	    " ORDER BY p.id LIMIT ?3",
+	[RQ_READ_THREAD] =
+	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
+	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4 AND p.state = 0"
+	    " AND p.id > ?2 ORDER BY p.id LIMIT ?3",
+	/* The newest page starts after the (limit+1)th newest post. */
+	[RQ_BOUND_CHANNEL] =
+	    "SELECT id FROM posts WHERE channel_id = ?1 AND state = 0"
+	    " ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	[RQ_BOUND_THREAD] =
+	    "SELECT id FROM posts WHERE channel_id = ?1 AND thread_id = ?3"
+	    " AND state = 0 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	/*
+	 * CROSS JOIN keeps posts as the outer loop: walking the rowid up
+	 * from since stops after limit + 1 rows, where starting from the
+	 * memberships would sort every post of every joined channel.
+	 */
+	[RQ_SYNC] =
+	    STORE_POST_SELECT " FROM posts p CROSS JOIN members m"
+	    " ON m.channel_id = p.channel_id AND m.account_id = ?1"
+	    STORE_POST_JOINS
+	    " WHERE p.id > ?2 AND p.id <= ?3 AND p.state = 0"
+	    " ORDER BY p.id LIMIT ?4",
+	[RQ_LAST_EID] = "SELECT coalesce(max(id), 0) FROM events",
+	[RQ_BEGIN] = "BEGIN",
+	[RQ_END] = "COMMIT",
+};
+
+/* ---- reads ---------------------------------------------------------- */
+
+static const char *
+store_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+/* Step a statement expected to give at most one row, and reset it. */
+static int
+store_one(struct store *s, sqlite3_stmt *st)
+{
+	int	rc, r;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = STORE_OK;
+	else if (rc == SQLITE_DONE)
+		r = STORE_NOTFOUND;
+	else
+		r = store_result(s->rdb, rc);
+	if (r != STORE_OK)
+		store_stmt_done(st);
+	return r;
+}
+
+static int
+store_account_row(struct store *s, sqlite3_stmt *st,
+    struct store_account *a, int64_t *session)
+{
+	int	r;
+
+	memset(a, 0, sizeof *a);
+	if ((r = store_one(s, st)) != STORE_OK)
+		return r;
+	a->id = sqlite3_column_int64(st, 0);
+	a->org_id = sqlite3_column_int64(st, 1);
+	a->role = (enum proto_role)sqlite3_column_int(st, 2);
+	strlcpy_h(a->name, store_text(st, 3), sizeof a->name);
+	strlcpy_h(a->org, store_text(st, 4), sizeof a->org);
+	strlcpy_h(a->pwhash, store_text(st, 5), sizeof a->pwhash);
+	if (session != NULL)
+		*session = sqlite3_column_int64(st, 6);
+	store_stmt_done(st);
+	return STORE_OK;
+}
+
+int
+store_account_by_name(struct store *s, const char *user,
+    struct store_account *a)
+{
+	sqlite3_stmt	*st = s->rq[RQ_ACCOUNT_BY_NAME];
+
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	return store_account_row(s, st, a, NULL);
+}
+
+int
+store_account_by_id(struct store *s, int64_t id, struct store_account *a)
+{
+	sqlite3_stmt	*st = s->rq[RQ_ACCOUNT_BY_ID];
+
+	sqlite3_bind_int64(st, 1, id);
+	return store_account_row(s, st, a, NULL);
+}
+
+int
+store_session_lookup(struct store *s, const uint8_t *hash,
+    struct store_account *a, int64_t *session_id)
+{
+	sqlite3_stmt	*st = s->rq[RQ_SESSION_LOOKUP];
+	int64_t		 id = 0;
+	int		 r;
+
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	r = store_account_row(s, st, a, &id);
+	if (session_id != NULL)
+		*session_id = id;
+	return r;
+}
+
+int
+store_invite_check(struct store *s, const uint8_t *hash, int64_t now)
+{
+	sqlite3_stmt	*st = s->rq[RQ_INVITE_CHECK];
+	int		 r;
+
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if ((r = store_one(s, st)) == STORE_OK)
+		store_stmt_done(st);
+	return r;
+}
+
+int
+store_org_by_name(struct store *s, const char *name, int64_t *id)
+{
+	sqlite3_stmt	*st = s->rq[RQ_ORG_BY_NAME];
+	int		 r;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((r = store_one(s, st)) != STORE_OK)
+		return r;
+	*id = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return STORE_OK;
+}
+
+int
+store_org_list(struct store *s, store_name_cb cb, void *arg)
+{
+	sqlite3_stmt	*st = s->rq[RQ_ORG_LIST];
+	int		 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cb(arg, store_text(st, 0)) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    STORE_OK : store_result(s->rdb, rc);
+}
+
+static unsigned int
+store_chan_hash(const char *name)
+{
+	unsigned int h = 5381;
+
+	while (*name != '\0')
+		h = h * 33 + (unsigned char)*name++;
+	return h % STORE_CHAN_BUCKETS;
+}
+
+int
+store_channel_by_name(struct store *s, const char *name,
+    struct store_channel *c)
+{
+	sqlite3_stmt		*st = s->rq[RQ_CHANNEL_BY_NAME];
+	struct store_chan_cache	*e, **slot;
+	int			 r;
+
+	slot = &s->chan_cache[store_chan_hash(name)];
+	for (e = *slot; e != NULL; e = e->next) {
+		if (strcmp(e->ch.name, name) == 0) {
+			*c = e->ch;
+			return STORE_OK;
+		}
+	}
+	memset(c, 0, sizeof *c);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((r = store_one(s, st)) != STORE_OK)
+		return r;
+	c->id = sqlite3_column_int64(st, 0);
+	c->org_id = sqlite3_column_int64(st, 1);
+	c->peer = sqlite3_column_int(st, 2) == STORE_CHANNEL_PEER;
+	strlcpy_h(c->name, store_text(st, 3), sizeof c->name);
+	store_stmt_done(st);
+	e = xmalloc(sizeof *e);
+	e->ch = *c;
+	e->next = *slot;
+	*slot = e;
+	return STORE_OK;
+}
+
+void
+store_chan_cache_free(struct store *s)
+{
+	struct store_chan_cache *e, *next;
+	size_t i;
+
+	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
+		for (e = s->chan_cache[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+		s->chan_cache[i] = NULL;
+	}
+}
+
+int
+store_is_member(struct store *s, int64_t account, int64_t channel)
+{
+	sqlite3_stmt	*st = s->rq[RQ_IS_MEMBER];
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, channel);
+	r = store_one(s, st);
+	if (r == STORE_OK) {
+		store_stmt_done(st);
+		return 1;
+	}
+	return r == STORE_NOTFOUND ? 0 : STORE_ERROR;
+}
+
+int
+store_channel_list(struct store *s, int64_t account, int64_t org,
+    store_channel_cb cb, void *arg)
+{
+	sqlite3_stmt			*st = s->rq[RQ_CHANNEL_LIST];
+	struct store_channel_info	 ci;
+	int				 rc;
+
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, org);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ci.name = store_text(st, 0);
+		ci.peer = sqlite3_column_int(st, 1) == STORE_CHANNEL_PEER;
+		ci.joined = sqlite3_column_int(st, 2);
+		ci.unread = sqlite3_column_int64(st, 3);
+		ci.last_eid = sqlite3_column_int64(st, 4);
+		if (cb(arg, &ci) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    STORE_OK : store_result(s->rdb, rc);
+}
+
+int
+store_joined(struct store *s, int64_t account, int64_t *ids, int max)
+{
+	sqlite3_stmt	*st = s->rq[RQ_JOINED];
+	int		 rc = SQLITE_DONE, n = 0;
+
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (n < max && rc != SQLITE_DONE)
+		n = store_result(s->rdb, rc);
+	store_stmt_done(st);
+	return n;
+}
+
+int
+store_thread_check(struct store *s, int64_t channel, int64_t thread)
+{
+	sqlite3_stmt	*st = s->rq[RQ_THREAD_CHECK];
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, thread);
+	if ((r = store_one(s, st)) == STORE_OK)
+		store_stmt_done(st);
+	return r;
+}
+
+int
+store_threads(struct store *s, int64_t channel, int limit,
+    store_thread_cb cb, void *arg)
+{
+	sqlite3_stmt		*st = s->rq[RQ_THREADS];
+	struct store_thread	 t;
+	int			 rc;
+
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : PROTO_PAGE_DEFAULT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t.thread = sqlite3_column_int64(st, 0);
+		t.title = store_text(st, 1);
+		t.author = store_text(st, 2);
+		t.replies = sqlite3_column_int64(st, 3);
+		t.last_eid = sqlite3_column_int64(st, 4);
+		t.last_ts = sqlite3_column_int64(st, 5);
+		if (cb(arg, &t) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    STORE_OK : store_result(s->rdb, rc);
+}
+
+/*
+ * Hand each row of a post query (STORE_POST_SELECT) to cb. The query
+ * was bound with limit + 1: a row past limit is not shown, it only
+ * tells that there is more.
+ */
+static int
+store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
+    void *arg, int *more)
+{
+	struct proto_post	 p;
+	int			 rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		memset(&p, 0, sizeof p);
+		p.eid = p.post = sqlite3_column_int64(st, 0);
+		p.thread = sqlite3_column_int64(st, 1);
+		p.ts = sqlite3_column_int64(st, 2);
+		p.channel = store_text(st, 3);
+		p.author = store_text(st, 4);
+		p.org = store_text(st, 5);
+		p.title = (const char *)sqlite3_column_text(st, 6);
+		p.body = store_text(st, 7);
+		if (cb(arg, &p) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    STORE_OK : store_result(s->rdb, rc);
+}
+
+/* Where the newest page of limit posts begins: *since is the post just
+ * before it (0 when there is none, and then nothing more either). */
+static int
+store_read_bound(struct store *s, int64_t channel, int64_t thread,
+    int limit, int64_t *since, int *more)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	st = s->rq[thread > 0 ? RQ_BOUND_THREAD : RQ_BOUND_CHANNEL];
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, limit);
+	if (thread > 0)
+		sqlite3_bind_int64(st, 3, thread);
+	*since = 0;
+	r = store_one(s, st);
+	if (r == STORE_NOTFOUND)
+		return STORE_OK;
+	if (r != STORE_OK)
+		return r;
+	*since = sqlite3_column_int64(st, 0);
+	*more = 1;
+	store_stmt_done(st);
+	return STORE_OK;
+}
+
+int
+store_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
+    int limit, store_post_cb cb, void *arg, int *more)
+{
+	sqlite3_stmt	*st;
+	int		 r, ignored = 0;
+
+	if (limit <= 0)
+		limit = PROTO_PAGE_DEFAULT;
+	*more = 0;
+	if (since < 0) {
+		r = store_read_bound(s, channel, thread, limit, &since, more);
+		if (r != STORE_OK)
+			return r;
+		/* Newer posts committed meanwhile are not "more" this way. */
+		more = &ignored;
+	}
+	st = s->rq[thread > 0 ? RQ_READ_THREAD : RQ_READ_CHANNEL];
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+	if (thread > 0)
+		sqlite3_bind_int64(st, 4, thread);
+	return store_posts(s, st, limit, cb, arg, more);
+}
+
+int
+store_sync(struct store *s, int64_t account, int64_t since, int64_t until,
+    int limit, store_post_cb cb, void *arg, int *more)
+{
+	sqlite3_stmt	*st = s->rq[RQ_SYNC];
+
+	if (limit <= 0)
+		limit = PROTO_SYNC_PAGE;
+	*more = 0;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, since > 0 ? since : 0);
+	sqlite3_bind_int64(st, 3, until > 0 ? until : INT64_MAX);
+	sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
+	return store_posts(s, st, limit, cb, arg, more);
+}
+
+/*
+ * The loop's reads for one batch of requests share one read transaction:
+ * one WAL read lock instead of one per statement. A snapshot held only
+ * while the loop handles what it read in one go: never across a wait.
+ */
+void
+store_snapshot_begin(struct store *s)
+{
+	sqlite3_stmt *st = s->rq[RQ_BEGIN];
+
+	if (sqlite3_get_autocommit(s->rdb)) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+void
+store_snapshot_end(struct store *s)
+{
+	sqlite3_stmt *st = s->rq[RQ_END];
+
+	if (!sqlite3_get_autocommit(s->rdb)) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+int64_t
+store_last_eid(struct store *s)
+{
+	sqlite3_stmt	*st = s->rq[RQ_LAST_EID];
+	int64_t		 eid;
+
+	if (store_one(s, st) != STORE_OK)
+		return STORE_ERROR;
+	eid = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return eid;
+}

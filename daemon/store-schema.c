@@ -1,0 +1,127 @@
+/*
+ * store-schema.c: the database's schema, as the ordered steps that build
+ * it. PRAGMA user_version counts the steps applied; store_open() applies
+ * the missing ones, each in its own transaction with its version number,
+ * so a database of any earlier version is brought up to date at start.
+ * A step is never edited once released: a change is a new step.
+ */
+#include "store-internal.h"
+
+/*
+ * Version 1: organisations, accounts and their credentials, channels
+ * and membership, and the event log with the posts. Columns for what
+ * comes next (moderation, anonymity, channel kinds and modes, display
+ * name and time zone) are here from the start so that those features
+ * need no rework of the tables. events.id is the network-wide event id;
+ * AUTOINCREMENT so that an id is never reused, even after erasure. A
+ * post's id is the id of the event that created it.
+ */
+static const char store_schema_v1[] =
+	"CREATE TABLE orgs (id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"
+	"CREATE TABLE accounts (id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" role INTEGER NOT NULL, pwhash TEXT NOT NULL,"
+	" display_name TEXT, tz TEXT, created_at INTEGER NOT NULL);"
+	"CREATE INDEX accounts_org ON accounts(org_id);"
+	"CREATE TABLE invites (id INTEGER PRIMARY KEY,"
+	" code_hash BLOB NOT NULL UNIQUE,"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id), role INTEGER NOT NULL,"
+	" created_by INTEGER REFERENCES accounts(id),"
+	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	" used_at INTEGER, used_by INTEGER REFERENCES accounts(id));"
+	"CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" token_hash BLOB NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL, revoked_at INTEGER);"
+	"CREATE INDEX sessions_account ON sessions(account_id);"
+	"CREATE TABLE channels (id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, org_id INTEGER REFERENCES orgs(id),"
+	" kind INTEGER NOT NULL, mode INTEGER NOT NULL DEFAULT 0,"
+	" created_by INTEGER REFERENCES accounts(id),"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE members ("
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" joined_at INTEGER NOT NULL, read_eid INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (channel_id, account_id)) WITHOUT ROWID;"
+	"CREATE INDEX members_account ON members(account_id);"
+	"CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind INTEGER NOT NULL, channel_id INTEGER REFERENCES channels(id),"
+	" org_id INTEGER REFERENCES orgs(id),"
+	" actor_id INTEGER REFERENCES accounts(id),"
+	" post_id INTEGER, ts INTEGER NOT NULL);"
+	"CREATE INDEX events_channel ON events(channel_id, id);"
+	"CREATE TABLE posts (id INTEGER PRIMARY KEY REFERENCES events(id),"
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" thread_id INTEGER NOT NULL REFERENCES posts(id),"
+	" author_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" title TEXT, body TEXT NOT NULL, content_note TEXT,"
+	" anonymous INTEGER NOT NULL DEFAULT 0,"
+	" state INTEGER NOT NULL DEFAULT 0, hidden_reason TEXT,"
+	" ts INTEGER NOT NULL);"
+	/* Only visible posts are ever read, counted or paged by the loop. */
+	"CREATE INDEX posts_visible ON posts(channel_id, id) WHERE state = 0;"
+	"CREATE INDEX posts_thread ON posts(channel_id, thread_id, id);";
+
+/*
+ * Version 2: a summary row per thread, so that the thread list is one
+ * index scan instead of an aggregate over every post of the channel.
+ * Kept up to date by each post; backfilled here from the posts a
+ * version 1 database already holds (counting visible replies only, as
+ * the writer does). locked and pinned are for moderation.
+ */
+static const char store_schema_v2[] =
+	"CREATE TABLE threads (id INTEGER PRIMARY KEY REFERENCES posts(id),"
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" title TEXT NOT NULL,"
+	" author_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" replies INTEGER NOT NULL DEFAULT 0,"
+	" last_eid INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+	" locked INTEGER NOT NULL DEFAULT 0,"
+	" pinned INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX threads_channel ON threads(channel_id, last_eid);"
+	"INSERT INTO threads (id, channel_id, title, author_id, replies,"
+	"  last_eid, last_ts)"
+	" SELECT r.id, r.channel_id, coalesce(r.title, ''), r.author_id,"
+	"  (SELECT count(*) FROM posts p WHERE p.channel_id = r.channel_id"
+	"   AND p.thread_id = r.id AND p.id > r.id AND p.state = 0),"
+	"  l.id, l.ts"
+	" FROM posts r JOIN posts l ON l.id = coalesce("
+	"  (SELECT max(p.id) FROM posts p WHERE p.channel_id = r.channel_id"
+	"   AND p.thread_id = r.id AND p.state = 0), r.id)"
+	" WHERE r.id = r.thread_id;";
+
+/*
+ * Version 3: client certificates bound to accounts. Only the SHA-256
+ * fingerprint of the certificate's DER is needed to log in; the serial
+ * number is kept so that a revocation can be written into the CRL.
+ */
+static const char store_schema_v3[] =
+	"CREATE TABLE certs (fingerprint BLOB PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" serial TEXT NOT NULL UNIQUE, not_after INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, revoked_at INTEGER);"
+	"CREATE INDEX certs_account ON certs(account_id);";
+
+/*
+ * Version 4: leaner posting. events.post_id names the post an event is
+ * about when that post is another event's (a later hide, an edit); a
+ * post's own event leaves it NULL, since the post's id is the event's,
+ * which saves an UPDATE per post. The index on (channel_id, id) served
+ * no query (history reads the posts table): each post paid for it.
+ */
+static const char store_schema_v4[] =
+	"UPDATE events SET post_id = NULL WHERE kind = 1 AND post_id = id;"
+	"DROP INDEX events_channel;";
+
+const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+	store_schema_v1,
+	store_schema_v2,
+	store_schema_v3,
+	store_schema_v4,
+};
+_Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
+    STORE_SCHEMA_VERSION,
+    "one migration step per schema version");
