@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "util.h"
@@ -56,6 +57,14 @@ static const struct config_key config_keys[] = {
 #undef OFF
 #undef SZ
 
+static int
+config_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 void
 config_defaults(struct config *cf)
 {
@@ -69,7 +78,9 @@ config_defaults(struct config *cf)
 	cf->argon2_memory = 19456;
 	cf->argon2_time = 2;
 	cf->argon2_lanes = 1;
-	cf->hash_workers = 2;
+	/* Hashing is meant to be slow: leave one core to the event loop,
+	 * so a burst of logins never stalls everyone else. */
+	cf->hash_workers = config_cpus() > 1 ? config_cpus() - 1 : 1;
 	cf->hash_queue = 1024;
 	/* 1 MiB: a few seconds of a busy channel; past it, history. */
 	cf->output_limit = 1048576;
