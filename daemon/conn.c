@@ -30,6 +30,9 @@
 #include "server.h"
 #include "util.h"
 
+/* Most a line may wait, gathered, while the loop is busy: well under
+ * a person's notice, long enough to fill records under load. */
+#define CONN_FLUSH_MAX_MS	5
 /* The gathered-output buffer's first size: a few events. */
 #define CONN_OUT_MIN		4096
 /* How long a closing connection may take to flush its last lines. */
@@ -200,8 +203,9 @@ conn_close(struct conn *c, const char *reason)
  * per loop pass, as one block: TLS costs per record far more than per
  * byte, and every record is a write(2). A post fanned out to a hundred
  * subscribers in a batch of twenty thus costs a hundred records, not two
- * thousand. The flush event, made active by the pass's first write,
- * sits behind every event the pass already had, so it runs last.
+ * thousand. The flush event has the lowest priority, so it runs once
+ * the loop has nothing else to do; output never waits longer than
+ * CONN_FLUSH_MAX_MS for it, though (see conn_write).
  */
 void
 conn_write(struct conn *c, const char *buf, size_t len)
@@ -218,12 +222,16 @@ conn_write(struct conn *c, const char *buf, size_t len)
 	memcpy(c->out + c->outlen, buf, len);
 	c->outlen += len;
 	if (!c->flush_queued) {
+		if (srv->flush_list == NULL)
+			srv->flush_first_ms = now_monotonic_ms();
 		c->flush_queued = 1;
 		conn_ref(c);
 		c->flush_next = srv->flush_list;
 		srv->flush_list = c;
 		event_active(srv->flush_ev, EV_WRITE, 0);
-	}
+	} else if (now_monotonic_ms() - srv->flush_first_ms >=
+	    CONN_FLUSH_MAX_MS)
+		conn_flush_all(srv);	/* a busy loop has starved the flush */
 }
 
 static void

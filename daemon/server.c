@@ -37,6 +37,10 @@
 #include "store.h"
 #include "util.h"
 
+/* Ordinary events take the middle level (libevent's default, n / 2);
+ * the flush the last. */
+#define SERVER_PRIOS		3
+#define SERVER_PRIO_FLUSH	2
 /* Timeout resolution: login_timeout and idle_timeout are whole seconds. */
 #define SERVER_TICK_MS		250
 /* A heap trim once handshakes have been quiet this long. */
@@ -282,9 +286,12 @@ server_drop_privileges(struct server *srv)
 
 /*
  * The event base: epoll's change list folds the add-then-delete of a
- * write event within one pass into nothing. One priority for all: with
- * several, libevent runs only the highest busy level in a pass, and a
- * lower one (the output flush, say) would wait out any burst.
+ * write event within one pass into nothing. Priorities: libevent
+ * runs a lower level only in a pass where no higher one is busy, so the
+ * output flush, below everything else, gathers the output of as many
+ * passes as the load keeps coming (fewer, fuller TLS records when busy);
+ * conn_write() flushes itself when output has waited CONN_FLUSH_MAX_MS,
+ * so a burst cannot hold replies back.
  */
 static struct event_base *
 server_event_base(void)
@@ -297,6 +304,10 @@ server_event_base(void)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	base = event_base_new_with_config(ec);
 	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base, SERVER_PRIOS) != 0) {
+		event_base_free(base);
+		return NULL;
+	}
 	return base;
 }
 
@@ -338,9 +349,8 @@ server_setup(struct server *srv)
 	srv->auth = auth_new(srv->base, &srv->cf);
 	srv->bus = bus_new(srv, store_last_eid(srv->store));
 	srv->store_ev = event_new(srv->base, -1, 0, server_store_cb, srv);
-	/* Made active by the first write of a pass, it joins the tail of
-	 * the pass's queue: it runs once, after every event the pass had. */
 	srv->flush_ev = event_new(srv->base, -1, 0, server_flush_cb, srv);
+	event_priority_set(srv->flush_ev, SERVER_PRIO_FLUSH);
 	srv->tick_ev = event_new(srv->base, -1, EV_PERSIST, server_tick_cb, srv);
 	{
 		struct timeval tv = { 0, SERVER_TICK_MS * 1000 };

@@ -36,6 +36,7 @@ struct server {
 	int			 trim_due;
 	uint64_t		 heap_busy_ms;	/* the last tick that saw some */
 	struct conn		*flush_list;
+	uint64_t		 flush_first_ms;	/* when it became non-empty */
 	struct event		*sig_term, *sig_int, *sig_hup;
 	struct event		*watchdog;	/* systemd's, when asked for */
 
