@@ -420,3 +420,58 @@ Test(posts, post_errors)
 	    "body", 5, "title", "number body");
 	hx_stop(k.d);
 }
+
+/*
+ * A page of history is bounded in bytes as well as in posts: 80 posts
+ * of 16,000 bytes (1.25 MB) do not fit one reply (the daemon cuts pages
+ * at 1 MiB of posts), so a read with room for all of them says "more",
+ * and reading on from its last eid gives the rest: each post exactly
+ * once, in order. sync is cut the same way.
+ */
+Test(posts, pages_bounded_in_bytes)
+{
+	struct cast	 k;
+	int64_t		 ids[80], since = 0, last;
+	json_t		*ev, *res;
+	char		*big;
+	size_t		 i, seen = 0, first_page;
+	int		 more = 1, pages = 0;
+
+	cast_setup(&k);
+	big = malloc(16001);
+	memset(big, 'w', 16000);
+	big[16000] = '\0';
+	ids[0] = hx_post(k.ana, CH, "Long letters", 0, big);
+	for (i = 1; i < 80; i++)
+		ids[i] = hx_post(k.ana, CH, NULL, ids[0], big);
+
+	while (more) {
+		cr_assert_lt(pages++, 10, "paging does not end");
+		ev = read_page(k.omar, json_pack("{s:I, s:i}", "since",
+		    (json_int_t)since, "limit", 1000), &more);
+		cr_assert_gt(json_array_size(ev), 0, "an empty page with more");
+		if (pages == 1)
+			first_page = json_array_size(ev);
+		for (i = 0; i < json_array_size(ev); i++, seen++) {
+			cr_assert_lt(seen, 80, "more posts than were made");
+			cr_assert_eq(hx_int(json_array_get(ev, i), "eid"),
+			    ids[seen], "post %zu out of order or twice", seen);
+		}
+		since = ids[seen - 1];
+	}
+	cr_assert_eq(seen, 80);
+	cr_assert_lt(first_page, 80, "1.25 MB came in one reply");
+	cr_assert_geq(pages, 2);
+
+	/* sync: the same bound, the same exactly-once. */
+	res = hx_ok(k.omar, "sync", "{s:i, s:i}", "since", 0, "limit", 1000);
+	cr_assert(json_is_true(json_object_get(res, "more")),
+	    "sync put 1.25 MB in one reply");
+	last = hx_int(res, "last_eid");
+	cr_assert_lt(last, ids[79]);
+	res = hx_ok(k.omar, "sync", "{s:I, s:i}", "since", (json_int_t)last,
+	    "limit", 1000);
+	cr_assert_eq(hx_int(res, "last_eid"), ids[79]);
+	free(big);
+	hx_stop(k.d);
+}
