@@ -138,11 +138,8 @@ cmd_post(struct conn *c, struct proto_req *req)
 	if (member == 0)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_MEMBER,
 		    "join the channel first");
-	if (thread != 0 && store_thread_check(c->srv->store, ch.id, thread) !=
-	    STORE_OK)
-		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
-		    "no such thread in this channel");
-
+	/* The thread is checked by the writer, in the post's own
+	 * transaction (not found: the same answer as here used to give). */
 	w = cmd_write_new(c, req, SW_POST, cmd_post_written);
 	w->channel = ch.id;
 	w->thread = thread;

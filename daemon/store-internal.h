@@ -39,10 +39,17 @@
 #define STORE_BATCH_MAX		1024
 
 #define STORE_CHAN_BUCKETS	256
+#define STORE_MEMBER_BUCKETS	1024
 
 struct store_chan_cache {
 	struct store_channel	 ch;
 	struct store_chan_cache	*next;
+};
+
+struct store_member_cache {
+	int64_t				 account;
+	int64_t				 channel;
+	struct store_member_cache	*next;
 };
 
 /* Statements on the read connection (store.c). */
@@ -127,6 +134,12 @@ struct store {
 	 * one. Only found channels are kept, so the size is the number of
 	 * channels. */
 	struct store_chan_cache	*chan_cache[STORE_CHAN_BUCKETS];
+	/* Memberships found, read on the loop only (store_is_member), so
+	 * that a post costs no read for it. Only "is a member" is kept:
+	 * a join needs no update (the next miss reads it), and a leave is
+	 * forgotten when its job comes back (store_member_forget), before
+	 * anyone hears of it. At most the size of the members table. */
+	struct store_member_cache *member_cache[STORE_MEMBER_BUCKETS];
 
 	/* The checkpointer (store-ckpt.c), guarded by ckpt_lock. */
 	sqlite3			*cdb;
@@ -141,7 +154,8 @@ struct store {
 
 /* store-read.c */
 extern const char *const store_read_sql[RQ__COUNT];
-void	store_chan_cache_free(struct store *);
+void	store_caches_free(struct store *);
+void	store_member_forget(struct store *, const struct store_write *);
 
 /* store.c */
 int	store_prepare(sqlite3 *, const char *const *sql, sqlite3_stmt **,

@@ -265,9 +265,10 @@ store_channel_by_name(struct store *s, const char *name,
 }
 
 void
-store_chan_cache_free(struct store *s)
+store_caches_free(struct store *s)
 {
 	struct store_chan_cache *e, *next;
+	struct store_member_cache *m, *mnext;
 	size_t i;
 
 	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
@@ -277,22 +278,65 @@ store_chan_cache_free(struct store *s)
 		}
 		s->chan_cache[i] = NULL;
 	}
+	for (i = 0; i < STORE_MEMBER_BUCKETS; i++) {
+		for (m = s->member_cache[i]; m != NULL; m = mnext) {
+			mnext = m->next;
+			free(m);
+		}
+		s->member_cache[i] = NULL;
+	}
+}
+
+static struct store_member_cache **
+store_member_slot(struct store *s, int64_t account, int64_t channel)
+{
+	uint64_t h = (uint64_t)account * 0x9e3779b97f4a7c15ULL ^
+	    (uint64_t)channel;
+
+	return &s->member_cache[(h ^ h >> 29) % STORE_MEMBER_BUCKETS];
 }
 
 int
 store_is_member(struct store *s, int64_t account, int64_t channel)
 {
-	sqlite3_stmt	*st = s->rq[RQ_IS_MEMBER];
-	int		 r;
+	sqlite3_stmt			*st = s->rq[RQ_IS_MEMBER];
+	struct store_member_cache	*e, **slot;
+	int				 r;
 
+	slot = store_member_slot(s, account, channel);
+	for (e = *slot; e != NULL; e = e->next)
+		if (e->account == account && e->channel == channel)
+			return 1;
 	sqlite3_bind_int64(st, 1, account);
 	sqlite3_bind_int64(st, 2, channel);
 	r = store_one(s, st);
-	if (r == STORE_OK) {
-		store_stmt_done(st);
-		return 1;
+	if (r != STORE_OK)
+		return r == STORE_NOTFOUND ? 0 : STORE_ERROR;
+	store_stmt_done(st);
+	e = xmalloc(sizeof *e);
+	e->account = account;
+	e->channel = channel;
+	e->next = *slot;
+	*slot = e;
+	return 1;
+}
+
+/* A job came back from the writer: a leave ends a cached membership. */
+void
+store_member_forget(struct store *s, const struct store_write *w)
+{
+	struct store_member_cache *e, **slot;
+
+	if (w->op != SW_LEAVE || w->result != STORE_OK)
+		return;
+	for (slot = store_member_slot(s, w->account, w->channel);
+	    (e = *slot) != NULL; slot = &e->next) {
+		if (e->account == w->account && e->channel == w->channel) {
+			*slot = e->next;
+			free(e);
+			return;
+		}
 	}
-	return r == STORE_NOTFOUND ? 0 : STORE_ERROR;
 }
 
 int

@@ -321,7 +321,7 @@ store_close(struct store *s)
 	store_drain(s);
 	store_write_destroy(s);
 	store_disconnect(s);
-	store_chan_cache_free(s);
+	store_caches_free(s);
 	free(s->path);
 	free(s);
 }
