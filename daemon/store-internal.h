@@ -141,6 +141,20 @@ struct store {
 	 * anyone hears of it. At most the size of the members table. */
 	struct store_member_cache *member_cache[STORE_MEMBER_BUCKETS];
 
+	/* The writer thread's own, for the transaction it is running
+	 * (store-write.c): the thread a reply last checked, so that a
+	 * batch of replies to one thread checks it once; and in the fast
+	 * path, that thread's summary row owed by the replies so far, so
+	 * that it is updated once per batch instead of once per reply. */
+	struct store_txn {
+		int64_t		 channel;	/* checked: thread is in it */
+		int64_t		 thread;	/* 0: none checked */
+		int		 defer;		/* owe summaries (fast path) */
+		int		 replies;	/* owed to thread */
+		int64_t		 last_eid;
+		int64_t		 last_ts;
+	}			 txn;
+
 	/* The checkpointer (store-ckpt.c), guarded by ckpt_lock. */
 	sqlite3			*cdb;
 	pthread_t		 ckpt_thread;

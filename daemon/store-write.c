@@ -11,10 +11,14 @@
  * flushes; under load batches grow by themselves, and when idle a job
  * is committed alone at once.
  *
- * Each job runs inside its own SAVEPOINT: a job that fails (a name
- * taken, an invite already used) is rolled back to its savepoint and
- * its neighbours still commit. Only when the transaction as a whole
- * fails (an I/O error, a full disk) does every job of the batch fail.
+ * A batch first runs without savepoints (the fast path); if a job fails
+ * (a name taken, an invite already used) it is rolled back and run
+ * again with each job inside its own SAVEPOINT, so that the failing
+ * job is rolled back alone and its neighbours still commit. Only when
+ * the transaction as a whole fails (an I/O error, a full disk) does
+ * every job of the batch fail. Within the fast path, replies to one
+ * thread check it once and bring its summary row up to date once
+ * (struct store_txn).
  *
  * Finished jobs move to a done list and the writer calls notify() so
  * that the loop runs store_drain(), which calls each job's done() on the
@@ -82,7 +86,7 @@ static const char *const store_write_sql[WQ__COUNT] = {
 	    "INSERT INTO threads (id, channel_id, title, author_id, last_eid,"
 	    " last_ts) VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
 	[WQ_THREAD_REPLY] =
-	    "UPDATE threads SET replies = replies + 1, last_eid = ?2,"
+	    "UPDATE threads SET replies = replies + ?4, last_eid = ?2,"
 	    " last_ts = ?3 WHERE id = ?1",
 	[WQ_MARK_READ] =
 	    "UPDATE members SET read_eid = max(read_eid, ?3)"
@@ -309,7 +313,66 @@ store_op_channel_create(struct store *s, struct store_write *w)
 	return w->account != 0 ? store_op_join(s, w) : STORE_OK;
 }
 
-/* Keep the thread's summary row in step with its newest post. */
+/* Bring the thread's summary row up to date with the replies owed. */
+static int
+store_txn_settle(struct store *s)
+{
+	struct store_txn	*t = &s->txn;
+	sqlite3_stmt		*st;
+
+	if (t->replies == 0)
+		return STORE_OK;
+	st = store_wq(s, WQ_THREAD_REPLY);
+	sqlite3_bind_int64(st, 1, t->thread);
+	sqlite3_bind_int64(st, 2, t->last_eid);
+	sqlite3_bind_int64(st, 3, t->last_ts);
+	sqlite3_bind_int(st, 4, t->replies);
+	t->replies = 0;
+	return store_run(s, st, NULL);
+}
+
+/* A new transaction: nothing checked, nothing owed. */
+static void
+store_txn_begin(struct store *s, int defer)
+{
+	memset(&s->txn, 0, sizeof s->txn);
+	s->txn.defer = defer;
+}
+
+/*
+ * Is thread a live thread of channel? The answer stays true for the
+ * rest of the transaction, since nothing a post does can change it;
+ * any other job forgets it (store_write_run). STORE_OK, STORE_NOTFOUND
+ * or an error. Checking another thread first settles what the last one
+ * is owed.
+ */
+static int
+store_txn_thread(struct store *s, int64_t channel, int64_t thread)
+{
+	sqlite3_stmt	*st;
+	int		 r, rc;
+
+	if (s->txn.thread == thread && s->txn.channel == channel)
+		return STORE_OK;
+	if ((r = store_txn_settle(s)) != STORE_OK)
+		return r;
+	s->txn.thread = 0;
+	st = store_wq(s, WQ_THREAD_CHECK);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, thread);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_result(s->wdb, rc);
+	s->txn.channel = channel;
+	s->txn.thread = thread;
+	return STORE_OK;
+}
+
+/* Keep the thread's summary row in step with its newest post: a new
+ * thread's row now; a reply's at once on the careful path, where each
+ * job has its own savepoint, and once per batch on the fast path. */
 static int
 store_op_post_thread(struct store *s, struct store_write *w, int root)
 {
@@ -322,20 +385,19 @@ store_op_post_thread(struct store *s, struct store_write *w, int root)
 		sqlite3_bind_text(st, 3, w->title, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, w->account);
 		sqlite3_bind_int64(st, 5, w->now);
-	} else {
-		st = store_wq(s, WQ_THREAD_REPLY);
-		sqlite3_bind_int64(st, 1, w->thread);
-		sqlite3_bind_int64(st, 2, w->eid);
-		sqlite3_bind_int64(st, 3, w->now);
+		return store_run(s, st, NULL);
 	}
-	return store_run(s, st, NULL);
+	s->txn.replies++;
+	s->txn.last_eid = w->eid;
+	s->txn.last_ts = w->now;
+	return s->txn.defer ? STORE_OK : store_txn_settle(s);
 }
 
 static int
 store_op_post(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st;
-	int		 r, rc, changes;
+	int		 r, changes;
 	/* A new thread comes in with thread 0 and leaves with thread ==
 	 * eid; a rerun (the careful path after a rolled-back fast one)
 	 * must still see it as new. A reply's thread never equals its eid. */
@@ -343,16 +405,9 @@ store_op_post(struct store *s, struct store_write *w)
 
 	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
 		return STORE_INVALID;
-	if (!root) {
-		st = store_wq(s, WQ_THREAD_CHECK);
-		sqlite3_bind_int64(st, 1, w->channel);
-		sqlite3_bind_int64(st, 2, w->thread);
-		rc = sqlite3_step(st);
-		store_stmt_done(st);
-		if (rc != SQLITE_ROW)
-			return rc == SQLITE_DONE ? STORE_NOTFOUND :
-			    store_result(s->wdb, rc);
-	}
+	if (!root && (r = store_txn_thread(s, w->channel, w->thread)) !=
+	    STORE_OK)
+		return r;
 
 	st = store_wq(s, WQ_EVENT_INSERT);
 	sqlite3_bind_int(st, 1, STORE_EV_POST);
@@ -420,6 +475,14 @@ store_write_fail(struct store_write *batch)
 static int
 store_write_run(struct store *s, struct store_write *w)
 {
+	int	r;
+
+	/* Only posts may share what the transaction remembers. */
+	if (w->op != SW_POST) {
+		if ((r = store_txn_settle(s)) != STORE_OK)
+			return r;
+		s->txn.thread = 0;
+	}
 	if ((unsigned)w->op < sizeof store_ops / sizeof store_ops[0] &&
 	    store_ops[w->op] != NULL)
 		return store_ops[w->op](s, w);
@@ -443,12 +506,15 @@ store_write_fast(struct store *s, struct store_write *batch)
 
 	if (store_ctl(s, WQ_BEGIN) != STORE_OK)
 		return 0;
+	store_txn_begin(s, 1);
 	for (w = batch; w != NULL; w = w->next) {
 		if ((w->result = store_write_run(s, w)) != STORE_OK ||
 		    sqlite3_get_autocommit(s->wdb))
 			break;
 	}
-	if (w == NULL && store_ctl(s, WQ_COMMIT) == STORE_OK)
+	if (w == NULL && store_txn_settle(s) == STORE_OK &&
+	    !sqlite3_get_autocommit(s->wdb) &&
+	    store_ctl(s, WQ_COMMIT) == STORE_OK)
 		return 1;
 	if (!sqlite3_get_autocommit(s->wdb))
 		store_ctl(s, WQ_ROLLBACK);
@@ -470,6 +536,9 @@ store_write_batch(struct store *s, struct store_write *batch)
 		return 0;
 	}
 	for (w = batch; w != NULL; w = w->next) {
+		/* A savepoint per job: what a job remembers would outlive
+		 * its rollback, so nothing is carried from one to the next. */
+		store_txn_begin(s, 0);
 		if (store_ctl(s, WQ_SAVEPOINT) != STORE_OK)
 			goto abort;
 		w->result = store_write_run(s, w);

@@ -1112,6 +1112,93 @@ Test(store, group_commit_savepoints_and_batch_limit)
 	close(l.pipe[1]);
 }
 
+static void
+test_submit_replies(struct store *s, struct test_loop *l, int64_t ch,
+    int64_t thread, int64_t ana, int n)
+{
+	struct store_write	*w;
+	int			 i;
+
+	for (i = 0; i < n; i++) {
+		w = test_post_job(ch, thread, ana, NULL, "reply");
+		w->done = test_done;
+		w->arg = l;
+		store_submit(s, w);
+	}
+}
+
+/* A thread's summary row: its reply count, once its last_eid has been
+ * checked against the posts. */
+static int64_t
+test_thread_row(int64_t thread)
+{
+	char	 sql[160];
+	int64_t	 replies, last;
+
+	snprintf(sql, sizeof sql, "SELECT replies FROM threads WHERE id = %lld",
+	    (long long)thread);
+	replies = test_sql_int(sql);
+	snprintf(sql, sizeof sql, "SELECT last_eid FROM threads WHERE id = %lld",
+	    (long long)thread);
+	last = test_sql_int(sql);
+	snprintf(sql, sizeof sql, "SELECT max(id) FROM posts WHERE thread_id = "
+	    "%lld", (long long)thread);
+	cr_assert_eq(last, test_sql_int(sql), "thread %lld: last_eid %lld",
+	    (long long)thread, (long long)last);
+	return replies;
+}
+
+/*
+ * Replies in one batch check their thread once and update its summary
+ * row once (the fast path): the counts and the newest post must come
+ * out as if each reply had done it alone, in a batch that commits and
+ * in one that a failing reply sends down the careful path.
+ */
+Test(store, group_commit_thread_summaries)
+{
+	struct store		*s = test_open();
+	struct test_loop	 l = { .ordered = 1 };
+	int64_t			 ana, ch, other, t1, t2, t3;
+
+	ana = test_account(s, test_org(s, "hope"), "ana");
+	ch = test_channel(s, "peer/busy", 0, ana);
+	other = test_channel(s, "peer/other", 0, ana);
+	t1 = test_post(s, ch, 0, ana, "one", "first");
+	t2 = test_post(s, ch, 0, ana, "two", "second");
+	t3 = test_post(s, other, 0, ana, "three", "elsewhere");
+	cr_assert_eq(pipe(l.pipe), 0);
+
+	/* One batch, every job good: the fast path. */
+	test_submit_replies(s, &l, ch, t1, ana, 10);
+	test_submit_replies(s, &l, ch, t2, ana, 3);
+	test_submit_replies(s, &l, ch, t1, ana, 2);
+	cr_assert_eq(store_start(s, test_notify, &l), 0);
+	test_wait(s, &l, 15);
+	cr_assert_eq(l.failed, 0);
+	cr_assert_eq(test_thread_row(t1), 12);
+	cr_assert_eq(test_thread_row(t2), 3);
+	store_close(s);
+
+	/* Again with bad replies inside (a thread of another channel, one
+	 * that does not exist): the batch reruns job by job. */
+	s = test_open();
+	l.done = l.failed = 0;
+	test_submit_replies(s, &l, ch, t2, ana, 4);
+	test_submit_replies(s, &l, ch, t3, ana, 1);
+	test_submit_replies(s, &l, ch, t1, ana, 5);
+	test_submit_replies(s, &l, ch, 9999, ana, 1);
+	test_submit_replies(s, &l, ch, t2, ana, 2);
+	cr_assert_eq(store_start(s, test_notify, &l), 0);
+	test_wait(s, &l, 13);
+	cr_assert_eq(l.failed, 2);
+	cr_assert_eq(test_thread_row(t1), 17);
+	cr_assert_eq(test_thread_row(t2), 9);
+	cr_assert_eq(test_thread_row(t3), 0);
+	store_close(s);
+	close(l.pipe[0]);
+	close(l.pipe[1]);
+}
+
 Test(store, stop_finishes_queue_then_refuses)
 {
 	struct store		*s = test_open();
