@@ -73,7 +73,7 @@ int
 store_check(const char *path, char **cause)
 {
 	sqlite3 *db;
-	char *rows, sql[64];
+	char *rows, sql[192];
 	int failed, version;
 
 	*cause = NULL;
@@ -88,6 +88,17 @@ store_check(const char *path, char **cause)
 	rows = store_admin_rows(db, sql, &failed);
 	if (failed || strcmp(rows, "ok") != 0) {
 		xasprintf(cause, "%s: database fails its integrity check: %s",
+		    path, rows);
+		goto fail;
+	}
+	free(rows);
+	/* References the writer checks itself (store.c): none dangling. */
+	snprintf(sql, sizeof sql, "SELECT \"table\" || ' row ' ||"
+	    " ifnull(rowid, '-') || ' refers to a missing ' || parent"
+	    " FROM pragma_foreign_key_check LIMIT %d", STORE_CHECK_ROWS);
+	rows = store_admin_rows(db, sql, &failed);
+	if (failed || *rows != '\0') {
+		xasprintf(cause, "%s: database fails its foreign key check: %s",
 		    path, rows);
 		goto fail;
 	}

@@ -50,7 +50,7 @@ static const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_ORG_NAME] = "SELECT name FROM orgs WHERE id = ?1",
 	[WQ_SESSION_INSERT] =
 	    "INSERT INTO sessions (account_id, token_hash, created_at)"
-	    " VALUES (?1, ?2, ?3)",
+	    " SELECT id, ?2, ?3 FROM accounts WHERE id = ?1",
 	[WQ_SESSION_REVOKE] =
 	    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1"
 	    " AND revoked_at IS NULL",
@@ -61,14 +61,22 @@ static const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_ORG_INSERT] = "INSERT INTO orgs (name, created_at) VALUES (?1, ?2)",
 	[WQ_INVITE_INSERT] =
 	    "INSERT INTO invites (code_hash, org_id, role, created_by,"
-	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " created_at, expires_at) SELECT ?1, id, ?3, ?4, ?5, ?6"
+	    " FROM orgs WHERE id = ?2 AND (?4 IS NULL OR"
+	    " EXISTS (SELECT 1 FROM accounts WHERE id = ?4))",
 	[WQ_CHANNEL_INSERT] =
 	    "INSERT INTO channels (name, org_id, kind, created_by, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	    " SELECT ?1, ?2, ?3, ?4, ?5"
+	    " WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM orgs WHERE id = ?2))"
+	    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM accounts"
+	    " WHERE id = ?4))",
 	/* New members start with everything unread (marker 0). */
 	[WQ_JOIN] =
 	    "INSERT INTO members (channel_id, account_id, joined_at)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	    " SELECT c.id, a.id, ?3 FROM channels c, accounts a"
+	    " WHERE c.id = ?1 AND a.id = ?2 ON CONFLICT DO NOTHING",
+	[WQ_JOIN_CHECK] =
+	    "SELECT 1 FROM channels c, accounts a WHERE c.id = ?1 AND a.id = ?2",
 	[WQ_LEAVE] =
 	    "DELETE FROM members WHERE channel_id = ?1 AND account_id = ?2",
 	[WQ_THREAD_CHECK] =
@@ -77,8 +85,8 @@ static const char *const store_write_sql[WQ__COUNT] = {
 	/* The event carries the actor's organisation for reports. */
 	[WQ_EVENT_INSERT] =
 	    "INSERT INTO events (kind, channel_id, org_id, actor_id, ts)"
-	    " SELECT ?1, ?2, a.org_id, a.id, ?4 FROM accounts a"
-	    " WHERE a.id = ?3",
+	    " SELECT ?1, c.id, a.org_id, a.id, ?4 FROM accounts a, channels c"
+	    " WHERE a.id = ?3 AND c.id = ?2",
 	[WQ_POST_INSERT] =
 	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
 	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -115,6 +123,34 @@ store_run(struct store *s, sqlite3_stmt *st, int *changes)
 	return r;
 }
 
+/*
+ * The write connection runs without SQLite's foreign-key enforcement
+ * (store.c says why): every insert that refers to another row is an
+ * INSERT ... SELECT that finds the rows it refers to, and inserts
+ * nothing when one is missing. Then it is STORE_NOTFOUND.
+ */
+static int
+store_insert(struct store *s, sqlite3_stmt *st)
+{
+	int	r, changes;
+
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	return changes > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Step a check that returns a row when the rows it looks for exist. */
+static int
+store_insert_check(struct store *s, sqlite3_stmt *st)
+{
+	int	rc = sqlite3_step(st);
+
+	store_stmt_done(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_result(s->wdb, rc);
+}
+
 static int
 store_ctl(struct store *s, enum store_wq q)
 {
@@ -142,7 +178,7 @@ store_op_session_new(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 1, w->account);
 	sqlite3_bind_blob(st, 2, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, w->now);
-	if ((r = store_run(s, st, NULL)) == STORE_OK)
+	if ((r = store_insert(s, st)) == STORE_OK)
 		w->session = sqlite3_last_insert_rowid(s->wdb);
 	return r;
 }
@@ -267,18 +303,25 @@ store_op_invite_create(struct store *s, struct store_write *w)
 	store_bind_account(st, 4, w->account);
 	sqlite3_bind_int64(st, 5, w->now);
 	sqlite3_bind_int64(st, 6, w->expires_at);
-	return store_run(s, st, NULL);
+	return store_insert(s, st);
 }
 
 static int
 store_op_join(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st = store_wq(s, WQ_JOIN);
+	int		 r, changes;
 
 	sqlite3_bind_int64(st, 1, w->channel);
 	sqlite3_bind_int64(st, 2, w->account);
 	sqlite3_bind_int64(st, 3, w->now);
-	return store_run(s, st, NULL);
+	if ((r = store_run(s, st, &changes)) != STORE_OK || changes > 0)
+		return r;
+	/* Nothing added: a member already, or no such channel or account. */
+	st = store_wq(s, WQ_JOIN_CHECK);
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	return store_insert_check(s, st);
 }
 
 static int
@@ -307,7 +350,7 @@ store_op_channel_create(struct store *s, struct store_write *w)
 	}
 	store_bind_account(st, 4, w->account);
 	sqlite3_bind_int64(st, 5, w->now);
-	if ((r = store_run(s, st, NULL)) != STORE_OK)
+	if ((r = store_insert(s, st)) != STORE_OK)
 		return r;
 	w->channel = sqlite3_last_insert_rowid(s->wdb);
 	return w->account != 0 ? store_op_join(s, w) : STORE_OK;
@@ -350,7 +393,7 @@ static int
 store_txn_thread(struct store *s, int64_t channel, int64_t thread)
 {
 	sqlite3_stmt	*st;
-	int		 r, rc;
+	int		 r;
 
 	if (s->txn.thread == thread && s->txn.channel == channel)
 		return STORE_OK;
@@ -360,11 +403,8 @@ store_txn_thread(struct store *s, int64_t channel, int64_t thread)
 	st = store_wq(s, WQ_THREAD_CHECK);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, thread);
-	rc = sqlite3_step(st);
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? STORE_NOTFOUND :
-		    store_result(s->wdb, rc);
+	if ((r = store_insert_check(s, st)) != STORE_OK)
+		return r;
 	s->txn.channel = channel;
 	s->txn.thread = thread;
 	return STORE_OK;
@@ -397,7 +437,7 @@ static int
 store_op_post(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st;
-	int		 r, changes;
+	int		 r;
 	/* A new thread comes in with thread 0 and leaves with thread ==
 	 * eid; a rerun (the careful path after a rolled-back fast one)
 	 * must still see it as new. A reply's thread never equals its eid. */
@@ -414,10 +454,8 @@ store_op_post(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 2, w->channel);
 	sqlite3_bind_int64(st, 3, w->account);
 	sqlite3_bind_int64(st, 4, w->now);
-	if ((r = store_run(s, st, &changes)) != STORE_OK)
-		return r;
-	if (changes == 0)
-		return STORE_NOTFOUND;	/* no such author */
+	if ((r = store_insert(s, st)) != STORE_OK)
+		return r;		/* no such author or channel */
 	w->eid = sqlite3_last_insert_rowid(s->wdb);
 	if (root)
 		w->thread = w->eid;

@@ -201,6 +201,36 @@ Test(ops, corrupt_database_found_and_refused)
 	    "but did not say it \"fails its integrity check\": %s", r.err);
 }
 
+/* The writer checks references itself (SQLite's enforcement is off on
+ * its connection); harbourd check finds one that dangles all the same. */
+Test(ops, check_finds_dangling_reference)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	const char		*copy = hx_strf("%s/copy.db", hx_dir(d));
+	struct hx_run		 r;
+	sqlite3			*db;
+
+	some_posts(d, 3);
+	r = HX_HARBOURD("backup", "-c", hx_conf(d), copy);
+	cr_assert_eq(r.status, 0, "backup: %s", r.err);
+	r = HX_HARBOURD("check", "-c", hx_conf(d), "--db", copy);
+	cr_assert_eq(r.status, 0, "check on a good copy: %s", r.err);
+
+	cr_assert_eq(sqlite3_open(copy, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "INSERT INTO members (channel_id,"
+	    " account_id, joined_at) VALUES (7777, 1, 0)", NULL, NULL, NULL),
+	    SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	r = HX_HARBOURD("check", "-c", hx_conf(d), "--db", copy);
+	cr_assert_eq(r.status, 1, "harbourd check on a dangling reference: "
+	    "exit %d; stderr %s", r.status, r.err);
+	cr_assert(strstr(r.err, "foreign key check") != NULL &&
+	    strstr(r.err, "members") != NULL && strstr(r.err, copy) != NULL,
+	    "harbourd check should name the file, the check and the table: "
+	    "%s", r.err);
+	hx_stop(d);
+}
+
 /* The daemon's configuration plus one more line; its line number. */
 static int
 conf_plus(struct hx_daemon *d, const char *path, const char *line)

@@ -35,10 +35,46 @@ test_setup(void)
 	snprintf(test_db, sizeof test_db, "%s/harbour.db", test_dir);
 }
 
+/*
+ * The writer enforces references itself (SQLite's foreign keys are off
+ * on its connection): whatever a test wrote must leave none dangling.
+ * Every test closes its store with test_close(), which looks.
+ */
+static void
+test_fk_clean(void)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_DONE;
+	char		 what[256] = "";
+
+	if (access(test_db, F_OK) != 0)
+		return;
+	if (sqlite3_open_v2(test_db, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, "SELECT \"table\" || ' ' ||"
+	    " ifnull(rowid, '-') || ' -> ' || parent FROM pragma_foreign_key_check", -1,
+	    &st, NULL) == SQLITE_OK) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			strlcpy_h(what, (const char *)sqlite3_column_text(st,
+			    0), sizeof what);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	cr_assert_neq(rc, SQLITE_ROW, "a dangling reference: %s", what);
+}
+
+static void
+test_close(struct store *s)
+{
+	store_close(s);
+	test_fk_clean();
+}
+
 static void
 test_teardown(void)
 {
 	char	path[PATH_MAX + 8];
+
 
 	unlink(test_db);
 	snprintf(path, sizeof path, "%s-wal", test_db);
@@ -293,7 +329,7 @@ Test(store, open_fresh)
 
 	cr_assert_eq(store_last_eid(s), 0);
 	cr_assert_eq(store_queue_depth(s), 0);
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(test_sql_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM sqlite_schema"
@@ -303,7 +339,7 @@ Test(store, open_fresh)
 
 	/* Reopening an up-to-date database changes nothing. */
 	s = test_open();
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(test_sql_int("PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
 }
@@ -336,7 +372,7 @@ Test(store, migrate_from_v1)
 	    " (4,1,1,1,NULL,'d',1700000000);");
 
 	s = test_open();
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(test_sql_int("PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM threads"), 2);
 	cr_assert_eq(test_sql_int("SELECT replies FROM threads WHERE id = 1"), 2);
@@ -351,7 +387,7 @@ Test(store, migrate_from_v1)
 	cr_assert_str_eq(tp->author[0], "ana");
 	eid = test_post(s, 1, 3, 1, NULL, "e");
 	cr_assert_eq(eid, 5);
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(test_sql_int("SELECT replies FROM threads WHERE id = 3"), 1);
 	thread = test_sql_int("SELECT id FROM threads ORDER BY last_eid DESC");
 	replies = test_sql_int("SELECT count(*) FROM posts WHERE thread_id = 3");
@@ -371,7 +407,7 @@ Test(store, refuses_newer_schema)
 	char		*cause = NULL;
 	char		 sql[64];
 
-	store_close(s);
+	test_close(s);
 
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION + 1);
@@ -397,7 +433,7 @@ Test(store, refuses_corrupt_file)
 	junk[900] = '\0';
 	for (i = 0; i < 100; i++)
 		test_post(s, ch, 0, ana, "t", junk);
-	store_close(s);
+	test_close(s);
 
 	cr_assert((fd = open(test_db, O_RDWR)) >= 0);
 	size = lseek(fd, 0, SEEK_END);
@@ -463,7 +499,7 @@ Test(store, register_and_login_reads)
 	cr_assert_gt(sid, 0);
 	test_hash(h, "nobody");
 	cr_assert_eq(store_session_lookup(s, h, &b, &sid), STORE_NOTFOUND);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, register_invalid_invites)
@@ -489,7 +525,7 @@ Test(store, register_invalid_invites)
 	    STORE_INVALID);
 	cr_assert_eq(store_account_by_name(s, "bob", &(struct store_account){0}),
 	    STORE_NOTFOUND);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, register_name_taken_keeps_invite)
@@ -508,7 +544,7 @@ Test(store, register_name_taken_keeps_invite)
 	    " WHERE used_at IS NULL"), 1);
 	cr_assert_eq(test_register_result(s, "code2", "bob", T0, NULL),
 	    STORE_OK);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, sessions_and_passwd)
@@ -567,7 +603,7 @@ Test(store, sessions_and_passwd)
 	w = store_write_new(SW_PASSWD);
 	w->account = 999;
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
-	store_close(s);
+	test_close(s);
 }
 
 static int
@@ -610,7 +646,7 @@ Test(store, orgs_and_invites)
 	w->org = 999;
 	w->expires_at = T0 + 60;
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
-	store_close(s);
+	test_close(s);
 }
 
 /* ---- channels ------------------------------------------------------- */
@@ -653,7 +689,7 @@ Test(store, channels_join_leave)
 	test_simple(s, SW_LEAVE, own, bob, 0, STORE_OK);
 	cr_assert_eq(store_is_member(s, bob, own), 0);
 	cr_assert_eq(store_joined(s, bob, ids, 8), 1);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, channel_name_taken)
@@ -671,7 +707,7 @@ Test(store, channel_name_taken)
 	strlcpy_h(w->name, "nope/x", sizeof w->name);
 	w->org = 999;
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
-	store_close(s);
+	test_close(s);
 }
 
 struct test_channels {
@@ -750,7 +786,7 @@ Test(store, channel_list_unread_and_mark_read)
 	store_channel_list(s, cy, arc, test_channels_cb, &tc);
 	cr_assert_eq(tc.n, 3);
 	cr_assert_str_eq(tc.names[0], "arc/secret");
-	store_close(s);
+	test_close(s);
 }
 
 /* ---- posts, threads, read, sync ------------------------------------- */
@@ -828,7 +864,7 @@ Test(store, posts_and_threads)
 	memset(&tt, 0, sizeof tt);
 	store_threads(s, a, 1, test_threads_cb, &tt);
 	cr_assert_eq(tt.n, 1);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, read_pages)
@@ -887,7 +923,7 @@ Test(store, read_pages)
 	tp = test_read(s, ch, t2, -1, 5);
 	cr_assert_eq(tp->n, 1);
 	cr_assert_eq(tp->more, 0);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, sync_joined_channels_only)
@@ -936,7 +972,7 @@ Test(store, sync_joined_channels_only)
 	test_simple(s, SW_LEAVE, b, ana, 0, STORE_OK);
 	tp = test_sync(s, ana, 0, 0, 10);
 	cr_assert_eq(tp->n, 2);
-	store_close(s);
+	test_close(s);
 }
 
 Test(store, reads_honour_post_state)
@@ -974,7 +1010,7 @@ Test(store, reads_honour_post_state)
 	store_threads(s, ch, 10, test_threads_cb, &tt);
 	cr_assert_eq(tt.n, 1);
 	cr_assert_eq(store_thread_check(s, ch, t2), STORE_NOTFOUND);
-	store_close(s);
+	test_close(s);
 }
 
 /* ---- the writer thread ---------------------------------------------- */
@@ -1066,7 +1102,7 @@ Test(store, group_commit_batches_under_load)
 	cr_assert_eq(store_queue_depth(s), 0);
 	cr_assert_lt(commits, 250, "%llu commits", (unsigned long long)commits);
 	cr_assert_eq(store_last_eid(s), l.last_eid);
-	store_close(s);
+	test_close(s);
 	close(l.pipe[0]);
 	close(l.pipe[1]);
 }
@@ -1106,7 +1142,7 @@ Test(store, group_commit_savepoints_and_batch_limit)
 	cr_assert(l.ordered);
 	cr_assert_eq(test_read(s, ch, 0, -1, 10)->n, 10);
 	cr_assert_eq(store_last_eid(s), n);
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM posts"), n);
 	close(l.pipe[0]);
 	close(l.pipe[1]);
@@ -1177,7 +1213,7 @@ Test(store, group_commit_thread_summaries)
 	cr_assert_eq(l.failed, 0);
 	cr_assert_eq(test_thread_row(t1), 12);
 	cr_assert_eq(test_thread_row(t2), 3);
-	store_close(s);
+	test_close(s);
 
 	/* Again with bad replies inside (a thread of another channel, one
 	 * that does not exist): the batch reruns job by job. */
@@ -1194,7 +1230,7 @@ Test(store, group_commit_thread_summaries)
 	cr_assert_eq(test_thread_row(t1), 17);
 	cr_assert_eq(test_thread_row(t2), 9);
 	cr_assert_eq(test_thread_row(t3), 0);
-	store_close(s);
+	test_close(s);
 	close(l.pipe[0]);
 	close(l.pipe[1]);
 }
@@ -1225,7 +1261,7 @@ Test(store, stop_finishes_queue_then_refuses)
 
 	/* A job finished and never drained still gets done() at close. */
 	test_submit_posts(s, &l, ch, ana, 1);
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(l.done, 204);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM posts"), 200);
 	close(l.pipe[0]);
@@ -1241,7 +1277,7 @@ Test(store, close_without_start_runs_queue)
 	ana = test_account(s, test_org(s, "hope"), "ana");
 	ch = test_channel(s, "peer/quiet", 0, ana);
 	test_submit_posts(s, &l, ch, ana, 5);
-	store_close(s);
+	test_close(s);
 	cr_assert_eq(l.done, 5);
 	cr_assert_eq(l.failed, 0);
 	cr_assert_eq(test_sql_int("SELECT count(*) FROM posts"), 5);
