@@ -43,7 +43,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 struct store_account {
 	int64_t		 id;
@@ -97,7 +97,8 @@ typedef int (*store_thread_cb)(void *arg, const struct store_thread *);
 
 /*
  * Open (creating if needed) and migrate the database at path to
- * STORE_SCHEMA_VERSION; WAL, synchronous=FULL, foreign keys on. Refuses a
+ * STORE_SCHEMA_VERSION; WAL, synchronous=FULL, foreign keys checked by the
+ * writes themselves (store.c). Refuses a
  * database that fails PRAGMA quick_check, or whose schema is newer than
  * this build. NULL on failure with a malloc'd *cause.
  */

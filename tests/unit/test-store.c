@@ -99,6 +99,22 @@ test_open(void)
 	return s;
 }
 
+/* SQL that must fail, with an error message holding want. */
+static void
+test_sql_fails(const char *sql, const char *want)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	cr_assert_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	cr_assert_neq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK,
+	    "%s: succeeded", sql);
+	cr_assert(err != NULL && strstr(err, want) != NULL, "%s: %s", sql,
+	    err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 /* Plain SQL on the file, for fixtures and for looking underneath. */
 static void
 test_sql(const char *sql)
@@ -391,6 +407,14 @@ Test(store, migrate_from_v1)
 	cr_assert_eq(test_sql_int("SELECT replies FROM threads WHERE id = 3"), 1);
 	thread = test_sql_int("SELECT id FROM threads ORDER BY last_eid DESC");
 	replies = test_sql_int("SELECT count(*) FROM posts WHERE thread_id = 3");
+	/* Version 5: events keep their ids without AUTOINCREMENT, and
+	 * cannot be deleted (so the largest id is never given again). */
+	cr_assert_eq(test_sql_int("SELECT count(*) FROM sqlite_schema WHERE"
+	    " name = 'events' AND sql LIKE '%AUTOINCREMENT%'"), 0);
+	cr_assert_eq(test_sql_int("SELECT max(id) FROM events"), 5);
+	cr_assert_eq(test_sql_int("SELECT count(*) FROM sqlite_schema WHERE"
+	    " name = 'events_v5'"), 0);
+	test_sql_fails("DELETE FROM events WHERE id = 5", "never deleted");
 	/* Version 4: a post's own event names no other post. */
 	last = test_sql_int("SELECT count(*) FROM events WHERE post_id IS NOT "
 	    "NULL");
