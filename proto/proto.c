@@ -274,8 +274,9 @@ proto_decode(const char *line, size_t len, struct proto_req *req,
 	/* Duplicate keys would let two readers see two different requests. */
 	/* A \u0000 inside a string is valid JSON: let it through so that
 	 * the field's own check answers it (bad_text), with the id. */
-	root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-	    &jerr);
+	if ((root = proto_scan_object(line, len)) == NULL)
+		root = json_loadb(line, len, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, &jerr);
 	if (root == NULL) {
 		*detail = "invalid JSON";
 		return (PROTO_E_BAD_JSON);

@@ -126,6 +126,14 @@ struct proto_req {
 enum proto_err	 proto_decode(const char *line, size_t len,
 		    struct proto_req *req, const char **detail);
 void		 proto_req_free(struct proto_req *);
+/*
+ * The fast path of proto_decode (proto-scan.c): a flat object of
+ * strings, integers, true, false and null, read without jansson's
+ * parser. A new object, or NULL for "not mine": then jansson reads the
+ * line, and says what is wrong with it, if anything. Only for lines
+ * that are valid UTF-8.
+ */
+json_t		*proto_scan_object(const char *line, size_t len);
 
 /*
  * Field access. Each returns PROTO_OK; PROTO_E_BAD_REQUEST when the

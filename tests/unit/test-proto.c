@@ -293,6 +293,82 @@ static const struct {
 	{ "{\"id\":1,\"op\":true}", PROTO_E_BAD_REQUEST, ID_INT, NULL, "op" },
 };
 
+/*
+ * The fast path (proto-scan.c) against jansson: where it reads a line it
+ * must build what jansson builds; where it gives up (mine = 0), jansson
+ * decides. Either way the line means the same.
+ */
+static const struct {
+	const char	*line;
+	int		 mine;		/* the scanner reads it itself */
+} scan_cases[] = {
+	{ "{\"id\":1,\"op\":\"ping\"}", 1 },
+	{ " {\"op\":\"whoami\", \"id\":2}\t\r\n", 1 },
+	{ "{}", 1 },
+	{ " { } ", 1 },
+	{ "{\"\":\"\"}", 1 },
+	{ "{\"id\":0,\"n\":-0,\"m\":-12,\"big\":999999999999999999}", 1 },
+	{ "{\"a\":true,\"b\":false,\"c\":null}", 1 },
+	{ "{\"body\":\"line\\none\\ttab \\\"q\\\" \\\\ \\/ \\b\\f\\r\"}", 1 },
+	{ "{\"body\":\"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85 \xe2\x9c\x93\"}", 1 },
+	{ "{\"id\":1,\"op\":\"post\",\"channel\":\"peer/x\",\"thread\":12,"
+	  "\"body\":\"a post\"}", 1 },
+	/* Left to jansson, which reads or refuses them. */
+	{ "{\"big\":1999999999999999999}", 0 },
+	{ "{\"big\":123456789012345678901234567890}", 0 },
+	{ "{\"n\":1.5}", 0 },
+	{ "{\"n\":1e3}", 0 },
+	{ "{\"n\":01}", 0 },
+	{ "{\"n\":-}", 0 },
+	{ "{\"n\":+1}", 0 },
+	{ "{\"s\":\"\\u00e9\"}", 0 },
+	{ "{\"s\":\"a\\u0000b\"}", 0 },
+	{ "{\"s\":\"\\x\"}", 0 },
+	{ "{\"s\":\"\\\"}", 0 },
+	{ "{\"s\":\"tab\there\"}", 0 },
+	{ "{\"a\":[1]}", 0 },
+	{ "{\"a\":{}}", 0 },
+	{ "{\"a\":1,\"a\":2}", 0 },
+	{ "{\"a\":1,}", 0 },
+	{ "{,}", 0 },
+	{ "{\"a\" 1}", 0 },
+	{ "{\"a\":truex}", 0 },
+	{ "{\"a\":tru}", 0 },
+	{ "{\"a\":nul}", 0 },
+	{ "{\"a\":1}x", 0 },
+	{ "{\"a\":1}{}", 0 },
+	{ "{\"a\":1", 0 },
+	{ "{\"a", 0 },
+	{ "[1,2]", 0 },
+	{ "\"s\"", 0 },
+	{ "", 0 },
+	{ "{'a':1}", 0 },
+	{ "{\"a_key_longer_than_any_field_of_the_protocol\":1}", 0 },
+};
+
+Test(proto, scan_matches_jansson)
+{
+	json_error_t	 jerr;
+	json_t		*fast, *slow;
+	size_t		 i, len;
+
+	for (i = 0; i < NITEMS(scan_cases); i++) {
+		len = strlen(scan_cases[i].line);
+		fast = proto_scan_object(scan_cases[i].line, len);
+		slow = json_loadb(scan_cases[i].line, len,
+		    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+		cr_expect_eq(fast != NULL, scan_cases[i].mine,
+		    "case %zu: %s: the scanner %s it", i, scan_cases[i].line,
+		    fast != NULL ? "read" : "gave up on");
+		if (fast != NULL)
+			cr_expect(slow != NULL && json_equal(fast, slow),
+			    "case %zu: %s: the scanner and jansson differ", i,
+			    scan_cases[i].line);
+		json_decref(fast);
+		json_decref(slow);
+	}
+}
+
 Test(proto, decode_table)
 {
 	struct proto_req	 req;
