@@ -43,11 +43,16 @@ proto_out_raw(struct proto_out *o, const char *s, size_t n)
 static void
 proto_out_int(struct proto_out *o, int64_t v)
 {
-	char num[24];
-	int n;
+	char num[24], *d = num + sizeof num;
+	/* Digits from the last, without printf (one per post and reply). */
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
-	n = snprintf(num, sizeof num, "%lld", (long long)v);
-	proto_out_raw(o, num, (size_t)n);
+	do
+		*--d = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--d = '-';
+	proto_out_raw(o, d, (size_t)(num + sizeof num - d));
 }
 
 /* A JSON string, escaped as jansson does. */

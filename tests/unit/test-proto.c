@@ -1323,4 +1323,21 @@ Test(proto, fast_post_encoding_matches)
 		free(a);
 		free(b);
 	}
+	/* Integers at their edges, as printf would print them. */
+	{
+		static const int64_t n[] = { 0, 9, 10, -1, -10, INT64_MAX,
+		    INT64_MIN, 1000000007 };
+
+		for (i = 0; i < sizeof n / sizeof n[0]; i++) {
+			a = proto_reply_ok(NULL, json_pack("{s:I, s:I, s:I}",
+			    "post", (json_int_t)n[i], "thread",
+			    (json_int_t)n[(i + 1) % 8], "eid",
+			    (json_int_t)n[(i + 2) % 8]), &la);
+			b = proto_reply_post(NULL, n[i], n[(i + 1) % 8],
+			    n[(i + 2) % 8], &lb);
+			cr_expect_str_eq(a, b, "integer case %zu", i);
+			free(a);
+			free(b);
+		}
+	}
 }
