@@ -63,6 +63,7 @@ struct lg_peer {
 	int			 ready;		/* logged in (and subscribed) */
 	int			 failed;
 	int			 slow;		/* not reading */
+	int			 connected;	/* TLS handshake done, once */
 	int			 catching_up;
 	uint64_t		 t_open;	/* ns */
 	uint64_t		 t_ready;
