@@ -1,6 +1,8 @@
 /*
- * store-internal.h: what store.c (open, schema, reads) and store-write.c
- * (the writer thread and the write jobs) share, and nothing else does.
+ * store-internal.h: what the store's files (store.c: open and schema;
+ * store-read.c; store-write.c: the writer thread; store-ops.c: the write
+ * operations; checkpoints, admin, certificates) share, and nothing else
+ * does.
  *
  * struct store is defined here rather than in store.h so that no other
  * module sees a SQLite type; the unit tests include this header to build
@@ -77,7 +79,7 @@ enum store_rq {
 	RQ__COUNT
 };
 
-/* Statements on the write connection (store-write.c). */
+/* Statements on the write connection (store-ops.c). */
 enum store_wq {
 	WQ_BEGIN,
 	WQ_COMMIT,
@@ -143,7 +145,7 @@ struct store {
 	struct store_member_cache *member_cache[STORE_MEMBER_BUCKETS];
 
 	/* The writer thread's own, for the transaction it is running
-	 * (store-write.c): the thread a reply last checked, so that a
+	 * (store-ops.c): the thread a reply last checked, so that a
 	 * batch of replies to one thread checks it once; and in the fast
 	 * path, that thread's summary row owed by the replies so far, so
 	 * that it is updated once per batch instead of once per reply. */
@@ -199,6 +201,13 @@ void	store_ckpt_init(struct store *);
 int	store_ckpt_start(struct store *, const char *path);
 void	store_ckpt_stop(struct store *);
 void	store_ckpt_destroy(struct store *);
+
+/* store-ops.c */
+extern const char *const store_write_sql[WQ__COUNT];
+int	store_ctl(struct store *, enum store_wq);
+int	store_op_run(struct store *, struct store_write *);
+void	store_txn_begin(struct store *, int defer);
+int	store_txn_settle(struct store *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -1,7 +1,7 @@
 /*
  * store.c: opening and closing the database and bringing its schema up
  * to date (the steps are in store-schema.c, the reads in store-read.c,
- * the writer in store-write.c).
+ * the writer in store-write.c and its operations in store-ops.c).
  *
  * Two connections share one WAL database file. The write connection is
  * opened first: it checks the file (PRAGMA quick_check; a schema newer
@@ -31,7 +31,7 @@
 #include "store-internal.h"
 #include "util.h"
 
-/* ---- helpers shared with store-write.c ------------------------------ */
+/* ---- helpers shared with the other store files ----------------------- */
 
 int
 store_prepare(sqlite3 *db, const char *const *sql, sqlite3_stmt **st,
@@ -229,7 +229,7 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 	 * SQLite on this, the only connection that writes: enforcement
 	 * looked up every parent row of every insert (seven lookups per
 	 * post, a fifth of the writer's work). Each write finds the rows it
-	 * refers to itself (store-write.c, INSERT ... SELECT), which it
+	 * refers to itself (store-ops.c, INSERT ... SELECT), which it
 	 * needs anyway to answer "not found"; harbourd check runs
 	 * foreign_key_check, and so does every store unit test.
 	 */

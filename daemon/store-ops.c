@@ -1,0 +1,510 @@
+/*
+ * store-ops.c: every write operation, as the writer thread runs it
+ * inside a transaction that store-write.c opens and commits.
+ *
+ * Each op gives the same result when run again after a rollback (the
+ * careful path reruns a batch whose fast path failed): none takes its
+ * own outputs for inputs. Foreign keys are not enforced by SQLite on
+ * the write connection (store.c says why): an insert that refers to
+ * rows finds them itself, and answers STORE_NOTFOUND when one is
+ * missing.
+ *
+ * What a transaction remembers between posts (struct store_txn): the
+ * thread a reply last checked, and in the fast path the replies its
+ * summary row is owed, so that a batch of replies to one thread checks
+ * it once and updates its row once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-internal.h"
+#include "util.h"
+
+const char *const store_write_sql[WQ__COUNT] = {
+	[WQ_BEGIN] = "BEGIN IMMEDIATE",
+	[WQ_COMMIT] = "COMMIT",
+	[WQ_ROLLBACK] = "ROLLBACK",
+	[WQ_SAVEPOINT] = "SAVEPOINT job",
+	[WQ_RELEASE] = "RELEASE job",
+	[WQ_ROLLBACK_TO] = "ROLLBACK TO job",
+	/* Consuming the invite is the check: no race between two uses. */
+	[WQ_INVITE_USE] =
+	    "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1"
+	    " AND used_at IS NULL AND expires_at > ?2"
+	    " RETURNING id, org_id, role",
+	[WQ_INVITE_USED_BY] = "UPDATE invites SET used_by = ?2 WHERE id = ?1",
+	[WQ_ACCOUNT_INSERT] =
+	    "INSERT INTO accounts (name, org_id, role, pwhash, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[WQ_ORG_NAME] = "SELECT name FROM orgs WHERE id = ?1",
+	[WQ_SESSION_INSERT] =
+	    "INSERT INTO sessions (account_id, token_hash, created_at)"
+	    " SELECT id, ?2, ?3 FROM accounts WHERE id = ?1",
+	[WQ_SESSION_REVOKE] =
+	    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1"
+	    " AND revoked_at IS NULL",
+	[WQ_SESSION_REVOKE_OTHERS] =
+	    "UPDATE sessions SET revoked_at = ?3 WHERE account_id = ?1"
+	    " AND id <> ?2 AND revoked_at IS NULL",
+	[WQ_PASSWD] = "UPDATE accounts SET pwhash = ?2 WHERE id = ?1",
+	[WQ_ORG_INSERT] = "INSERT INTO orgs (name, created_at) VALUES (?1, ?2)",
+	[WQ_INVITE_INSERT] =
+	    "INSERT INTO invites (code_hash, org_id, role, created_by,"
+	    " created_at, expires_at) SELECT ?1, id, ?3, ?4, ?5, ?6"
+	    " FROM orgs WHERE id = ?2 AND (?4 IS NULL OR"
+	    " EXISTS (SELECT 1 FROM accounts WHERE id = ?4))",
+	[WQ_CHANNEL_INSERT] =
+	    "INSERT INTO channels (name, org_id, kind, created_by, created_at)"
+	    " SELECT ?1, ?2, ?3, ?4, ?5"
+	    " WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM orgs WHERE id = ?2))"
+	    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM accounts"
+	    " WHERE id = ?4))",
+	/* New members start with everything unread (marker 0). */
+	[WQ_JOIN] =
+	    "INSERT INTO members (channel_id, account_id, joined_at)"
+	    " SELECT c.id, a.id, ?3 FROM channels c, accounts a"
+	    " WHERE c.id = ?1 AND a.id = ?2 ON CONFLICT DO NOTHING",
+	[WQ_JOIN_CHECK] =
+	    "SELECT 1 FROM channels c, accounts a WHERE c.id = ?1 AND a.id = ?2",
+	[WQ_LEAVE] =
+	    "DELETE FROM members WHERE channel_id = ?1 AND account_id = ?2",
+	[WQ_THREAD_CHECK] =
+	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
+	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
+	/* The event carries the actor's organisation for reports. */
+	[WQ_EVENT_INSERT] =
+	    "INSERT INTO events (kind, channel_id, org_id, actor_id, ts)"
+	    " SELECT ?1, c.id, a.org_id, a.id, ?4 FROM accounts a, channels c"
+	    " WHERE a.id = ?3 AND c.id = ?2",
+	[WQ_POST_INSERT] =
+	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
+	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[WQ_THREAD_INSERT] =
+	    "INSERT INTO threads (id, channel_id, title, author_id, last_eid,"
+	    " last_ts) VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
+	[WQ_THREAD_REPLY] =
+	    "UPDATE threads SET replies = replies + ?4, last_eid = ?2,"
+	    " last_ts = ?3 WHERE id = ?1",
+	[WQ_MARK_READ] =
+	    "UPDATE members SET read_eid = max(read_eid, ?3)"
+	    " WHERE channel_id = ?1 AND account_id = ?2",
+};
+
+/* ---- helpers -------------------------------------------------------- */
+
+static sqlite3_stmt *
+store_wq(struct store *s, enum store_wq q)
+{
+	return s->wq[q];
+}
+
+/* Step a statement that returns no row; *changes (if given) gets how
+ * many rows it changed. */
+static int
+store_run(struct store *s, sqlite3_stmt *st, int *changes)
+{
+	int	r;
+
+	r = store_result(s->wdb, sqlite3_step(st));
+	if (changes != NULL)
+		*changes = sqlite3_changes(s->wdb);
+	store_stmt_done(st);
+	return r;
+}
+
+/*
+ * The write connection runs without SQLite's foreign-key enforcement
+ * (store.c says why): every insert that refers to another row is an
+ * INSERT ... SELECT that finds the rows it refers to, and inserts
+ * nothing when one is missing. Then it is STORE_NOTFOUND.
+ */
+static int
+store_insert(struct store *s, sqlite3_stmt *st)
+{
+	int	r, changes;
+
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	return changes > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Step a check that returns a row when the rows it looks for exist. */
+static int
+store_insert_check(struct store *s, sqlite3_stmt *st)
+{
+	int	rc = sqlite3_step(st);
+
+	store_stmt_done(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_result(s->wdb, rc);
+}
+
+int
+store_ctl(struct store *s, enum store_wq q)
+{
+	return store_run(s, store_wq(s, q), NULL);
+}
+
+/* An account id of 0 means "the operator", stored as NULL. */
+static void
+store_bind_account(sqlite3_stmt *st, int col, int64_t account)
+{
+	if (account != 0)
+		sqlite3_bind_int64(st, col, account);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* ---- the operations ------------------------------------------------- */
+
+static int
+store_op_session_new(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_SESSION_INSERT);
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_blob(st, 2, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, w->now);
+	if ((r = store_insert(s, st)) == STORE_OK)
+		w->session = sqlite3_last_insert_rowid(s->wdb);
+	return r;
+}
+
+/* Fill w->acct with the account just registered. */
+static int
+store_op_register_acct(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_ORG_NAME);
+	const char	*org;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, w->org);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_result(s->wdb, rc);
+	}
+	memset(&w->acct, 0, sizeof w->acct);
+	w->acct.id = w->account;
+	w->acct.org_id = w->org;
+	w->acct.role = w->role;
+	strlcpy_h(w->acct.name, w->name, sizeof w->acct.name);
+	if ((org = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		strlcpy_h(w->acct.org, org, sizeof w->acct.org);
+	strlcpy_h(w->acct.pwhash, w->pwhash, sizeof w->acct.pwhash);
+	store_stmt_done(st);
+	return STORE_OK;
+}
+
+static int
+store_op_register(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_INVITE_USE);
+	int64_t		 invite;
+	int		 rc, r;
+
+	sqlite3_bind_blob(st, 1, w->invite, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->now);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_INVALID :
+		    store_result(s->wdb, rc);
+	}
+	invite = sqlite3_column_int64(st, 0);
+	w->org = sqlite3_column_int64(st, 1);
+	w->role = (enum proto_role)sqlite3_column_int(st, 2);
+	store_stmt_done(st);
+
+	/* A taken name fails here; the savepoint puts the invite back. */
+	st = store_wq(s, WQ_ACCOUNT_INSERT);
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->org);
+	sqlite3_bind_int(st, 3, (int)w->role);
+	sqlite3_bind_text(st, 4, w->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	w->account = sqlite3_last_insert_rowid(s->wdb);
+
+	st = store_wq(s, WQ_INVITE_USED_BY);
+	sqlite3_bind_int64(st, 1, invite);
+	sqlite3_bind_int64(st, 2, w->account);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	if ((r = store_op_session_new(s, w)) != STORE_OK)
+		return r;
+	return store_op_register_acct(s, w);
+}
+
+static int
+store_op_session_revoke(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_SESSION_REVOKE);
+
+	sqlite3_bind_int64(st, 1, w->session);
+	sqlite3_bind_int64(st, 2, w->now);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_passwd(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_PASSWD);
+	int		 r, changes;
+
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_text(st, 2, w->pwhash, -1, SQLITE_STATIC);
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	if (changes == 0)
+		return STORE_NOTFOUND;
+
+	st = store_wq(s, WQ_SESSION_REVOKE_OTHERS);
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_int64(st, 2, w->session);
+	sqlite3_bind_int64(st, 3, w->now);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_org_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_ORG_INSERT);
+	int		 r;
+
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->now);
+	if ((r = store_run(s, st, NULL)) == STORE_OK)
+		w->org = sqlite3_last_insert_rowid(s->wdb);
+	return r;
+}
+
+static int
+store_op_invite_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_INVITE_INSERT);
+
+	sqlite3_bind_blob(st, 1, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->org);
+	sqlite3_bind_int(st, 3, (int)w->role);
+	store_bind_account(st, 4, w->account);
+	sqlite3_bind_int64(st, 5, w->now);
+	sqlite3_bind_int64(st, 6, w->expires_at);
+	return store_insert(s, st);
+}
+
+static int
+store_op_join(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_JOIN);
+	int		 r, changes;
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	sqlite3_bind_int64(st, 3, w->now);
+	if ((r = store_run(s, st, &changes)) != STORE_OK || changes > 0)
+		return r;
+	/* Nothing added: a member already, or no such channel or account. */
+	st = store_wq(s, WQ_JOIN_CHECK);
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	return store_insert_check(s, st);
+}
+
+static int
+store_op_leave(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_LEAVE);
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	return store_run(s, st, NULL);
+}
+
+static int
+store_op_channel_create(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_CHANNEL_INSERT);
+	int		 r;
+
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	if (w->org != 0) {
+		sqlite3_bind_int64(st, 2, w->org);
+		sqlite3_bind_int(st, 3, STORE_CHANNEL_ORG);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_int(st, 3, STORE_CHANNEL_PEER);
+	}
+	store_bind_account(st, 4, w->account);
+	sqlite3_bind_int64(st, 5, w->now);
+	if ((r = store_insert(s, st)) != STORE_OK)
+		return r;
+	w->channel = sqlite3_last_insert_rowid(s->wdb);
+	return w->account != 0 ? store_op_join(s, w) : STORE_OK;
+}
+
+/* Bring the thread's summary row up to date with the replies owed. */
+int
+store_txn_settle(struct store *s)
+{
+	struct store_txn	*t = &s->txn;
+	sqlite3_stmt		*st;
+
+	if (t->replies == 0)
+		return STORE_OK;
+	st = store_wq(s, WQ_THREAD_REPLY);
+	sqlite3_bind_int64(st, 1, t->thread);
+	sqlite3_bind_int64(st, 2, t->last_eid);
+	sqlite3_bind_int64(st, 3, t->last_ts);
+	sqlite3_bind_int(st, 4, t->replies);
+	t->replies = 0;
+	return store_run(s, st, NULL);
+}
+
+/* A new transaction: nothing checked, nothing owed. */
+void
+store_txn_begin(struct store *s, int defer)
+{
+	memset(&s->txn, 0, sizeof s->txn);
+	s->txn.defer = defer;
+}
+
+/*
+ * Is thread a live thread of channel? The answer stays true for the
+ * rest of the transaction, since nothing a post does can change it;
+ * any other job forgets it (store_write_run). STORE_OK, STORE_NOTFOUND
+ * or an error. Checking another thread first settles what the last one
+ * is owed.
+ */
+static int
+store_txn_thread(struct store *s, int64_t channel, int64_t thread)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if (s->txn.thread == thread && s->txn.channel == channel)
+		return STORE_OK;
+	if ((r = store_txn_settle(s)) != STORE_OK)
+		return r;
+	s->txn.thread = 0;
+	st = store_wq(s, WQ_THREAD_CHECK);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, thread);
+	if ((r = store_insert_check(s, st)) != STORE_OK)
+		return r;
+	s->txn.channel = channel;
+	s->txn.thread = thread;
+	return STORE_OK;
+}
+
+/* Keep the thread's summary row in step with its newest post: a new
+ * thread's row now; a reply's at once on the careful path, where each
+ * job has its own savepoint, and once per batch on the fast path. */
+static int
+store_op_post_thread(struct store *s, struct store_write *w, int root)
+{
+	sqlite3_stmt	*st;
+
+	if (root) {
+		st = store_wq(s, WQ_THREAD_INSERT);
+		sqlite3_bind_int64(st, 1, w->eid);
+		sqlite3_bind_int64(st, 2, w->channel);
+		sqlite3_bind_text(st, 3, w->title, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, w->account);
+		sqlite3_bind_int64(st, 5, w->now);
+		return store_run(s, st, NULL);
+	}
+	s->txn.replies++;
+	s->txn.last_eid = w->eid;
+	s->txn.last_ts = w->now;
+	return s->txn.defer ? STORE_OK : store_txn_settle(s);
+}
+
+static int
+store_op_post(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+	/* A new thread comes in with thread 0 and leaves with thread ==
+	 * eid; a rerun (the careful path after a rolled-back fast one)
+	 * must still see it as new. A reply's thread never equals its eid. */
+	int		 root = w->thread == w->eid;
+
+	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
+		return STORE_INVALID;
+	if (!root && (r = store_txn_thread(s, w->channel, w->thread)) !=
+	    STORE_OK)
+		return r;
+
+	st = store_wq(s, WQ_EVENT_INSERT);
+	sqlite3_bind_int(st, 1, STORE_EV_POST);
+	sqlite3_bind_int64(st, 2, w->channel);
+	sqlite3_bind_int64(st, 3, w->account);
+	sqlite3_bind_int64(st, 4, w->now);
+	if ((r = store_insert(s, st)) != STORE_OK)
+		return r;		/* no such author or channel */
+	w->eid = sqlite3_last_insert_rowid(s->wdb);
+	if (root)
+		w->thread = w->eid;
+
+	st = store_wq(s, WQ_POST_INSERT);
+	sqlite3_bind_int64(st, 1, w->eid);
+	sqlite3_bind_int64(st, 2, w->channel);
+	sqlite3_bind_int64(st, 3, w->thread);
+	sqlite3_bind_int64(st, 4, w->account);
+	if (root)
+		sqlite3_bind_text(st, 5, w->title, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, w->body, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	return store_op_post_thread(s, w, root);
+}
+
+static int
+store_op_mark_read(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_MARK_READ);
+
+	sqlite3_bind_int64(st, 1, w->channel);
+	sqlite3_bind_int64(st, 2, w->account);
+	sqlite3_bind_int64(st, 3, w->eid);
+	return store_run(s, st, NULL);
+}
+
+static int (*const store_ops[])(struct store *, struct store_write *) = {
+	[SW_REGISTER] = store_op_register,
+	[SW_SESSION_NEW] = store_op_session_new,
+	[SW_SESSION_REVOKE] = store_op_session_revoke,
+	[SW_PASSWD] = store_op_passwd,
+	[SW_ORG_CREATE] = store_op_org_create,
+	[SW_INVITE_CREATE] = store_op_invite_create,
+	[SW_CHANNEL_CREATE] = store_op_channel_create,
+	[SW_JOIN] = store_op_join,
+	[SW_LEAVE] = store_op_leave,
+	[SW_POST] = store_op_post,
+	[SW_MARK_READ] = store_op_mark_read,
+};
+
+int
+store_op_run(struct store *s, struct store_write *w)
+{
+	int	r;
+
+	/* Only posts may share what the transaction remembers. */
+	if (w->op != SW_POST) {
+		if ((r = store_txn_settle(s)) != STORE_OK)
+			return r;
+		s->txn.thread = 0;
+	}
+	if ((unsigned)w->op < sizeof store_ops / sizeof store_ops[0] &&
+	    store_ops[w->op] != NULL)
+		return store_ops[w->op](s, w);
+	log_error("store: unknown write op %d", (int)w->op);
+	return STORE_ERROR;
+}
+
