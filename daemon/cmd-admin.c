@@ -1,13 +1,14 @@
 /*
  * cmd-admin.c: organisations and invites, the operations that shape the
  * closed network. Who may invite whom is one function,
- * cmd_may_invite(), so that the rule reads in one place and the
+ * access_may_invite(), so that the rule reads in one place and the
  * authorisation tests can check it as a table.
  */
 #include <string.h>
 #include <time.h>
 #include <stdlib.h>
 
+#include "access.h"
 #include "auth.h"
 #include "bus.h"
 #include "cmd.h"
@@ -16,24 +17,6 @@
 #include "store.h"
 #include "util.h"
 
-/* An admin invites anyone anywhere; a facilitator anyone but an admin,
- * to any organisation; an org-admin members and org-admins of their own
- * organisation; a member nobody. */
-int
-cmd_may_invite(enum proto_role who, int same_org, enum proto_role role)
-{
-	switch (who) {
-	case ROLE_ADMIN:
-		return 1;
-	case ROLE_FACILITATOR:
-		return role != ROLE_ADMIN;
-	case ROLE_ORG_ADMIN:
-		return same_org && role <= ROLE_ORG_ADMIN;
-	default:
-		return 0;
-	}
-}
-
 static void
 cmd_org_created(struct store_write *w)
 {
@@ -41,7 +24,7 @@ cmd_org_created(struct store_write *w)
 
 	if (w->result == STORE_OK)
 		log_info("organisation %s created by %s", w->name,
-		    c->acct.name);
+		    w->actor);
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
 			conn_reply_ok(c, w->arg, json_pack("{s:s}", "org",
@@ -56,8 +39,10 @@ cmd_org_created(struct store_write *w)
 }
 
 static void
-cmd_org_create(struct conn *c, struct proto_req *req)
+cmd_org_create(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	struct store_write *w;
 	const char *name;
 
@@ -79,11 +64,13 @@ cmd_org_list_add(void *arg, const char *name)
 }
 
 static void
-cmd_org_list(struct conn *c, struct proto_req *req)
+cmd_org_list(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	json_t *orgs = json_array();
 
-	if (c->acct.role >= ROLE_FACILITATOR) {
+	if (access_caps(c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)) {
 		if (store_org_list(c->srv->store, cmd_org_list_add, orgs) < 0) {
 			json_decref(orgs);
 			return conn_reply_err(c, req->id, PROTO_E_INTERNAL,
@@ -102,7 +89,7 @@ cmd_invite_created(struct store_write *w)
 
 	if (w->result == STORE_OK)
 		log_info("invite to %s as %s created by %s", w->name,
-		    proto_role_name(w->role), c->acct.name);
+		    proto_role_name(w->role), w->actor);
 	if (conn_is_open(c)) {
 		proto_ts_format(w->expires_at, ts);
 		if (w->result == STORE_OK)
@@ -117,8 +104,10 @@ cmd_invite_created(struct store_write *w)
 }
 
 static void
-cmd_invite_create(struct conn *c, struct proto_req *req)
+cmd_invite_create(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	const char *org, *rolename;
 	enum proto_role role;
 	int64_t org_id, expires = PROTO_INVITE_DEFAULT;
@@ -133,14 +122,15 @@ cmd_invite_create(struct conn *c, struct proto_req *req)
 	if (proto_get_int(req, "expires", 0, 1, PROTO_INVITE_MAX, &expires,
 	    NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "expires");
-	/* An org-admin asking about another organisation learns nothing
-	 * about whether it exists. */
-	if (c->acct.role == ROLE_ORG_ADMIN && strcmp(org, c->acct.org) != 0)
+	/* Someone who may invite only into their own organisation learns
+	 * nothing about whether another exists. */
+	if (!(access_caps(c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)) &&
+	    strcmp(org, c->acct.org) != 0)
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, NULL);
 	if (store_org_by_name(c->srv->store, org, &org_id) != STORE_OK)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such organisation");
-	if (!cmd_may_invite(c->acct.role, org_id == c->acct.org_id, role))
+	if (!access_may_invite(c->acct.role, org_id == c->acct.org_id, role))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "your role may not give that role");
 
@@ -156,8 +146,10 @@ cmd_invite_create(struct conn *c, struct proto_req *req)
 }
 
 static void
-cmd_admin_status(struct conn *c, struct proto_req *req)
+cmd_admin_status(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	struct server *srv = c->srv;
 	int64_t db_bytes = 0;
 
@@ -178,9 +170,11 @@ cmd_admin_status(struct conn *c, struct proto_req *req)
 }
 
 const struct cmd_entry cmd_admin_entries[] = {
-	{ "admin.status", CMD_AUTH, ROLE_ADMIN, cmd_admin_status },
-	{ "org.create", CMD_AUTH, ROLE_ADMIN, cmd_org_create },
-	{ "org.list", CMD_AUTH, ROLE_MEMBER, cmd_org_list },
-	{ "invite.create", CMD_AUTH, ROLE_ORG_ADMIN, cmd_invite_create },
-	{ NULL, 0, ROLE_NONE, NULL }
+	{ "admin.status", CMD_AUTH, CAP_ADMIN, CMD_T_NONE, NULL,
+	    cmd_admin_status },
+	{ "org.create", CMD_AUTH, CAP_ADMIN, CMD_T_NONE, NULL, cmd_org_create },
+	{ "org.list", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_org_list },
+	{ "invite.create", CMD_AUTH, CAP_ORG_ADMIN | CAP_FACILITATE,
+	    CMD_T_NONE, NULL, cmd_invite_create },
+	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

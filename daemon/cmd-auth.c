@@ -21,6 +21,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "access.h"
 #include "auth.h"
 #include "cmd.h"
 #include "conn.h"
@@ -97,8 +98,10 @@ cmd_login_accept(struct cmd_login *l, const struct store_account *a,
 }
 
 static void
-cmd_ping(struct conn *c, struct proto_req *req)
+cmd_ping(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	conn_reply_ok(c, req->id, NULL);
 }
 
@@ -149,8 +152,10 @@ cmd_register_hashed(struct auth_job *j)
 }
 
 static void
-cmd_register(struct conn *c, struct proto_req *req)
+cmd_register(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	const char *invite, *user, *password;
 	struct store_account a;
 	struct store_write *w;
@@ -303,8 +308,10 @@ cmd_login_cert(struct conn *c, struct proto_req *req)
 }
 
 static void
-cmd_login(struct conn *c, struct proto_req *req)
+cmd_login(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	const char *user, *password, *token;
 	struct store_account a;
 	struct auth_job *j;
@@ -371,8 +378,10 @@ cmd_logout_written(struct store_write *w)
 }
 
 static void
-cmd_logout(struct conn *c, struct proto_req *req)
+cmd_logout(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	struct store_write *w;
 
 	w = cmd_write_new(c, req, SW_SESSION_REVOKE, cmd_logout_written);
@@ -385,8 +394,10 @@ cmd_logout(struct conn *c, struct proto_req *req)
 }
 
 static void
-cmd_whoami(struct conn *c, struct proto_req *req)
+cmd_whoami(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
 }
 
@@ -460,8 +471,10 @@ cmd_passwd_verified(struct auth_job *j)
 }
 
 static void
-cmd_passwd(struct conn *c, struct proto_req *req)
+cmd_passwd(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	const char *old, *new;
 	struct store_account a;
 	struct auth_job *j;
@@ -491,11 +504,11 @@ cmd_passwd(struct conn *c, struct proto_req *req)
 }
 
 const struct cmd_entry cmd_auth_entries[] = {
-	{ "ping", CMD_ANON | CMD_AUTH, ROLE_NONE, cmd_ping },
-	{ "register", CMD_ANON, ROLE_NONE, cmd_register },
-	{ "login", CMD_ANON, ROLE_NONE, cmd_login },
-	{ "logout", CMD_AUTH, ROLE_MEMBER, cmd_logout },
-	{ "whoami", CMD_AUTH, ROLE_MEMBER, cmd_whoami },
-	{ "passwd", CMD_AUTH, ROLE_MEMBER, cmd_passwd },
-	{ NULL, 0, ROLE_NONE, NULL }
+	{ "ping", CMD_ANON | CMD_AUTH, 0, CMD_T_NONE, NULL, cmd_ping },
+	{ "register", CMD_ANON, 0, CMD_T_NONE, NULL, cmd_register },
+	{ "login", CMD_ANON, 0, CMD_T_NONE, NULL, cmd_login },
+	{ "logout", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_logout },
+	{ "whoami", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_whoami },
+	{ "passwd", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_passwd },
+	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

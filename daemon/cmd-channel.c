@@ -4,12 +4,13 @@
  *
  * Visibility is the rule that matters most here: an organisation's
  * channels do not exist for anyone outside it. Every operation that
- * names a channel goes through cmd_visible_channel(), which answers a
- * forbidden channel exactly as a missing one.
+ * names a channel says so in its table row (CMD_T_CHANNEL), and the
+ * dispatcher answers a forbidden channel exactly as a missing one.
  */
 #include <string.h>
 #include <stdlib.h>
 
+#include "access.h"
 #include "bus.h"
 #include "cmd.h"
 #include "conn.h"
@@ -23,7 +24,7 @@ cmd_channel_created(struct store_write *w)
 	struct conn *c = w->ctx;
 
 	if (w->result == STORE_OK)
-		log_info("channel %s created by %s", w->name, c->acct.name);
+		log_info("channel %s created by %s", w->name, w->actor);
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
 			conn_reply_ok(c, w->arg, json_pack("{s:s, s:s}",
@@ -39,8 +40,10 @@ cmd_channel_created(struct store_write *w)
 }
 
 static void
-cmd_channel_create(struct conn *c, struct proto_req *req)
+cmd_channel_create(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
 	struct store_write *w;
 	const char *name;
@@ -52,7 +55,7 @@ cmd_channel_create(struct conn *c, struct proto_req *req)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
 		    "channel names are ORG/NAME or peer/NAME");
 	peer = strcmp(org, PROTO_PEER_PREFIX) == 0;
-	if (peer && c->acct.role < ROLE_FACILITATOR)
+	if (peer && !access_may_create_channel(&c->acct, 1, 0))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "peer channels are made by facilitators");
 	/* Another organisation does not exist for you: not_found, whether
@@ -60,8 +63,7 @@ cmd_channel_create(struct conn *c, struct proto_req *req)
 	if (!peer && strcmp(org, c->acct.org) != 0)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such organisation");
-	if (!peer && c->acct.role != ROLE_ORG_ADMIN &&
-	    c->acct.role != ROLE_ADMIN)
+	if (!peer && !access_may_create_channel(&c->acct, 0, c->acct.org_id))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "organisation channels are made by its org-admins");
 
@@ -82,8 +84,10 @@ cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 }
 
 static void
-cmd_channel_list(struct conn *c, struct proto_req *req)
+cmd_channel_list(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	json_t *list = json_array();
 
 	if (store_channel_list(c->srv->store, c->acct.id, c->acct.org_id,
@@ -118,29 +122,26 @@ cmd_membership_written(struct store_write *w)
 }
 
 static void
-cmd_membership(struct conn *c, struct proto_req *req, enum store_wop op)
+cmd_membership(struct cmd_q *q, enum store_wop op)
 {
-	struct store_channel ch;
 	struct store_write *w;
 
-	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
-		return;
-	w = cmd_write_new(c, req, op, cmd_membership_written);
-	w->channel = ch.id;
-	strlcpy_h(w->name, ch.name, sizeof w->name);
-	store_submit(c->srv->store, w);
+	w = cmd_write_new(q->c, q->req, op, cmd_membership_written);
+	w->channel = q->ch.id;
+	strlcpy_h(w->name, q->ch.name, sizeof w->name);
+	store_submit(q->c->srv->store, w);
 }
 
 static void
-cmd_join(struct conn *c, struct proto_req *req)
+cmd_join(struct cmd_q *q)
 {
-	cmd_membership(c, req, SW_JOIN);
+	cmd_membership(q, SW_JOIN);
 }
 
 static void
-cmd_leave(struct conn *c, struct proto_req *req)
+cmd_leave(struct cmd_q *q)
 {
-	cmd_membership(c, req, SW_LEAVE);
+	cmd_membership(q, SW_LEAVE);
 }
 
 static int
@@ -157,19 +158,18 @@ cmd_threads_add(void *arg, const struct store_thread *t)
 }
 
 static void
-cmd_threads(struct conn *c, struct proto_req *req)
+cmd_threads(struct cmd_q *q)
 {
-	struct store_channel ch;
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	int64_t limit = PROTO_PAGE_DEFAULT;
 	json_t *list;
 
-	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
-		return;
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
 	list = json_array();
-	if (store_threads(c->srv->store, ch.id, (int)limit, cmd_threads_add,
+	if (store_threads(c->srv->store, q->ch.id, (int)limit, cmd_threads_add,
 	    list) < 0) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
@@ -178,10 +178,12 @@ cmd_threads(struct conn *c, struct proto_req *req)
 }
 
 const struct cmd_entry cmd_channel_entries[] = {
-	{ "channel.create", CMD_AUTH, ROLE_ORG_ADMIN, cmd_channel_create },
-	{ "channel.list", CMD_AUTH, ROLE_MEMBER, cmd_channel_list },
-	{ "join", CMD_AUTH, ROLE_MEMBER, cmd_join },
-	{ "leave", CMD_AUTH, ROLE_MEMBER, cmd_leave },
-	{ "threads", CMD_AUTH, ROLE_MEMBER, cmd_threads },
-	{ NULL, 0, ROLE_NONE, NULL }
+	{ "channel.create", CMD_AUTH, CAP_ORG_ADMIN | CAP_FACILITATE,
+	    CMD_T_NONE, NULL, cmd_channel_create },
+	{ "channel.list", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
+	    cmd_channel_list },
+	{ "join", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_join },
+	{ "leave", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_leave },
+	{ "threads", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_threads },
+	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

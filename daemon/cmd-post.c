@@ -14,6 +14,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "access.h"
 #include "bus.h"
 #include "cmd.h"
 #include "conn.h"
@@ -120,30 +121,22 @@ cmd_post_texts(struct conn *c, struct proto_req *req, const char **body,
 }
 
 static void
-cmd_post(struct conn *c, struct proto_req *req)
+cmd_post(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	const char *body, *title = NULL;
 	int64_t thread = 0;
-	struct store_channel ch;
 	struct store_write *w;
-	int member;
 
-	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
-		return;
 	if (cmd_post_texts(c, req, &body, &title, &thread) != 0)
 		return;
-	member = store_is_member(c->srv->store, c->acct.id, ch.id);
-	if (member < 0)
-		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
-	if (member == 0)
-		return conn_reply_err(c, req->id, PROTO_E_NOT_MEMBER,
-		    "join the channel first");
 	/* The thread is checked by the writer, in the post's own
 	 * transaction (not found: the same answer as here used to give). */
 	w = cmd_write_new(c, req, SW_POST, cmd_post_written);
-	w->channel = ch.id;
+	w->channel = q->ch.id;
 	w->thread = thread;
-	strlcpy_h(w->name, ch.name, sizeof w->name);
+	strlcpy_h(w->name, q->ch.name, sizeof w->name);
 	w->title = title != NULL ? xstrdup(title) : NULL;
 	w->body = xstrdup(body);
 	store_submit(c->srv->store, w);
@@ -233,17 +226,16 @@ cmd_read_marked(struct store_write *w)
 }
 
 static void
-cmd_read(struct conn *c, struct proto_req *req)
+cmd_read(struct cmd_q *q)
 {
-	struct store_channel ch;
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	int64_t thread = 0, since = -1, limit = PROTO_PAGE_DEFAULT;
 	struct cmd_page pg;
 	struct store_write *w;
 	json_t *result;
 	int more = 0;
 
-	if (cmd_visible_channel(c, req, "channel", &ch) != 0)
-		return;
 	if (proto_get_int(req, "thread", 0, 1, PROTO_ID_MAX, &thread, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "thread");
@@ -253,14 +245,14 @@ cmd_read(struct conn *c, struct proto_req *req)
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
-	if (thread != 0 && store_thread_check(c->srv->store, ch.id, thread) !=
+	if (thread != 0 && store_thread_check(c->srv->store, q->ch.id, thread) !=
 	    STORE_OK)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such thread in this channel");
 
 	memset(&pg, 0, sizeof pg);
 	pg.events = json_array();
-	if (store_read(c->srv->store, ch.id, thread, since, (int)limit,
+	if (store_read(c->srv->store, q->ch.id, thread, since, (int)limit,
 	    cmd_page_add, &pg, &more) < 0) {
 		json_decref(pg.events);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
@@ -270,20 +262,22 @@ cmd_read(struct conn *c, struct proto_req *req)
 	more = more || pg.cut;
 	result = json_pack("{s:o, s:b}", "events", pg.events, "more", more);
 	if (pg.last_eid == 0 || store_is_member(c->srv->store, c->acct.id,
-	    ch.id) != 1)
+	    q->ch.id) != 1)
 		return conn_reply_ok(c, req->id, result);
 	/* Move the read marker first and answer once it is stored, so the
 	 * unread counts a client asks for next already agree. */
 	w = cmd_write_new(c, req, SW_MARK_READ, cmd_read_marked);
-	w->channel = ch.id;
+	w->channel = q->ch.id;
 	w->eid = pg.last_eid;
 	w->ctx2 = result;
 	store_submit(c->srv->store, w);
 }
 
 static void
-cmd_sync(struct conn *c, struct proto_req *req)
+cmd_sync(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	int64_t since, limit = PROTO_SYNC_PAGE;
 	struct cmd_page pg;
 	int more = 0;
@@ -329,7 +323,7 @@ cmd_subscribe_channels(struct conn *c, struct proto_req *req, int64_t *ids,
 		const char *name = json_string_value(json_array_get(asked, i));
 
 		if (store_channel_by_name(c->srv->store, name, &ch) !=
-		    STORE_OK || !cmd_can_see(&c->acct, &ch)) {
+		    STORE_OK || !access_can_see(&c->acct, &ch)) {
 			conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 			    "no such channel");
 			return -1;
@@ -348,8 +342,10 @@ cmd_subscribe_channels(struct conn *c, struct proto_req *req, int64_t *ids,
 }
 
 static void
-cmd_subscribe(struct conn *c, struct proto_req *req)
+cmd_subscribe(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	int64_t ids[CMD_SUBSCRIBE_MAX], since = -1, until;
 	struct cmd_page pg;
 	json_t *names = json_array();
@@ -394,17 +390,20 @@ cmd_subscribe(struct conn *c, struct proto_req *req)
 }
 
 static void
-cmd_unsubscribe(struct conn *c, struct proto_req *req)
+cmd_unsubscribe(struct cmd_q *q)
 {
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
 	bus_unsubscribe(c->srv->bus, c);
 	conn_reply_ok(c, req->id, NULL);
 }
 
 const struct cmd_entry cmd_post_entries[] = {
-	{ "post", CMD_AUTH, ROLE_MEMBER, cmd_post },
-	{ "read", CMD_AUTH, ROLE_MEMBER, cmd_read },
-	{ "sync", CMD_AUTH, ROLE_MEMBER, cmd_sync },
-	{ "subscribe", CMD_AUTH, ROLE_MEMBER, cmd_subscribe },
-	{ "unsubscribe", CMD_AUTH, ROLE_MEMBER, cmd_unsubscribe },
-	{ NULL, 0, ROLE_NONE, NULL }
+	{ "post", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, NULL, cmd_post },
+	{ "read", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_read },
+	{ "sync", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_sync },
+	{ "subscribe", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_subscribe },
+	{ "unsubscribe", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
+	    cmd_unsubscribe },
+	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

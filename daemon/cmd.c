@@ -1,13 +1,14 @@
 /*
  * cmd.c: dispatch. Finds the operation's row, checks the connection's
- * state and role against it (the one place authorisation by role
- * happens), then runs the handler. Also the helpers handlers share:
- * channel visibility, store jobs tied to a connection, and the mapping
- * of store results to protocol errors.
+ * state and capabilities against it, resolves the row's object and runs
+ * its check (the one place authorisation happens), then the handler.
+ * Also the helpers handlers share: store jobs tied to a connection, and
+ * the mapping of store results to protocol errors.
  */
 #include <string.h>
 #include <stdlib.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "conn.h"
 #include "limit.h"
@@ -28,13 +29,30 @@ cmd_find(const char *op)
 	const struct cmd_entry *e;
 	size_t i;
 
-	for (i = 0; i < sizeof cmd_tables / sizeof cmd_tables[0]; i++) {
-		for (e = cmd_tables[i]; e->name != NULL; e++) {
-			if (strcmp(e->name, op) == 0)
+	for (i = 0; (e = cmd_entry_at(i)) != NULL; i++)
+		if (strcmp(e->name, op) == 0)
+			return e;
+	return NULL;
+}
+
+const struct cmd_entry *
+cmd_entry_at(size_t i)
+{
+	const struct cmd_entry *e;
+	size_t t;
+
+	for (t = 0; t < sizeof cmd_tables / sizeof cmd_tables[0]; t++) {
+		for (e = cmd_tables[t]; e->name != NULL; e++)
+			if (i-- == 0)
 				return e;
-		}
 	}
 	return NULL;
+}
+
+static int
+cmd_caps_ok(const struct cmd_entry *e, enum proto_role role)
+{
+	return e->caps == 0 || (access_caps(role) & e->caps) != 0;
 }
 
 int
@@ -46,16 +64,65 @@ cmd_allowed(const char *op, int logged_in, enum proto_role role)
 		return 0;
 	if (!logged_in)
 		return (e->states & CMD_ANON) != 0;
-	return (e->states & CMD_AUTH) != 0 && role >= e->role;
+	return (e->states & CMD_AUTH) != 0 && cmd_caps_ok(e, role);
+}
+
+/*
+ * The row's object: the channel named by "channel", if the caller may
+ * see it (and, for CMD_T_JOINED, has joined it). A channel that is not
+ * yours and one that does not exist answer alike, byte for byte.
+ */
+static int
+cmd_resolve(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	const char *name;
+	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
+	int rc, member;
+
+	if (q->entry->target == CMD_T_NONE)
+		return 0;
+	if (proto_get_str(q->req, "channel", 1, &name, NULL) != PROTO_OK) {
+		cmd_bad_field(c, q->req, "channel");
+		return -1;
+	}
+	if (proto_check_channel(name, org, local) != PROTO_OK) {
+		conn_reply_err(c, q->req->id, PROTO_E_BAD_NAME,
+		    "channel names are ORG/NAME or peer/NAME");
+		return -1;
+	}
+	rc = store_channel_by_name(c->srv->store, name, &q->ch);
+	if (rc == STORE_ERROR) {
+		conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+		return -1;
+	}
+	if (rc != STORE_OK || !access_can_see(&c->acct, &q->ch)) {
+		conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND,
+		    "no such channel");
+		return -1;
+	}
+	if (q->entry->target != CMD_T_JOINED)
+		return 0;
+	member = store_is_member(c->srv->store, c->acct.id, q->ch.id);
+	if (member != 1) {
+		conn_reply_err(c, q->req->id, member < 0 ? PROTO_E_INTERNAL :
+		    PROTO_E_NOT_MEMBER, member < 0 ? NULL :
+		    "join the channel first");
+		return -1;
+	}
+	return 0;
 }
 
 void
 cmd_dispatch(struct conn *c, struct proto_req *req)
 {
-	const struct cmd_entry *e;
+	struct cmd_q q;
 	int logged_in = c->state == CONN_READY;
 
-	if ((e = cmd_find(req->op)) == NULL) {
+	memset(&q, 0, sizeof q);
+	q.c = c;
+	q.req = req;
+	if ((q.entry = cmd_find(req->op)) == NULL) {
 		conn_reply_err(c, req->id, PROTO_E_UNKNOWN_OP, NULL);
 		return;
 	}
@@ -63,11 +130,11 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 		conn_reply_err(c, req->id, PROTO_E_SHUTTING_DOWN, NULL);
 		return;
 	}
-	if (!logged_in && !(e->states & CMD_ANON)) {
+	if (!logged_in && !(q.entry->states & CMD_ANON)) {
 		conn_reply_err(c, req->id, PROTO_E_AUTH_REQUIRED, NULL);
 		return;
 	}
-	if (logged_in && !(e->states & CMD_AUTH)) {
+	if (logged_in && !(q.entry->states & CMD_AUTH)) {
 		conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
 		    "already logged in");
 		return;
@@ -78,11 +145,15 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 		conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, NULL);
 		return;
 	}
-	if (logged_in && c->acct.role < e->role) {
+	if (logged_in && !cmd_caps_ok(q.entry, c->acct.role)) {
 		conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, NULL);
 		return;
 	}
-	e->exec(c, req);
+	if (cmd_resolve(&q) != 0)
+		return;
+	if (q.entry->check != NULL && q.entry->check(&q) != 0)
+		return;
+	q.entry->exec(&q);
 }
 
 void
@@ -92,44 +163,6 @@ cmd_bad_field(struct conn *c, struct proto_req *req, const char *field)
 
 	snprintf(msg, sizeof msg, "missing or invalid field \"%s\"", field);
 	conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST, msg);
-}
-
-int
-cmd_can_see(const struct store_ident *a, const struct store_channel *ch)
-{
-	return ch->peer || ch->org_id == a->org_id;
-}
-
-int
-cmd_visible_channel(struct conn *c, struct proto_req *req, const char *field,
-    struct store_channel *ch)
-{
-	const char *name;
-	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
-	int rc;
-
-	if (proto_get_str(req, field, 1, &name, NULL) != PROTO_OK) {
-		cmd_bad_field(c, req, field);
-		return -1;
-	}
-	if (proto_check_channel(name, org, local) != PROTO_OK) {
-		conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
-		    "channel names are ORG/NAME or peer/NAME");
-		return -1;
-	}
-	rc = store_channel_by_name(c->srv->store, name, ch);
-	if (rc == STORE_ERROR) {
-		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
-		return -1;
-	}
-	/* A channel that is not yours and one that does not exist answer
-	 * alike, byte for byte. */
-	if (rc != STORE_OK || !cmd_can_see(&c->acct, ch)) {
-		conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
-		    "no such channel");
-		return -1;
-	}
-	return 0;
 }
 
 struct store_write *
@@ -144,6 +177,7 @@ cmd_write_new(struct conn *c, struct proto_req *req, enum store_wop op,
 	w->done = done;
 	w->now = now_seconds();
 	w->account = c->acct.id;
+	strlcpy_h(w->actor, c->acct.name, sizeof w->actor);
 	return w;
 }
 

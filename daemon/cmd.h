@@ -1,45 +1,69 @@
 /*
  * cmd.h: the table of operations. Each row names an operation, the
- * states it may run in, the least role that may run it, and its handler,
- * as tmux's cmd-*.c entries do; one file per group of operations. The
- * dispatcher checks state and role once, here, so that no handler can
- * forget; handlers check the object (channel visibility, membership).
+ * connection states it may run in, the capabilities that may run it,
+ * and the object it acts on, as tmux's cmd_entry rows name their
+ * targets; one file per group of operations. The dispatcher checks
+ * state and capability, then resolves the object (a channel the caller
+ * may see, or one they have joined) and runs the row's check, all
+ * before the handler: a handler only ever runs authorised, on an object
+ * that exists for its caller. Check and exec are split as OpenSMTPD
+ * splits check and proceed.
  */
 #ifndef HARBOUR_CMD_H
 #define HARBOUR_CMD_H
 
+#include <stdint.h>
+
 #include "conn.h"
 #include "proto.h"
+#include "store.h"
 
 #define CMD_ANON	0x1	/* allowed before login */
 #define CMD_AUTH	0x2	/* allowed after login */
 
+/* The object a row acts on, resolved by the dispatcher. */
+enum cmd_target {
+	CMD_T_NONE,		/* no object, or the handler's own */
+	CMD_T_CHANNEL,		/* "channel": one the caller may see */
+	CMD_T_JOINED		/* "channel": visible and joined */
+};
+
+/* One request on its way through the table. */
+struct cmd_q {
+	struct conn			*c;
+	struct proto_req		*req;
+	const struct cmd_entry		*entry;
+	struct store_channel		 ch;	/* CMD_T_CHANNEL, CMD_T_JOINED */
+};
+
 struct cmd_entry {
 	const char	*name;
-	int		 states;
-	enum proto_role	 role;
-	void		(*exec)(struct conn *, struct proto_req *);
+	int		 states;	/* CMD_ANON | CMD_AUTH */
+	uint32_t	 caps;		/* any of these (0: no login needed) */
+	enum cmd_target	 target;
+	/* An object-level rule beyond caps (NULL: none); 0, or -1 having
+	 * answered. */
+	int		(*check)(struct cmd_q *);
+	void		(*exec)(struct cmd_q *);
 };
 
 /* Decode-free dispatch of one well-formed request. */
 void	cmd_dispatch(struct conn *, struct proto_req *);
-/* The role check on its own, for the authorisation table tests. */
+/* The capability check on its own, for the authorisation table tests:
+ * whether op may run for this login state and role, before its object
+ * is looked at. */
 int	cmd_allowed(const char *op, int logged_in, enum proto_role);
+/* Every row of the table in turn, for the tests and the fuzzer; NULL
+ * after the last. */
+const struct cmd_entry *cmd_entry_at(size_t i);
 
-/* Whether a role may give an invite with role, to its own organisation
- * (same_org) or another. */
-int	cmd_may_invite(enum proto_role who, int same_org, enum proto_role role);
-
-/* Shared by handlers: the channel named by field, if the connection may
- * see it; otherwise answers not_found / bad_request and returns -1. */
-int	cmd_visible_channel(struct conn *, struct proto_req *,
-	    const char *field, struct store_channel *);
-/* Whether acct may see ch (org channels: own organisation only). */
-int	cmd_can_see(const struct store_ident *, const struct store_channel *);
 /* Answers a getter's error (bad_request naming the field). */
 void	cmd_bad_field(struct conn *, struct proto_req *, const char *field);
 /* A store write job for this connection, holding a reference to it and
- * to the request id; cmd_write_finish() releases both. */
+ * to the request id; cmd_write_finish() releases both. The acting
+ * account's id and name are copied into the job: whatever happens to
+ * the connection meanwhile (a logout, another login), the job's done()
+ * logs and delivers what was committed, never the connection's state. */
 struct store_write *cmd_write_new(struct conn *, struct proto_req *,
 	    enum store_wop, void (*done)(struct store_write *));
 void	cmd_write_finish(struct store_write *);

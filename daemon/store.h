@@ -218,6 +218,7 @@ struct store_write {
 
 	/* inputs, by op (unused ones stay zero) */
 	int64_t		 account;	/* acting account */
+	char		 actor[PROTO_MAX_NAME + 1];	/* its name, for logs */
 	int64_t		 org;		/* ORG_CREATE out; INVITE/CHANNEL in */
 	int64_t		 channel;	/* JOIN LEAVE POST MARK_READ in; CHANNEL_CREATE out */
 	int64_t		 session;	/* REVOKE, PASSWD (kept) in; REGISTER, SESSION_NEW out */
@@ -239,7 +240,6 @@ struct store_write {
 	/* completion, run on the loop by store_drain() */
 	void		(*done)(struct store_write *);
 	void		*arg;
-	uint64_t	 tag;		/* caller's, e.g. a connection id */
 	void		*ctx;		/* caller's */
 	void		*ctx2;		/* caller's */
 

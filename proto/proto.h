@@ -75,13 +75,15 @@ const char	*proto_err_message(enum proto_err);
 /* Inverse of proto_err_code; PROTO_E__COUNT when unknown. */
 enum proto_err	 proto_err_parse(const char *code);
 
-/* Roles, ordered by trust so that comparisons read naturally. */
+/* Roles. The values are stored (accounts.role, invites.role): each is
+ * written out and never renumbered. What a role may do is a set of
+ * capabilities (daemon/access.c), never a comparison of these numbers. */
 enum proto_role {
 	ROLE_NONE = 0,
-	ROLE_MEMBER,
-	ROLE_ORG_ADMIN,
-	ROLE_FACILITATOR,
-	ROLE_ADMIN
+	ROLE_MEMBER = 1,
+	ROLE_ORG_ADMIN = 2,
+	ROLE_FACILITATOR = 3,
+	ROLE_ADMIN = 4
 };
 const char	*proto_role_name(enum proto_role);	/* "org-admin" */
 enum proto_role	 proto_role_parse(const char *);	/* ROLE_NONE if bad */

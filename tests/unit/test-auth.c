@@ -11,6 +11,7 @@
 #include <event2/thread.h>
 
 #include "auth.h"
+#include "access.h"
 #include "cmd.h"
 #include "config.h"
 
@@ -161,43 +162,113 @@ Test(auth, secrets)
 	cr_expect_neq(memcmp(h1, h2, sizeof h1), 0);
 }
 
-/* The operation table: which roles may run what, before object checks. */
+/*
+ * The operation table: which roles may run what, before object checks.
+ * The test walks the daemon's table, so an operation added without a
+ * row here fails; the rows here that the table lacks fail too.
+ */
+static const struct {
+	const char	*op;
+	int		 anon, member, orgadmin, facilitator, admin;
+	enum cmd_target	 target;
+} auth_rows[] = {
+	{ "ping",		1, 1, 1, 1, 1, CMD_T_NONE },
+	{ "register",		1, 0, 0, 0, 0, CMD_T_NONE },
+	{ "login",		1, 0, 0, 0, 0, CMD_T_NONE },
+	{ "logout",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "whoami",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "passwd",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "admin.status",	0, 0, 0, 0, 1, CMD_T_NONE },
+	{ "org.create",		0, 0, 0, 0, 1, CMD_T_NONE },
+	{ "org.list",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "invite.create",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "channel.create",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "channel.list",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "join",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "leave",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "threads",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "post",		0, 1, 1, 1, 1, CMD_T_JOINED },
+	{ "read",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "sync",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "subscribe",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "unsubscribe",	0, 1, 1, 1, 1, CMD_T_NONE },
+};
+#define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
+
 Test(auth, role_table)
 {
-	static const struct {
-		const char	*op;
-		int		 anon, member, orgadmin, facilitator, admin;
-	} rows[] = {
-		{ "ping",		1, 1, 1, 1, 1 },
-		{ "register",		1, 0, 0, 0, 0 },
-		{ "login",		1, 0, 0, 0, 0 },
-		{ "whoami",		0, 1, 1, 1, 1 },
-		{ "org.create",		0, 0, 0, 0, 1 },
-		{ "org.list",		0, 1, 1, 1, 1 },
-		{ "invite.create",	0, 0, 1, 1, 1 },
-		{ "channel.create",	0, 0, 1, 1, 1 },
-		{ "channel.list",	0, 1, 1, 1, 1 },
-		{ "join",		0, 1, 1, 1, 1 },
-		{ "post",		0, 1, 1, 1, 1 },
-		{ "read",		0, 1, 1, 1, 1 },
-		{ "sync",		0, 1, 1, 1, 1 },
-		{ "subscribe",		0, 1, 1, 1, 1 },
-		{ "no.such.op",		0, 0, 0, 0, 0 },
-	};
-	size_t i;
+	const struct cmd_entry *e;
+	size_t i, r, seen = 0;
 
-	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		cr_expect_eq(cmd_allowed(rows[i].op, 0, ROLE_NONE), rows[i].anon,
-		    "%s anonymous", rows[i].op);
-		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_MEMBER),
-		    rows[i].member, "%s member", rows[i].op);
-		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_ORG_ADMIN),
-		    rows[i].orgadmin, "%s org-admin", rows[i].op);
-		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_FACILITATOR),
-		    rows[i].facilitator, "%s facilitator", rows[i].op);
-		cr_expect_eq(cmd_allowed(rows[i].op, 1, ROLE_ADMIN),
-		    rows[i].admin, "%s admin", rows[i].op);
+	for (i = 0; (e = cmd_entry_at(i)) != NULL; i++) {
+		for (r = 0; r < AUTH_NROWS; r++)
+			if (strcmp(auth_rows[r].op, e->name) == 0)
+				break;
+		cr_assert_lt(r, AUTH_NROWS, "operation %s has no row in the "
+		    "authorisation table test", e->name);
+		seen++;
+		cr_expect_eq(e->target, auth_rows[r].target, "%s target",
+		    e->name);
+		cr_expect_eq(cmd_allowed(e->name, 0, ROLE_NONE),
+		    auth_rows[r].anon, "%s anonymous", e->name);
+		cr_expect_eq(cmd_allowed(e->name, 1, ROLE_MEMBER),
+		    auth_rows[r].member, "%s member", e->name);
+		cr_expect_eq(cmd_allowed(e->name, 1, ROLE_ORG_ADMIN),
+		    auth_rows[r].orgadmin, "%s org-admin", e->name);
+		cr_expect_eq(cmd_allowed(e->name, 1, ROLE_FACILITATOR),
+		    auth_rows[r].facilitator, "%s facilitator", e->name);
+		cr_expect_eq(cmd_allowed(e->name, 1, ROLE_ADMIN),
+		    auth_rows[r].admin, "%s admin", e->name);
 	}
+	cr_expect_eq(seen, AUTH_NROWS, "rows for operations the table lacks");
+	cr_expect_eq(cmd_allowed("no.such.op", 1, ROLE_ADMIN), 0);
+	cr_expect_eq(cmd_allowed("no.such.op", 0, ROLE_NONE), 0);
+}
+
+/* Moderation and visibility by role x own/other organisation x kind. */
+Test(auth, channel_rules)
+{
+	static const enum proto_role roles[] = {
+		ROLE_MEMBER, ROLE_ORG_ADMIN, ROLE_FACILITATOR, ROLE_ADMIN
+	};
+	/* [role][own org][peer] */
+	static const int see[4][2][2] = {
+		{ { 0, 1 }, { 1, 1 } }, { { 0, 1 }, { 1, 1 } },
+		{ { 0, 1 }, { 1, 1 } }, { { 0, 1 }, { 1, 1 } },
+	};
+	static const int moderate[4][2][2] = {
+		/* member */	  { { 0, 0 }, { 0, 0 } },
+		/* org-admin */	  { { 0, 0 }, { 1, 0 } },
+		/* facilitator */ { { 0, 1 }, { 0, 1 } },
+		/* admin */	  { { 0, 1 }, { 1, 1 } },
+	};
+	static const int create[4][2][2] = {
+		{ { 0, 0 }, { 0, 0 } }, { { 0, 0 }, { 1, 0 } },
+		{ { 0, 1 }, { 0, 1 } }, { { 0, 1 }, { 1, 1 } },
+	};
+	struct store_ident a;
+	struct store_channel ch;
+	int r, own, peer;
+
+	for (r = 0; r < 4; r++)
+		for (own = 0; own < 2; own++)
+			for (peer = 0; peer < 2; peer++) {
+				memset(&a, 0, sizeof a);
+				memset(&ch, 0, sizeof ch);
+				a.role = roles[r];
+				a.org_id = 7;
+				ch.peer = peer;
+				ch.org_id = peer ? 0 : own ? 7 : 8;
+				cr_expect_eq(access_can_see(&a, &ch),
+				    see[r][own][peer], "see %d %d %d", r,
+				    own, peer);
+				cr_expect_eq(access_moderates(&a, &ch),
+				    moderate[r][own][peer], "moderate %d %d %d",
+				    r, own, peer);
+				cr_expect_eq(access_may_create_channel(&a, peer,
+				    peer ? 0 : ch.org_id), create[r][own][peer],
+				    "create %d %d %d", r, own, peer);
+			}
 }
 
 /* Who may invite whom: role x own/other organisation x role given. */
@@ -218,7 +289,7 @@ Test(auth, invite_table)
 	for (w = 0; w < 4; w++)
 		for (s = 0; s < 2; s++)
 			for (g = 0; g < 4; g++)
-				cr_expect_eq(cmd_may_invite(roles[w], s, roles[g]),
+				cr_expect_eq(access_may_invite(roles[w], s, roles[g]),
 				    expect[w][s][g], "%s same=%d gives %s",
 				    proto_role_name(roles[w]), s,
 				    proto_role_name(roles[g]));

@@ -1274,9 +1274,11 @@ Test(proto, roles)
 	cr_expect_eq(proto_role_parse(""), ROLE_NONE);
 	cr_expect_eq(proto_role_parse(NULL), ROLE_NONE);
 	/* Trust order, as the header promises. */
-	cr_expect_lt(ROLE_MEMBER, ROLE_ORG_ADMIN);
-	cr_expect_lt(ROLE_ORG_ADMIN, ROLE_FACILITATOR);
-	cr_expect_lt(ROLE_FACILITATOR, ROLE_ADMIN);
+	/* Stored values: written out, never renumbered. */
+	cr_expect_eq(ROLE_MEMBER, 1);
+	cr_expect_eq(ROLE_ORG_ADMIN, 2);
+	cr_expect_eq(ROLE_FACILITATOR, 3);
+	cr_expect_eq(ROLE_ADMIN, 4);
 }
 
 /* The hot path's encoders give exactly jansson's bytes. */

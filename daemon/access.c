@@ -1,0 +1,70 @@
+/*
+ * access.c: roles as capabilities, and the rules that join a capability
+ * to an object. Every answer here is a pure function of the account's
+ * identity and the object's row, so the authorisation tests can check
+ * it as a table without a server.
+ */
+#include "access.h"
+
+uint32_t
+access_caps(enum proto_role role)
+{
+	switch (role) {
+	case ROLE_MEMBER:
+		return CAP_MEMBER;
+	case ROLE_ORG_ADMIN:
+		return CAP_MEMBER | CAP_ORG_ADMIN;
+	case ROLE_FACILITATOR:
+		return CAP_MEMBER | CAP_FACILITATE;
+	case ROLE_ADMIN:
+		return CAP_MEMBER | CAP_ORG_ADMIN | CAP_FACILITATE | CAP_ADMIN;
+	default:
+		return 0;
+	}
+}
+
+int
+access_can_see(const struct store_ident *a, const struct store_channel *ch)
+{
+	return ch->peer || ch->org_id == a->org_id;
+}
+
+int
+access_moderates(const struct store_ident *a, const struct store_channel *ch)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (ch->peer)
+		return (caps & CAP_FACILITATE) != 0;
+	/* An admin of another organisation still does not see it. */
+	return ch->org_id == a->org_id && (caps & CAP_ORG_ADMIN) != 0;
+}
+
+int
+access_may_create_channel(const struct store_ident *a, int peer,
+    int64_t org_id)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (peer)
+		return (caps & CAP_FACILITATE) != 0;
+	return org_id == a->org_id && (caps & CAP_ORG_ADMIN) != 0;
+}
+
+/* An admin invites anyone anywhere; a facilitator anyone but an admin,
+ * to any organisation; an org-admin members and org-admins of their own
+ * organisation; a member nobody. */
+int
+access_may_invite(enum proto_role who, int same_org, enum proto_role role)
+{
+	uint32_t caps = access_caps(who);
+
+	if (caps & CAP_ADMIN)
+		return 1;
+	if (caps & CAP_FACILITATE)
+		return role != ROLE_ADMIN;
+	if (caps & CAP_ORG_ADMIN)
+		return same_org && (role == ROLE_MEMBER ||
+		    role == ROLE_ORG_ADMIN);
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * access.h: who may do what, as capabilities rather than an ordering of
+ * roles. "role >= X" cannot say "an org-admin of that organisation, or
+ * a facilitator in peer channels"; a role grants a set of capabilities,
+ * and the rules that combine a capability with an object (a channel,
+ * an organisation) live here, once. The command table (cmd.c) asks
+ * these before any handler runs; the view of a post (view.c) and the
+ * bus ask the same questions, so that what a person may do and what
+ * they are shown never disagree.
+ */
+#ifndef HARBOUR_ACCESS_H
+#define HARBOUR_ACCESS_H
+
+#include <stdint.h>
+
+#include "proto.h"
+#include "store.h"
+
+/* Capabilities. A role is a fixed set of them (access_caps). */
+#define CAP_MEMBER	0x01	/* read, post and join where visible */
+#define CAP_ORG_ADMIN	0x02	/* run one's own organisation: its invites,
+				 * channels and (later) moderation */
+#define CAP_FACILITATE	0x04	/* peer channels and groups: create and
+				 * moderate; invite anyone but an admin */
+#define CAP_ADMIN	0x08	/* the operator: organisations, status */
+
+uint32_t	access_caps(enum proto_role);
+/* Whether the account may see the channel at all: an organisation's
+ * channels exist only for its own accounts. */
+int		access_can_see(const struct store_ident *,
+		    const struct store_channel *);
+/* Whether the account moderates the channel (sees everything in it):
+ * peer channels, facilitators and admins; an organisation's channels,
+ * its org-admins (and, once they exist, its safeguarding leads). */
+int		access_moderates(const struct store_ident *,
+		    const struct store_channel *);
+/* Whether the account may create a channel: peer channels facilitators
+ * and admins; an organisation's, its org-admins and admins of it. */
+int		access_may_create_channel(const struct store_ident *, int peer,
+		    int64_t org_id);
+/* Whether a role may give an invite with role, to its own organisation
+ * (same_org) or another. */
+int		access_may_invite(enum proto_role who, int same_org,
+		    enum proto_role role);
+
+#endif
