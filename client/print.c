@@ -105,16 +105,33 @@ print_post(json_t *ev)
 	printf("#%lld ", (long long)p.post);
 	print_safe(p.channel);
 	printf(" [thread %lld] ", (long long)p.thread);
-	print_safe(p.author);
-	fputs(" (", stdout);
-	print_safe(p.org);
-	printf(") %s\n", ts);
+	if (p.author != NULL) {
+		print_safe(p.author);
+		fputs(" (", stdout);
+		print_safe(p.org);
+		printf(") %s", ts);
+	} else
+		printf("anonymous %s", ts);
+	if (p.state != NULL) {
+		fputs(" [", stdout);
+		print_safe(p.state);
+		fputs("]", stdout);
+	}
+	if (p.edited > 0)
+		fputs(" (edited)", stdout);
+	putchar('\n');
+	if (p.note != NULL) {
+		fputs("  content note: ", stdout);
+		print_safe(p.note);
+		putchar('\n');
+	}
 	if (p.title != NULL) {
 		fputs("  \xc2\xab ", stdout);		/* « */
 		print_safe(p.title);
 		fputs(" \xc2\xbb\n", stdout);		/* » */
 	}
-	print_indented("  ", p.body);
+	if (p.body != NULL)
+		print_indented("  ", p.body);
 }
 
 int

@@ -1,12 +1,22 @@
 /*
- * bus.c: fan-out of committed events to live subscribers.
+ * bus.c: delivery of committed events to live subscribers.
  *
- * A table maps each channel id to the connections subscribed to it;
- * each connection also keeps its own sorted list of channel ids, so
- * unsubscribing touches only its own channels. An event is encoded once
- * and the same line is written to every subscriber.
+ * Two ordered trees (the BSD <sys/tree.h> red-black trees that tmux and
+ * OpenSMTPD use): channels, each with the array of subscriber records
+ * that receive it, and accounts, each with the list of its subscribed
+ * connections. A subscriber record (struct bus_sub) is the bus's, not
+ * the connection's: the connection only points at it. A lookup is a
+ * dozen comparisons for the few hundred channels of a programme, next
+ * to the hundred writes of one fan-out.
  *
- * The slow-reader rule lives here. Before a line is queued for a
+ * One event is decided for each subscriber of its channel: the viewer's
+ * view of it (view.c) is computed, and encoded once per distinct view
+ * (for an ordinary post one line serves everyone). The verdict is push,
+ * or leave to history when the viewer may not see it; deferring (the
+ * inbox, quiet hours) is the third verdict and has no producer until
+ * quiet hours exist, so bus_decide() is where it will go.
+ *
+ * The slow-reader rule lives here too. Before a line is queued for a
  * connection, its unsent output is compared with output_limit; past it,
  * the connection gets a small "gap" event naming the last event it was
  * sent, and is unsubscribed. Nothing more is queued for it, so its
@@ -19,29 +29,74 @@
 #include "bus.h"
 #include "conn.h"
 #include "server.h"
+#include "store.h"
 #include "util.h"
+#include "view.h"
+#include "bsdtree.h"
 
-/* Channels in a programme number in the hundreds: a fixed table of
- * chains is plenty and never rehashes under a burst. */
-#define BUS_BUCKETS	1024
+/* What one replay may hold before it is "too far behind": the bytes of
+ * a full history page, so a replay is never bigger than a read. */
+#define BUS_REPLAY_BUDGET	(1024 * 1024)
+
+enum bus_verdict {
+	BUS_PUSH,		/* now, on this connection */
+	BUS_DEFER,		/* to the account's inbox (quiet hours) */
+	BUS_HISTORY		/* not pushed: history has it, if anyone */
+};
+
+struct bus_account;
+
+struct bus_sub {
+	struct conn		*c;
+	struct bus_account	*acct;
+	int64_t			*chans;		/* channel ids */
+	size_t			 n;
+	int64_t			 last_eid;	/* last event decided for it */
+	LIST_ENTRY(bus_sub)	 entry;		/* its account's list */
+};
+
+struct bus_account {
+	int64_t			 id;
+	LIST_HEAD(, bus_sub)	 subs;
+	RB_ENTRY(bus_account)	 entry;
+};
 
 struct bus_chan {
-	int64_t		 id;
-	struct conn	**subs;
-	size_t		 nsubs, cap;
-	struct bus_chan	*next;
+	int64_t			 id;
+	struct bus_sub		**subs;
+	size_t			 nsubs, cap;
+	RB_ENTRY(bus_chan)	 entry;
 };
 
+RB_HEAD(bus_chans, bus_chan);
+RB_HEAD(bus_accounts, bus_account);
+
 struct bus {
-	struct server	*srv;
-	struct bus_chan	*buckets[BUS_BUCKETS];
-	int64_t		 last_eid;
-	uint64_t	 deliveries;
-	uint64_t	 gaps;
+	struct server		*srv;
+	struct bus_chans	 chans;
+	struct bus_accounts	 accounts;
+	int64_t			 last_eid;
+	uint64_t		 deliveries;
+	uint64_t		 gaps;
 	/* Posts in each of the last 60 seconds, for status. */
-	uint32_t	 per_sec[60];
-	int64_t		 per_sec_at[60];
+	uint32_t		 per_sec[60];
+	int64_t			 per_sec_at[60];
 };
+
+static int
+bus_chan_cmp(const struct bus_chan *a, const struct bus_chan *b)
+{
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int
+bus_account_cmp(const struct bus_account *a, const struct bus_account *b)
+{
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+RB_GENERATE_STATIC(bus_chans, bus_chan, entry, bus_chan_cmp)
+RB_GENERATE_STATIC(bus_accounts, bus_account, entry, bus_account_cmp)
 
 struct bus *
 bus_new(struct server *srv, int64_t last_eid)
@@ -50,23 +105,29 @@ bus_new(struct server *srv, int64_t last_eid)
 
 	b->srv = srv;
 	b->last_eid = last_eid;
+	RB_INIT(&b->chans);
+	RB_INIT(&b->accounts);
 	return b;
 }
 
 void
 bus_free(struct bus *b)
 {
-	struct bus_chan *ch, *next;
-	size_t i;
+	struct bus_chan *ch, *cnext;
+	struct bus_account *a, *anext;
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < BUS_BUCKETS; i++) {
-		for (ch = b->buckets[i]; ch != NULL; ch = next) {
-			next = ch->next;
-			free(ch->subs);
-			free(ch);
-		}
+	RB_FOREACH_SAFE(ch, bus_chans, &b->chans, cnext) {
+		RB_REMOVE(bus_chans, &b->chans, ch);
+		free(ch->subs);
+		free(ch);
+	}
+	/* Subscriber records belong to their connections' lifetimes;
+	 * those are gone by now. */
+	RB_FOREACH_SAFE(a, bus_accounts, &b->accounts, anext) {
+		RB_REMOVE(bus_accounts, &b->accounts, a);
+		free(a);
 	}
 	free(b);
 }
@@ -74,84 +135,180 @@ bus_free(struct bus *b)
 static struct bus_chan *
 bus_chan(struct bus *b, int64_t id, int create)
 {
-	struct bus_chan **slot = &b->buckets[(uint64_t)id % BUS_BUCKETS];
-	struct bus_chan *ch;
+	struct bus_chan key, *ch;
 
-	for (ch = *slot; ch != NULL; ch = ch->next)
-		if (ch->id == id)
-			return ch;
-	if (!create)
-		return NULL;
+	key.id = id;
+	if ((ch = RB_FIND(bus_chans, &b->chans, &key)) != NULL || !create)
+		return ch;
 	ch = xcalloc(1, sizeof *ch);
 	ch->id = id;
-	ch->next = *slot;
-	*slot = ch;
+	RB_INSERT(bus_chans, &b->chans, ch);
 	return ch;
 }
 
 static void
-bus_chan_remove(struct bus *b, int64_t id, struct conn *c)
+bus_chan_remove(struct bus *b, int64_t id, struct bus_sub *sub)
 {
 	struct bus_chan *ch = bus_chan(b, id, 0);
 	size_t i;
 
 	if (ch == NULL)
 		return;
+	/* An emptied channel keeps its node: a gap unsubscribes in the
+	 * middle of a fan-out over that very array, and channels are few. */
 	for (i = 0; i < ch->nsubs; i++) {
-		if (ch->subs[i] == c) {
+		if (ch->subs[i] == sub) {
 			ch->subs[i] = ch->subs[--ch->nsubs];
 			return;
 		}
 	}
 }
 
-void
-bus_unsubscribe(struct bus *b, struct conn *c)
+int
+bus_is_subscribed(const struct conn *c)
 {
-	size_t i;
-
-	if (!c->subscribed)
-		return;
-	for (i = 0; i < c->nsubs; i++)
-		bus_chan_remove(b, c->subs[i], c);
-	free(c->subs);
-	c->subs = NULL;
-	c->nsubs = 0;
-	c->subscribed = 0;
+	return c->sub != NULL;
 }
 
 void
-bus_leave(struct bus *b, struct conn *c, int64_t channel)
+bus_unsubscribe(struct bus *b, struct conn *c)
 {
+	struct bus_sub *sub = c->sub;
 	size_t i;
 
-	for (i = 0; i < c->nsubs; i++) {
-		if (c->subs[i] == channel) {
-			bus_chan_remove(b, channel, c);
-			c->subs[i] = c->subs[--c->nsubs];
-			return;
+	if (sub == NULL)
+		return;
+	for (i = 0; i < sub->n; i++)
+		bus_chan_remove(b, sub->chans[i], sub);
+	LIST_REMOVE(sub, entry);
+	if (LIST_EMPTY(&sub->acct->subs)) {
+		RB_REMOVE(bus_accounts, &b->accounts, sub->acct);
+		free(sub->acct);
+	}
+	free(sub->chans);
+	free(sub);
+	c->sub = NULL;
+}
+
+void
+bus_leave(struct bus *b, int64_t account, int64_t channel)
+{
+	struct bus_account key, *a;
+	struct bus_sub *sub;
+	size_t i;
+
+	key.id = account;
+	if ((a = RB_FIND(bus_accounts, &b->accounts, &key)) == NULL)
+		return;
+	LIST_FOREACH(sub, &a->subs, entry) {
+		for (i = 0; i < sub->n; i++) {
+			if (sub->chans[i] == channel) {
+				bus_chan_remove(b, channel, sub);
+				sub->chans[i] = sub->chans[--sub->n];
+				break;
+			}
 		}
 	}
 }
 
-void
-bus_subscribe(struct bus *b, struct conn *c, const int64_t *channels, size_t n)
+static void
+bus_attach(struct bus *b, struct conn *c, const int64_t *channels, size_t n,
+    int64_t live)
 {
+	struct bus_account key, *a;
+	struct bus_sub *sub;
 	struct bus_chan *ch;
 	size_t i;
 
-	bus_unsubscribe(b, c);
-	c->subs = xcalloc(n, sizeof *c->subs);
-	c->subscribed = 1;
+	key.id = c->acct.id;
+	if ((a = RB_FIND(bus_accounts, &b->accounts, &key)) == NULL) {
+		a = xcalloc(1, sizeof *a);
+		a->id = c->acct.id;
+		LIST_INIT(&a->subs);
+		RB_INSERT(bus_accounts, &b->accounts, a);
+	}
+	sub = xcalloc(1, sizeof *sub);
+	sub->c = c;
+	sub->acct = a;
+	sub->last_eid = live;
+	sub->chans = xcalloc(n > 0 ? n : 1, sizeof *sub->chans);
+	LIST_INSERT_HEAD(&a->subs, sub, entry);
+	c->sub = sub;
 	for (i = 0; i < n; i++) {
 		ch = bus_chan(b, channels[i], 1);
 		if (ch->nsubs == ch->cap) {
 			ch->cap = ch->cap ? ch->cap * 2 : 8;
 			ch->subs = xrealloc(ch->subs, ch->cap * sizeof *ch->subs);
 		}
-		ch->subs[ch->nsubs++] = c;
-		c->subs[c->nsubs++] = channels[i];
+		ch->subs[ch->nsubs++] = sub;
+		sub->chans[sub->n++] = channels[i];
 	}
+}
+
+/* The replay, gathered before anything is sent: all of it, or (too far
+ * behind) none of it. */
+struct bus_replay {
+	struct store_viewer	 v;
+	char			*buf;
+	size_t			 len, cap;
+	int			 over;
+};
+
+static int
+bus_replay_add(void *arg, const struct store_post *p)
+{
+	struct bus_replay *r = arg;
+	struct proto_post wire;
+	char *line;
+	size_t len;
+
+	if (view_post(&r->v, p, &wire) == VIEW_NONE)
+		return 0;
+	line = proto_encode_post(&wire, &len);
+	if (r->len + len > BUS_REPLAY_BUDGET) {
+		free(line);
+		r->over = 1;
+		return 1;
+	}
+	if (r->len + len > r->cap) {
+		r->cap = (r->len + len) * 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	memcpy(r->buf + r->len, line, len);
+	r->len += len;
+	free(line);
+	return 0;
+}
+
+int
+bus_subscribe(struct bus *b, struct conn *c, const int64_t *channels,
+    size_t n, int named, int64_t since, int64_t *live)
+{
+	struct bus_replay r;
+	int64_t until = b->last_eid;
+	int more = 0;
+
+	memset(&r, 0, sizeof r);
+	view_viewer(&r.v, &c->acct);
+	if (since >= 0 && since < until && (n > 0 || !named)) {
+		if (store_sync(b->srv->store, &r.v, since, until,
+		    named ? channels : NULL, n, PROTO_REPLAY_MAX,
+		    bus_replay_add, &r, &more) < 0) {
+			free(r.buf);
+			return BUS_ERROR;
+		}
+		if (more || r.over) {
+			free(r.buf);
+			return BUS_TOO_FAR;
+		}
+	}
+	bus_unsubscribe(b, c);
+	if (r.len > 0)
+		conn_write(c, r.buf, r.len);
+	free(r.buf);
+	bus_attach(b, c, channels, n, until);
+	*live = until;
+	return BUS_OK;
 }
 
 int64_t
@@ -166,16 +323,22 @@ bus_deliveries(struct bus *b)
 	return b->deliveries;
 }
 
+uint64_t
+bus_gaps(struct bus *b)
+{
+	return b->gaps;
+}
+
 /* Too far behind: tell it where its live stream stopped, and stop. */
 static void
 bus_gap(struct bus *b, struct conn *c)
 {
 	json_t *gap;
+	int64_t after = c->sub->last_eid;
 
-	gap = json_pack("{s:s, s:I}", "ev", "gap", "after",
-	    (json_int_t)c->last_eid);
+	gap = json_pack("{s:s, s:I}", "ev", "gap", "after", (json_int_t)after);
 	log_info("conn %llu: too far behind; gap after %lld",
-	    (unsigned long long)c->id, (long long)c->last_eid);
+	    (unsigned long long)c->id, (long long)after);
 	bus_unsubscribe(b, c);
 	conn_send_event(c, gap);
 	json_decref(gap);
@@ -207,38 +370,75 @@ bus_posts_last_minute(struct bus *b)
 	return n;
 }
 
-uint64_t
-bus_gaps(struct bus *b)
+/*
+ * The one decision per subscriber and event: which view (view.c), and
+ * whether it goes out now. Quiet hours will make some pushes a deferral
+ * to the inbox here, from the account's hours and the event's urgency.
+ */
+static enum bus_verdict
+bus_decide(const struct bus_sub *sub, const struct store_post *p,
+    struct proto_post *wire, enum view_class *cls)
 {
-	return b->gaps;
+	struct store_viewer v;
+
+	view_viewer(&v, &sub->c->acct);
+	*cls = view_post(&v, p, wire);
+	return *cls == VIEW_NONE ? BUS_HISTORY : BUS_PUSH;
 }
 
+/* Lines encoded for one event, one per view class. */
+struct bus_lines {
+	char		*line[VIEW__COUNT];
+	size_t		 len[VIEW__COUNT];
+};
+
 void
-bus_post(struct bus *b, int64_t channel, const struct proto_post *p)
+bus_post(struct bus *b, const struct store_post *p)
 {
 	struct bus_chan *ch;
+	struct bus_sub *sub;
+	struct bus_lines out;
+	struct proto_post wire;
+	enum view_class cls;
 	struct conn *c;
-	char *line = NULL;
-	size_t len = 0, i;
+	size_t i;
+	int uniform;
 
 	if (p->eid > b->last_eid)
 		b->last_eid = p->eid;
 	bus_count_post(b, now_seconds());
-	if ((ch = bus_chan(b, channel, 0)) == NULL || ch->nsubs == 0)
+	if ((ch = bus_chan(b, p->channel_id, 0)) == NULL || ch->nsubs == 0)
 		return;
-	line = proto_encode_post(p, &len);
+	memset(&out, 0, sizeof out);
+	/* An ordinary post is the same for every viewer: one view, one
+	 * line, no decision per recipient beyond the slow-reader rule. */
+	if ((uniform = view_uniform(p)) != 0) {
+		view_post(NULL, p, &wire);
+		out.line[VIEW_PUBLIC] = proto_encode_post(&wire,
+		    &out.len[VIEW_PUBLIC]);
+	}
 	/* Backwards, because a gap removes the current entry. */
 	for (i = ch->nsubs; i-- > 0;) {
-		c = ch->subs[i];
-		if (p->eid <= c->last_eid || !conn_is_open(c))
+		sub = ch->subs[i];
+		c = sub->c;
+		if (p->eid <= sub->last_eid || !conn_is_open(c))
 			continue;
-		if (conn_output_len(c) + len > b->srv->cf.output_limit) {
+		if (uniform)
+			cls = VIEW_PUBLIC;
+		else if (bus_decide(sub, p, &wire, &cls) != BUS_PUSH) {
+			sub->last_eid = p->eid;
+			continue;
+		} else if (out.line[cls] == NULL)
+			out.line[cls] = proto_encode_post(&wire, &out.len[cls]);
+		if (conn_output_len(c) + out.len[cls] >
+		    b->srv->cf.output_limit) {
 			bus_gap(b, c);
 			continue;
 		}
-		conn_write(c, line, len);
-		c->last_eid = p->eid;
+		conn_write(c, out.line[cls], out.len[cls]);
+		sub->last_eid = p->eid;
 		b->deliveries++;
 	}
-	free(line);
+	for (i = 0; i < VIEW__COUNT; i++)
+		free(out.line[i]);
 }

@@ -4,10 +4,23 @@
  * hours, held posts, a second node fed by PostgreSQL's LISTEN/NOTIFY)
  * change one module.
  *
+ * The bus keeps its own record of each subscribed connection (struct
+ * bus_sub: the channels it receives and how far it has been served),
+ * grouped by account, so that a decision can be made for an account
+ * (every connection of someone who left a channel stops receiving it)
+ * as well as for one connection.
+ *
  * Events reach the bus only after their transaction committed, in event
- * id order. The bus remembers the highest id it has fanned out: a
- * subscriber's replay from history stops there and live delivery starts
- * after it, so each event reaches a subscriber exactly once.
+ * id order. For each subscriber the bus decides an event once: push it
+ * now (through the viewer's view of it, view.c), defer it (the inbox,
+ * for quiet hours: not yet produced, see bus.c), or leave it to history
+ * (the viewer may not see it). A subscriber's high-water mark is the
+ * last event decided for it, pushed or not, so each event is decided
+ * once per subscriber, and a deferred event can never come twice: what
+ * is deferred is kept by the inbox, keyed by account and event.
+ * Subscribing replays what was missed from history up to the highest
+ * event the bus has decided, and live delivery starts right after, so
+ * each event reaches a subscriber exactly once.
  */
 #ifndef HARBOUR_BUS_H
 #define HARBOUR_BUS_H
@@ -16,24 +29,40 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "store.h"
 
 struct server;
 struct conn;
 struct bus;
+struct bus_sub;
+
+/* bus_subscribe's results. */
+#define BUS_OK		0
+#define BUS_TOO_FAR	1	/* more than PROTO_REPLAY_MAX missed: sync */
+#define BUS_ERROR	(-1)
 
 struct bus	*bus_new(struct server *, int64_t last_eid);
 void		 bus_free(struct bus *);
-/* Subscribe conn to these channel ids (replacing any earlier set). */
-void		 bus_subscribe(struct bus *, struct conn *,
-		    const int64_t *channels, size_t n);
+/*
+ * Subscribe conn to these channel ids (replacing any earlier set). When
+ * since >= 0, first replay to it every event after since in those
+ * channels (named: only those; otherwise every joined one) as the
+ * connection's account may see them. *live gets the event id live
+ * delivery starts after. BUS_OK, BUS_TOO_FAR (nothing changed) or
+ * BUS_ERROR.
+ */
+int		 bus_subscribe(struct bus *, struct conn *,
+		    const int64_t *channels, size_t n, int named,
+		    int64_t since, int64_t *live);
 void		 bus_unsubscribe(struct bus *, struct conn *);
-/* The account left a channel: this connection stops receiving it. */
-void		 bus_leave(struct bus *, struct conn *, int64_t channel);
-/* The highest event id fanned out so far. */
+int		 bus_is_subscribed(const struct conn *);
+/* The account left a channel: every connection of it stops receiving
+ * it. */
+void		 bus_leave(struct bus *, int64_t account, int64_t channel);
+/* The highest event id decided so far. */
 int64_t		 bus_last_eid(struct bus *);
-/* A committed post: deliver to every subscriber of its channel. */
-void		 bus_post(struct bus *, int64_t channel,
-		    const struct proto_post *);
+/* A committed post: decide it for every subscriber of its channel. */
+void		 bus_post(struct bus *, const struct store_post *);
 /* Deliveries made and gaps sent, for status and tests. */
 uint64_t	 bus_deliveries(struct bus *);
 uint64_t	 bus_gaps(struct bus *);

@@ -17,6 +17,7 @@
 #include "server.h"
 #include "store.h"
 #include "util.h"
+#include "view.h"
 
 static void
 cmd_channel_created(struct store_write *w)
@@ -89,9 +90,11 @@ cmd_channel_list(struct cmd_q *q)
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
 	json_t *list = json_array();
+	struct store_viewer v;
 
-	if (store_channel_list(c->srv->store, c->acct.id, c->acct.org_id,
-	    cmd_channel_list_add, list) < 0) {
+	view_viewer(&v, &c->acct);
+	if (store_channel_list(c->srv->store, &v, cmd_channel_list_add,
+	    list) < 0) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
@@ -103,14 +106,9 @@ cmd_membership_written(struct store_write *w)
 {
 	struct conn *c = w->ctx;
 
-	if (w->result == STORE_OK && w->op == SW_LEAVE) {
-		struct conn *o;
-
-		/* Every connection of this account stops receiving it. */
-		for (o = c->srv->conns; o != NULL; o = o->next)
-			if (o->state == CONN_READY && o->acct.id == w->account)
-				bus_leave(c->srv->bus, o, w->channel);
-	}
+	/* Every connection of this account stops receiving it. */
+	if (w->result == STORE_OK && w->op == SW_LEAVE)
+		bus_leave(c->srv->bus, w->account, w->channel);
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
 			conn_reply_ok(c, w->arg, json_pack("{s:s}", "channel",
@@ -144,16 +142,34 @@ cmd_leave(struct cmd_q *q)
 	cmd_membership(q, SW_LEAVE);
 }
 
+struct cmd_threads {
+	json_t			*list;
+	struct store_viewer	 v;
+	const struct store_channel *ch;
+};
+
 static int
 cmd_threads_add(void *arg, const struct store_thread *t)
 {
-	char ts[PROTO_TS_LEN];
+	struct cmd_threads *ts = arg;
+	const char *title, *author;
+	char when[PROTO_TS_LEN];
+	json_t *o;
 
-	proto_ts_format(t->last_ts, ts);
-	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}",
-	    "thread", (json_int_t)t->thread, "title", t->title,
-	    "author", t->author, "replies", (json_int_t)t->replies,
-	    "last_eid", (json_int_t)t->last_eid, "last_ts", ts));
+	view_thread(&ts->v, ts->ch->org_id, ts->ch->kind, t, &title, &author);
+	proto_ts_format(t->last_ts, when);
+	o = json_pack("{s:I}", "thread", (json_int_t)t->thread);
+	if (title != NULL)
+		json_object_set_new(o, "title", json_string(title));
+	if (author != NULL)
+		json_object_set_new(o, "author", json_string(author));
+	else if (t->anonymous)
+		json_object_set_new(o, "anon", json_true());
+	json_object_set_new(o, "replies", json_integer((json_int_t)t->replies));
+	json_object_set_new(o, "last_eid",
+	    json_integer((json_int_t)t->last_eid));
+	json_object_set_new(o, "last_ts", json_string(when));
+	json_array_append_new(ts->list, o);
 	return 0;
 }
 
@@ -163,18 +179,20 @@ cmd_threads(struct cmd_q *q)
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
 	int64_t limit = PROTO_PAGE_DEFAULT;
-	json_t *list;
+	struct cmd_threads ts;
 
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
-	list = json_array();
-	if (store_threads(c->srv->store, q->ch.id, (int)limit, cmd_threads_add,
-	    list) < 0) {
-		json_decref(list);
+	ts.list = json_array();
+	ts.ch = &q->ch;
+	view_viewer(&ts.v, &c->acct);
+	if (store_threads(c->srv->store, &ts.v, q->ch.id, (int)limit,
+	    cmd_threads_add, &ts) < 0) {
+		json_decref(ts.list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
-	conn_reply_ok(c, req->id, json_pack("{s:o}", "threads", list));
+	conn_reply_ok(c, req->id, json_pack("{s:o}", "threads", ts.list));
 }
 
 const struct cmd_entry cmd_channel_entries[] = {

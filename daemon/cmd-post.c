@@ -11,6 +11,8 @@
  * (CMD_REPLY_BUDGET), so that one reply never becomes an unbounded line.
  * A page cut short by bytes says "more", and the client asks again.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -21,42 +23,57 @@
 #include "server.h"
 #include "store.h"
 #include "util.h"
+#include "view.h"
 
 /* Roughly the most one history reply may carry: 64 posts of the largest
  * size, well under output_limit's default. */
 #define CMD_REPLY_BUDGET	(1024 * 1024)
 /* JSON overhead of one post event beyond its texts. */
 #define CMD_POST_OVERHEAD	256
-/* Channels one subscription may name: far more than anyone joins. */
+/* Channels one subscribe request may name: far more than anyone joins;
+ * subscribing to every joined channel (naming none) has no limit. */
 #define CMD_SUBSCRIBE_MAX	1024
 
 struct cmd_page {
-	json_t		*events;
-	size_t		 bytes;
-	int		 cut;		/* stopped by the byte budget */
-	int64_t		 last_eid;
-	/* subscribe's channel filter (NULL: none) */
-	json_t		*only;		/* array of channel names */
+	struct store_viewer	 v;
+	json_t			*events;
+	size_t			 bytes;
+	int			 cut;		/* stopped by the byte budget */
+	int64_t			 last_eid;	/* the last post examined */
 };
+
+/* The committed post as the store holds it: author, organisation and
+ * state are what the writer committed, never the connection's now. */
+static void
+cmd_post_committed(const struct store_write *w, struct store_post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->eid = p->post = w->eid;
+	p->thread = w->thread;
+	p->ts = w->now;
+	p->channel_id = w->channel;
+	p->channel = w->name;
+	p->channel_kind = w->channel_kind;
+	p->channel_org = w->org;
+	p->author_id = w->acct.id;
+	p->author = w->acct.name;
+	p->org_id = w->acct.org_id;
+	p->org = w->acct.org;
+	p->title = w->thread == w->eid ? w->title : NULL;
+	p->body = w->body;
+	p->state = w->state;
+}
 
 static void
 cmd_post_written(struct store_write *w)
 {
 	struct conn *c = w->ctx;
-	struct proto_post p;
+	struct store_post p;
 
 	if (w->result == STORE_OK) {
-		memset(&p, 0, sizeof p);
-		p.eid = p.post = w->eid;
-		p.thread = w->thread;
-		p.ts = w->now;
-		p.channel = w->name;
-		p.author = c->acct.name;
-		p.org = c->acct.org;
-		p.title = w->thread == w->eid ? w->title : NULL;
-		p.body = w->body;
+		cmd_post_committed(w, &p);
 		/* Committed: now, and only now, others may see it. */
-		bus_post(c->srv->bus, w->channel, &p);
+		bus_post(c->srv->bus, &p);
 	}
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK) {
@@ -69,6 +86,10 @@ cmd_post_written(struct store_write *w)
 		} else if (w->result == STORE_NOTFOUND)
 			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
 			    "no such thread in this channel");
+		else if (w->result == STORE_FORBIDDEN)
+			/* A leave committed before this post was. */
+			conn_reply_err(c, w->arg, PROTO_E_NOT_MEMBER,
+			    "join the channel first");
 		else
 			cmd_reply_store_err(c, w->arg, w->result);
 	}
@@ -82,6 +103,7 @@ cmd_post_texts(struct conn *c, struct proto_req *req, const char **body,
 {
 	int has_title = 0, has_thread = 0;
 	enum proto_err err, eb, et;
+	char msg[96];
 
 	eb = proto_get_str(req, "body", 1, body, NULL);
 	et = proto_get_str(req, "title", 0, title, &has_title);
@@ -102,15 +124,17 @@ cmd_post_texts(struct conn *c, struct proto_req *req, const char **body,
 		return -1;
 	}
 	if ((err = proto_check_body(*body)) != PROTO_OK) {
+		snprintf(msg, sizeof msg, "the post is longer than %d bytes",
+		    PROTO_MAX_BODY);
 		conn_reply_err(c, req->id, err, err == PROTO_E_TOO_LARGE ?
-		    "the post is longer than 16384 bytes" :
-		    "the post is empty or has control characters");
+		    msg : "the post is empty or has control characters");
 		return -1;
 	}
 	if (has_title && (err = proto_check_title(*title)) != PROTO_OK) {
+		snprintf(msg, sizeof msg, "the title is longer than %d bytes",
+		    PROTO_MAX_TITLE);
 		conn_reply_err(c, req->id, err, err == PROTO_E_TOO_LARGE ?
-		    "the title is longer than 200 bytes" :
-		    "the title is empty or has control characters");
+		    msg : "the title is empty or has control characters");
 		return -1;
 	}
 	if (!has_title)
@@ -131,10 +155,13 @@ cmd_post(struct cmd_q *q)
 
 	if (cmd_post_texts(c, req, &body, &title, &thread) != 0)
 		return;
-	/* The thread is checked by the writer, in the post's own
-	 * transaction (not found: the same answer as here used to give). */
+	/* Membership was checked by the table (CMD_T_JOINED) and is checked
+	 * again by the writer, in the post's own transaction, so that a
+	 * leave queued before it wins; so is the thread. */
 	w = cmd_write_new(c, req, SW_POST, cmd_post_written);
 	w->channel = q->ch.id;
+	w->channel_kind = q->ch.kind;
+	w->org = q->ch.org_id;
 	w->thread = thread;
 	strlcpy_h(w->name, q->ch.name, sizeof w->name);
 	w->title = title != NULL ? xstrdup(title) : NULL;
@@ -142,23 +169,22 @@ cmd_post(struct cmd_q *q)
 	store_submit(c->srv->store, w);
 }
 
+/* One post of a history page, as the page's viewer sees it. */
 static int
-cmd_page_add(void *arg, const struct proto_post *p)
+cmd_page_add(void *arg, const struct store_post *p)
 {
 	struct cmd_page *pg = arg;
-	size_t size, i;
+	struct proto_post wire;
+	size_t size;
 
-	if (pg->only != NULL) {
-		/* subscribe: only the channels asked for */
-		for (i = 0; i < json_array_size(pg->only); i++)
-			if (strcmp(json_string_value(json_array_get(pg->only,
-			    i)), p->channel) == 0)
-				break;
-		if (i == json_array_size(pg->only))
-			return 0;
+	if (view_post(&pg->v, p, &wire) == VIEW_NONE) {
+		pg->last_eid = p->eid;
+		return 0;
 	}
-	size = strlen(p->body) + (p->title ? strlen(p->title) : 0) +
-	    CMD_POST_OVERHEAD;
+	size = (wire.body ? strlen(wire.body) : 0) +
+	    (wire.title ? strlen(wire.title) : 0) +
+	    (wire.note ? strlen(wire.note) : 0) +
+	    (wire.reason ? strlen(wire.reason) : 0) + CMD_POST_OVERHEAD;
 	if (pg->bytes + size > CMD_REPLY_BUDGET &&
 	    json_array_size(pg->events) > 0) {
 		pg->cut = 1;
@@ -166,49 +192,17 @@ cmd_page_add(void *arg, const struct proto_post *p)
 	}
 	pg->bytes += size;
 	pg->last_eid = p->eid;
-	json_array_append_new(pg->events, proto_event_post(p));
+	json_array_append_new(pg->events, proto_event_post(&wire));
 	return 0;
 }
 
-struct cmd_joined {
-	struct conn	*c;
-	int64_t		*ids;
-	size_t		*n;
-	json_t		*names;
-	int		 failed;
-};
-
-static int
-cmd_joined_add(void *arg, const struct store_channel_info *ci)
+static void
+cmd_page_init(struct cmd_page *pg, struct conn *c, int64_t since)
 {
-	struct cmd_joined *j = arg;
-	struct store_channel ch;
-
-	if (!ci->joined || *j->n >= CMD_SUBSCRIBE_MAX)
-		return 0;
-	if (store_channel_by_name(j->c->srv->store, ci->name, &ch) != STORE_OK) {
-		j->failed = 1;
-		return 1;
-	}
-	j->ids[(*j->n)++] = ch.id;
-	json_array_append_new(j->names, json_string(ci->name));
-	return 0;
-}
-
-/* Every channel the connection's account has joined. */
-static int
-cmd_joined_channels(struct conn *c, struct proto_req *req, int64_t *ids,
-    size_t *n, json_t *names)
-{
-	struct cmd_joined j = { c, ids, n, names, 0 };
-
-	*n = 0;
-	if (store_channel_list(c->srv->store, c->acct.id, c->acct.org_id,
-	    cmd_joined_add, &j) < 0 || j.failed) {
-		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
-		return -1;
-	}
-	return 0;
+	memset(pg, 0, sizeof *pg);
+	view_viewer(&pg->v, &c->acct);
+	pg->events = json_array();
+	pg->last_eid = since;
 }
 
 static void
@@ -245,15 +239,15 @@ cmd_read(struct cmd_q *q)
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
-	if (thread != 0 && store_thread_check(c->srv->store, q->ch.id, thread) !=
-	    STORE_OK)
+	cmd_page_init(&pg, c, 0);
+	if (thread != 0 && store_thread_check(c->srv->store, &pg.v, q->ch.id,
+	    thread) != STORE_OK) {
+		json_decref(pg.events);
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such thread in this channel");
-
-	memset(&pg, 0, sizeof pg);
-	pg.events = json_array();
-	if (store_read(c->srv->store, q->ch.id, thread, since, (int)limit,
-	    cmd_page_add, &pg, &more) < 0) {
+	}
+	if (store_read(c->srv->store, &pg.v, q->ch.id, thread, since,
+	    (int)limit, cmd_page_add, &pg, &more) < 0) {
 		json_decref(pg.events);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
@@ -288,10 +282,8 @@ cmd_sync(struct cmd_q *q)
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
-	memset(&pg, 0, sizeof pg);
-	pg.events = json_array();
-	pg.last_eid = since;
-	if (store_sync(c->srv->store, c->acct.id, since, 0, (int)limit,
+	cmd_page_init(&pg, c, since);
+	if (store_sync(c->srv->store, &pg.v, since, 0, NULL, 0, (int)limit,
 	    cmd_page_add, &pg, &more) < 0) {
 		json_decref(pg.events);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
@@ -301,27 +293,89 @@ cmd_sync(struct cmd_q *q)
 	    (json_int_t)pg.last_eid));
 }
 
-/* Subscribe's channels: those named, each visible and joined, or every
- * joined one. Fills ids and names; 0, or -1 having answered. */
-static int
-cmd_subscribe_channels(struct conn *c, struct proto_req *req, int64_t *ids,
-    size_t *n, json_t *names)
+/* Subscribe's channel ids, grown as needed. */
+struct cmd_chans {
+	struct conn	*c;
+	int64_t		*ids;
+	size_t		 n, cap;
+	json_t		*names;
+	int		 failed;
+};
+
+static void
+cmd_chans_add(struct cmd_chans *cs, const struct store_channel *ch)
 {
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 16;
+		cs->ids = xrealloc(cs->ids, cs->cap * sizeof *cs->ids);
+	}
+	cs->ids[cs->n++] = ch->id;
+	json_array_append_new(cs->names, json_string(ch->name));
+}
+
+static int
+cmd_joined_add(void *arg, const struct store_channel_info *ci)
+{
+	struct cmd_chans *cs = arg;
 	struct store_channel ch;
+
+	if (!ci->joined)
+		return 0;
+	if (store_channel_by_name(cs->c->srv->store, ci->name, &ch) !=
+	    STORE_OK) {
+		cs->failed = 1;
+		return 1;
+	}
+	cmd_chans_add(cs, &ch);
+	return 0;
+}
+
+/*
+ * Subscribe's channels: those named, each visible and joined (answered
+ * as every other operation answers for one channel), or every joined
+ * one. 0, or -1 having answered.
+ */
+static int
+cmd_subscribe_channels(struct cmd_q *q, struct cmd_chans *cs, int *named)
+{
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
+	struct store_channel ch;
+	struct store_viewer v;
 	json_t *asked = NULL;
-	int present = 0, member;
+	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1], msg[96];
+	int member;
 	size_t i;
 
-	if (proto_get_strarray(req, "channels", CMD_SUBSCRIBE_MAX, &asked,
-	    &present) != PROTO_OK) {
+	if (proto_get_strarray(req, "channels", SIZE_MAX, &asked, named) !=
+	    PROTO_OK) {
 		cmd_bad_field(c, req, "channels");
 		return -1;
 	}
-	if (!present)
-		return cmd_joined_channels(c, req, ids, n, names);
-	for (*n = 0, i = 0; i < json_array_size(asked); i++) {
+	if (!*named) {
+		view_viewer(&v, &c->acct);
+		if (store_channel_list(c->srv->store, &v, cmd_joined_add,
+		    cs) < 0 || cs->failed) {
+			conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if (json_array_size(asked) > CMD_SUBSCRIBE_MAX) {
+		snprintf(msg, sizeof msg, "at most %d channels may be named; "
+		    "name none to receive every joined channel",
+		    CMD_SUBSCRIBE_MAX);
+		conn_reply_err(c, req->id, PROTO_E_TOO_LARGE, msg);
+		return -1;
+	}
+	for (i = 0; i < json_array_size(asked); i++) {
 		const char *name = json_string_value(json_array_get(asked, i));
 
+		if (proto_check_channel(name, org, local) != PROTO_OK) {
+			conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+			    "channel names are ORG/NAME or peer/NAME");
+			return -1;
+		}
 		if (store_channel_by_name(c->srv->store, name, &ch) !=
 		    STORE_OK || !access_can_see(&c->acct, &ch)) {
 			conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
@@ -335,8 +389,7 @@ cmd_subscribe_channels(struct conn *c, struct proto_req *req, int64_t *ids,
 			    member < 0 ? NULL : "join the channel first");
 			return -1;
 		}
-		ids[(*n)++] = ch.id;
-		json_array_append_new(names, json_string(ch.name));
+		cmd_chans_add(cs, &ch);
 	}
 	return 0;
 }
@@ -346,56 +399,40 @@ cmd_subscribe(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	int64_t ids[CMD_SUBSCRIBE_MAX], since = -1, until;
-	struct cmd_page pg;
-	json_t *names = json_array();
-	size_t n = 0, i;
-	int more = 0;
+	struct cmd_chans cs;
+	int64_t since = -1, live = 0;
+	char msg[96];
+	int named = 0, r;
 
 	if (proto_get_int(req, "since", 0, 0, PROTO_ID_MAX, &since, NULL) !=
-	    PROTO_OK) {
-		json_decref(names);
+	    PROTO_OK)
 		return cmd_bad_field(c, req, "since");
+	memset(&cs, 0, sizeof cs);
+	cs.c = c;
+	cs.names = json_array();
+	if (cmd_subscribe_channels(q, &cs, &named) != 0)
+		goto out;
+	r = bus_subscribe(c->srv->bus, c, cs.ids, cs.n, named, since, &live);
+	if (r == BUS_TOO_FAR) {
+		snprintf(msg, sizeof msg, "more than %d events missed: sync "
+		    "first", PROTO_REPLAY_MAX);
+		conn_reply_err(c, req->id, PROTO_E_TOO_FAR_BEHIND, msg);
+	} else if (r != BUS_OK)
+		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	else {
+		conn_reply_ok(c, req->id, json_pack("{s:O, s:I}", "channels",
+		    cs.names, "last_eid", (json_int_t)live));
 	}
-	if (cmd_subscribe_channels(c, req, ids, &n, names) != 0) {
-		json_decref(names);
-		return;
-	}
-	/* Replay stops where the bus has fanned out to; live delivery
-	 * starts right after, so nothing comes twice or not at all. */
-	until = bus_last_eid(c->srv->bus);
-	memset(&pg, 0, sizeof pg);
-	pg.events = json_array();
-	pg.only = names;
-	if (since >= 0 && since < until && store_sync(c->srv->store,
-	    c->acct.id, since, until, PROTO_REPLAY_MAX, cmd_page_add, &pg,
-	    &more) < 0) {
-		json_decref(pg.events);
-		json_decref(names);
-		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
-	}
-	if (more || pg.cut) {
-		json_decref(pg.events);
-		json_decref(names);
-		return conn_reply_err(c, req->id, PROTO_E_TOO_FAR_BEHIND,
-		    "more than 1000 events missed: sync first");
-	}
-	for (i = 0; i < json_array_size(pg.events); i++)
-		conn_send_event(c, json_array_get(pg.events, i));
-	json_decref(pg.events);
-	bus_subscribe(c->srv->bus, c, ids, n);
-	c->last_eid = until;
-	conn_reply_ok(c, req->id, json_pack("{s:o, s:I}", "channels", names,
-	    "last_eid", (json_int_t)until));
+out:
+	json_decref(cs.names);
+	free(cs.ids);
 }
 
 static void
 cmd_unsubscribe(struct cmd_q *q)
 {
-	struct conn *c = q->c;
-	struct proto_req *req = q->req;
-	bus_unsubscribe(c->srv->bus, c);
-	conn_reply_ok(c, req->id, NULL);
+	bus_unsubscribe(q->c->srv->bus, q->c);
+	conn_reply_ok(q->c, q->req->id, NULL);
 }
 
 const struct cmd_entry cmd_post_entries[] = {

@@ -137,7 +137,6 @@ conn_unref(struct conn *c)
 {
 	if (--c->refs > 0)
 		return;
-	free(c->subs);
 	free(c->out);
 	free(c);
 }

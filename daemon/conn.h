@@ -20,6 +20,7 @@
 struct server;
 struct bufferevent;
 struct event;
+struct bus_sub;
 
 enum conn_state {
 	CONN_HANDSHAKE,		/* TLS not yet up */
@@ -46,11 +47,8 @@ struct conn {
 	uint64_t		 last_input_ms;
 	int			 pinged;
 
-	/* The bus's: what this connection receives live. */
-	int64_t			*subs;		/* channel ids, sorted */
-	size_t			 nsubs;
-	int64_t			 last_eid;	/* highest event sent live */
-	int			 subscribed;
+	/* The bus's record of what it receives live (NULL: nothing). */
+	struct bus_sub		*sub;
 
 	/* Output gathered during one loop pass, written at its end as one
 	 * TLS record (see conn_flush_all). */

@@ -56,8 +56,6 @@ store_ckpt_main(void *arg)
 		    SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warn("store: checkpoint: %s", sqlite3_errmsg(s->cdb));
-		else
-			s->checkpoints++;
 		usleep(STORE_CKPT_MIN_MS * 1000);
 		pthread_mutex_lock(&s->ckpt_lock);
 	}

@@ -16,21 +16,6 @@
 
 #include "store.h"
 
-/* Values of posts.state. Every read shows STORE_POST_VISIBLE only. */
-#define STORE_POST_VISIBLE	0
-#define STORE_POST_HELD		1	/* waiting for a facilitator */
-#define STORE_POST_HIDDEN	2	/* hidden_reason says why */
-
-/* Values of channels.kind. */
-#define STORE_CHANNEL_ORG	0
-#define STORE_CHANNEL_PEER	1
-#define STORE_CHANNEL_GROUP	2	/* private, invited members only */
-
-/* Values of channels.mode. */
-#define STORE_MODE_OPEN		0
-#define STORE_MODE_PREMOD	1
-#define STORE_MODE_ANNOUNCE	2
-
 /* Values of events.kind. */
 #define STORE_EV_POST		1
 
@@ -65,7 +50,6 @@ enum store_rq {
 	RQ_CHANNEL_BY_NAME,
 	RQ_IS_MEMBER,
 	RQ_CHANNEL_LIST,
-	RQ_JOINED,
 	RQ_THREAD_CHECK,
 	RQ_THREADS,
 	RQ_READ_CHANNEL,
@@ -103,6 +87,7 @@ enum store_wq {
 	WQ_LEAVE,
 	WQ_THREAD_CHECK,
 	WQ_EVENT_INSERT,
+	WQ_AUTHOR,
 	WQ_POST_INSERT,
 	WQ_THREAD_INSERT,
 	WQ_THREAD_REPLY,
@@ -133,9 +118,10 @@ struct store {
 	void			*notify_arg;
 
 	/* Channels by name, read on the loop only (store_channel_by_name):
-	 * a channel row never changes once made, and every request names
-	 * one. Only found channels are kept, so the size is the number of
-	 * channels. */
+	 * every request names one. Only found channels are kept, so the
+	 * size is the number of channels. A job that changes a channel's
+	 * row forgets its entry when it comes back (store_cache_forget),
+	 * before anyone hears of the change. */
 	struct store_chan_cache	*chan_cache[STORE_CHAN_BUCKETS];
 	/* Memberships found, read on the loop only (store_is_member), so
 	 * that a post costs no read for it. Only "is a member" is kept:
@@ -156,6 +142,7 @@ struct store {
 		int		 replies;	/* owed to thread */
 		int64_t		 last_eid;
 		int64_t		 last_ts;
+		struct store_ident author;	/* id 0: none read */
 	}			 txn;
 
 	/* The checkpointer (store-ckpt.c), guarded by ckpt_lock. */
@@ -165,14 +152,13 @@ struct store {
 	pthread_cond_t		 ckpt_cond;
 	int			 wal_pages;	/* after the last commit */
 	int			 ckpt_stop;
-	uint64_t		 checkpoints;
 	char			*path;
 };
 
 /* store-read.c */
 extern const char *const store_read_sql[RQ__COUNT];
 void	store_caches_free(struct store *);
-void	store_member_forget(struct store *, const struct store_write *);
+void	store_cache_forget(struct store *, const struct store_write *);
 
 /* store.c */
 int	store_prepare(sqlite3 *, const char *const *sql, sqlite3_stmt **,
@@ -206,6 +192,7 @@ void	store_ckpt_destroy(struct store *);
 extern const char *const store_write_sql[WQ__COUNT];
 int	store_ctl(struct store *, enum store_wq);
 int	store_op_run(struct store *, struct store_write *);
+int	store_changes_channel(enum store_wop);
 void	store_txn_begin(struct store *, int defer);
 int	store_txn_settle(struct store *);
 

@@ -71,11 +71,18 @@ const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_THREAD_CHECK] =
 	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
 	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
-	/* The event carries the actor's organisation for reports. */
+	/* The event carries the actor's organisation for reports. Only a
+	 * member of the channel may post: checked here, in the post's own
+	 * transaction, so a leave committed just before it wins. */
 	[WQ_EVENT_INSERT] =
 	    "INSERT INTO events (kind, channel_id, org_id, actor_id, ts)"
-	    " SELECT ?1, c.id, a.org_id, a.id, ?4 FROM accounts a, channels c"
-	    " WHERE a.id = ?3 AND c.id = ?2",
+	    " SELECT ?1, m.channel_id, a.org_id, a.id, ?4 FROM members m"
+	    " JOIN accounts a ON a.id = m.account_id"
+	    " WHERE m.account_id = ?3 AND m.channel_id = ?2",
+	/* Who the author is as committed, for the live event and logs. */
+	[WQ_AUTHOR] =
+	    "SELECT a.org_id, a.name, o.name FROM accounts a"
+	    " JOIN orgs o ON o.id = a.org_id WHERE a.id = ?1",
 	[WQ_POST_INSERT] =
 	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
 	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -422,6 +429,43 @@ store_op_post_thread(struct store *s, struct store_write *w, int root)
 	return s->txn.defer ? STORE_OK : store_txn_settle(s);
 }
 
+/*
+ * The author as this transaction sees it, into w->acct: read once per
+ * author and transaction (a batch of posts by one account reads it
+ * once), forgotten by any other job, which might rename someone.
+ */
+static int
+store_txn_author(struct store *s, struct store_write *w)
+{
+	struct store_txn	*t = &s->txn;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (t->author.id != w->account || w->account == 0) {
+		st = store_wq(s, WQ_AUTHOR);
+		sqlite3_bind_int64(st, 1, w->account);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			store_stmt_done(st);
+			return rc == SQLITE_DONE ? STORE_FORBIDDEN :
+			    store_result(s->wdb, rc);
+		}
+		memset(&t->author, 0, sizeof t->author);
+		t->author.id = w->account;
+		t->author.org_id = sqlite3_column_int64(st, 0);
+		strlcpy_h(t->author.name, (const char *)
+		    sqlite3_column_text(st, 1), sizeof t->author.name);
+		strlcpy_h(t->author.org, (const char *)
+		    sqlite3_column_text(st, 2), sizeof t->author.org);
+		store_stmt_done(st);
+	}
+	memset(&w->acct, 0, sizeof w->acct);
+	w->acct.id = t->author.id;
+	w->acct.org_id = t->author.org_id;
+	memcpy(w->acct.name, t->author.name, sizeof w->acct.name);
+	memcpy(w->acct.org, t->author.org, sizeof w->acct.org);
+	return STORE_OK;
+}
+
 static int
 store_op_post(struct store *s, struct store_write *w)
 {
@@ -444,7 +488,10 @@ store_op_post(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 3, w->account);
 	sqlite3_bind_int64(st, 4, w->now);
 	if ((r = store_insert(s, st)) != STORE_OK)
-		return r;		/* no such author or channel */
+		return r == STORE_NOTFOUND ? STORE_FORBIDDEN : r;
+	if ((r = store_txn_author(s, w)) != STORE_OK)
+		return r;
+	w->state = STORE_POST_VISIBLE;
 	w->eid = sqlite3_last_insert_rowid(s->wdb);
 	if (root)
 		w->thread = w->eid;
@@ -490,6 +537,19 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_MARK_READ] = store_op_mark_read,
 };
 
+/* Whether a job of this kind changes a channel's row (its settings),
+ * so that the loop's cached copy must go when it comes back. None does
+ * yet: moderation modes, slow mode and anonymity will, each adding its
+ * op here. */
+int
+store_changes_channel(enum store_wop op)
+{
+	switch (op) {
+	default:
+		return 0;
+	}
+}
+
 int
 store_op_run(struct store *s, struct store_write *w)
 {
@@ -500,6 +560,7 @@ store_op_run(struct store *s, struct store_write *w)
 		if ((r = store_txn_settle(s)) != STORE_OK)
 			return r;
 		s->txn.thread = 0;
+		s->txn.author.id = 0;
 	}
 	if ((unsigned)w->op < sizeof store_ops / sizeof store_ops[0] &&
 	    store_ops[w->op] != NULL)

@@ -1,10 +1,13 @@
 /*
  * store-read.c: every read, on the event loop's own connection. The
  * statements are prepared once at open (store_read_sql); each call binds,
- * steps and resets, so a read costs microseconds. Only visible posts are
- * ever returned, whatever the call: moderation's states are honoured
- * here, once, for read, sync, replay and the unread counts alike.
+ * steps and resets, so a read costs microseconds. Every query of posts
+ * leaves out what the viewer may not read in any form (STORE_SEEN, the
+ * same rule as view.c's), for read, sync, replay, threads and the
+ * unread counts alike; what form the rest takes is view.c's to decide.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store-internal.h"
@@ -14,10 +17,27 @@
 	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash"	\
 	" FROM accounts a JOIN orgs o ON o.id = a.org_id"
 
+/*
+ * What a viewer may read in some form: visible, hidden and deleted posts
+ * (the last two as placeholders), their own held and rejected posts,
+ * and everything in a channel they moderate. The same rule as
+ * view_post() (view.c), which decides the form; the unit tests hold the
+ * two to agreement. Bound by store_bind_viewer(): ?20 the account, ?21
+ * whether it moderates peer channels and groups, ?22 whether it
+ * moderates its organisation's, ?23 its organisation.
+ */
+#define STORE_SEEN(p, c)						\
+	" (" p ".state IN (0, 2, 4)"					\
+	" OR (" p ".author_id = ?20 AND " p ".state IN (1, 3))"	\
+	" OR (?21 AND " c ".kind IN (1, 2))"				\
+	" OR (?22 AND " c ".kind = 0 AND " c ".org_id = ?23))"
+
 /* The columns store_posts() reads, and the joins that name things. */
 #define STORE_POST_SELECT						\
-	"SELECT p.id, p.thread_id, p.ts, c.name, a.name, o.name,"	\
-	" CASE WHEN p.id = p.thread_id THEN p.title END, p.body"
+	"SELECT p.id, p.thread_id, p.ts, c.id, c.name, c.kind,"	\
+	" coalesce(c.org_id, 0), a.id, a.name, o.id, o.name,"		\
+	" CASE WHEN p.id = p.thread_id THEN p.title END, p.body,"	\
+	" p.content_note, p.hidden_reason, p.state, p.anonymous"
 #define STORE_POST_JOINS						\
 	" JOIN channels c ON c.id = p.channel_id"			\
 	" JOIN accounts a ON a.id = p.author_id"			\
@@ -42,56 +62,76 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_IS_MEMBER] =
 	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
 	/* An organisation's channels, every peer channel, and the private
-	 * groups the account belongs to. */
+	 * groups the account belongs to; counts of what it may read. */
 	[RQ_CHANNEL_LIST] =
 	    "SELECT c.name, c.kind, m.account_id IS NOT NULL,"
 	    " CASE WHEN m.account_id IS NULL THEN 0 ELSE"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
-	    "   AND p.state = 0 AND p.id > m.read_eid) END,"
-	    " coalesce((SELECT max(p.id) FROM posts p"
-	    "  WHERE p.channel_id = c.id AND p.state = 0), 0)"
+	    "   AND p.id > m.read_eid AND" STORE_SEEN("p", "c") ") END,"
+	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
+	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0)"
 	    " FROM channels c LEFT JOIN members m"
-	    "  ON m.channel_id = c.id AND m.account_id = ?1"
-	    " WHERE (c.kind = 0 AND c.org_id = ?2) OR c.kind = 1"
+	    "  ON m.channel_id = c.id AND m.account_id = ?20"
+	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
 	    "  OR (c.kind = 2 AND m.account_id IS NOT NULL)"
 	    " ORDER BY c.name",
-	[RQ_JOINED] =
-	    "SELECT channel_id FROM members WHERE account_id = ?1"
-	    " ORDER BY channel_id LIMIT ?2",
 	[RQ_THREAD_CHECK] =
 	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
-	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
+	    " JOIN channels c ON c.id = t.channel_id"
+	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND" STORE_SEEN("r", "c"),
+	/*
+	 * The page of threads is chosen by the summary rows' activity (the
+	 * writer counts there only what every member may read); its counts
+	 * and last activity are this viewer's, from the posts themselves.
+	 */
 	[RQ_THREADS] =
-	    "SELECT t.id, t.title, a.name, t.replies, t.last_eid, t.last_ts"
+	    "SELECT x.id, x.title, x.author, x.replies, x.last,"
+	    " (SELECT ts FROM posts WHERE id = x.last), x.state, x.anon,"
+	    " x.author_id FROM"
+	    " (SELECT t.id AS id, t.title AS title, a.name AS author,"
+	    "  r.state AS state, r.anonymous AS anon, a.id AS author_id,"
+	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = t.channel_id"
+	    "   AND p.thread_id = t.id AND p.id > t.id AND"
+	    STORE_SEEN("p", "c") ") AS replies,"
+	    "  coalesce((SELECT p.id FROM posts p"
+	    "   WHERE p.channel_id = t.channel_id AND p.thread_id = t.id AND"
+	    STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), t.id) AS last,"
+	    "  t.last_eid AS summary"
 	    " FROM threads t JOIN posts r ON r.id = t.id"
+	    " JOIN channels c ON c.id = t.channel_id"
 	    " JOIN accounts a ON a.id = t.author_id"
-	    " WHERE t.channel_id = ?1 AND r.state = 0"
-	    " ORDER BY t.last_eid DESC LIMIT ?2",
+	    " WHERE t.channel_id = ?1 AND" STORE_SEEN("r", "c")
+	    " ORDER BY t.last_eid DESC LIMIT ?2) x"
+	    " ORDER BY x.last DESC",
 	[RQ_READ_CHANNEL] =
 	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
-	    " WHERE p.channel_id = ?1 AND p.state = 0 AND p.id > ?2"
+	    " WHERE p.channel_id = ?1 AND p.id > ?2 AND" STORE_SEEN("p", "c")
 	    " ORDER BY p.id LIMIT ?3",
 	[RQ_READ_THREAD] =
 	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
-	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4 AND p.state = 0"
-	    " AND p.id > ?2 ORDER BY p.id LIMIT ?3",
+	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4"
+	    " AND p.id > ?2 AND" STORE_SEEN("p", "c") " ORDER BY p.id LIMIT ?3",
 	/* The newest page starts after the (limit+1)th newest post. */
 	[RQ_BOUND_CHANNEL] =
-	    "SELECT id FROM posts WHERE channel_id = ?1 AND state = 0"
-	    " ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	    "SELECT p.id FROM posts p JOIN channels c ON c.id = p.channel_id"
+	    " WHERE p.channel_id = ?1 AND" STORE_SEEN("p", "c")
+	    " ORDER BY p.id DESC LIMIT 1 OFFSET ?2",
 	[RQ_BOUND_THREAD] =
-	    "SELECT id FROM posts WHERE channel_id = ?1 AND thread_id = ?3"
-	    " AND state = 0 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	    "SELECT p.id FROM posts p JOIN channels c ON c.id = p.channel_id"
+	    " WHERE p.channel_id = ?1 AND p.thread_id = ?3"
+	    " AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1 OFFSET ?2",
 	/*
 	 * CROSS JOIN keeps posts as the outer loop: walking the rowid up
 	 * from since stops after limit + 1 rows, where starting from the
-	 * memberships would sort every post of every joined channel.
+	 * memberships would sort every post of every joined channel. ?5,
+	 * when not NULL, is a JSON array of the channel ids wanted.
 	 */
 	[RQ_SYNC] =
 	    STORE_POST_SELECT " FROM posts p CROSS JOIN members m"
-	    " ON m.channel_id = p.channel_id AND m.account_id = ?1"
+	    " ON m.channel_id = p.channel_id AND m.account_id = ?20"
 	    STORE_POST_JOINS
-	    " WHERE p.id > ?2 AND p.id <= ?3 AND p.state = 0"
+	    " WHERE p.id > ?2 AND p.id <= ?3 AND (?5 IS NULL OR p.channel_id"
+	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
 	    " ORDER BY p.id LIMIT ?4",
 	[RQ_LAST_EID] = "SELECT coalesce(max(id), 0) FROM events",
 	[RQ_BEGIN] = "BEGIN",
@@ -254,7 +294,8 @@ store_channel_by_name(struct store *s, const char *name,
 		return r;
 	c->id = sqlite3_column_int64(st, 0);
 	c->org_id = sqlite3_column_int64(st, 1);
-	c->peer = sqlite3_column_int(st, 2) == STORE_CHANNEL_PEER;
+	c->kind = sqlite3_column_int(st, 2);
+	c->peer = c->kind == STORE_CHANNEL_PEER;
 	strlcpy_h(c->name, store_text(st, 3), sizeof c->name);
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
@@ -321,13 +362,40 @@ store_is_member(struct store *s, int64_t account, int64_t channel)
 	return 1;
 }
 
-/* A job came back from the writer: a leave ends a cached membership. */
+/* A channel's row changed: the next lookup reads it again. */
+static void
+store_channel_forget(struct store *s, int64_t id)
+{
+	struct store_chan_cache *e, **slot;
+	size_t i;
+
+	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
+		for (slot = &s->chan_cache[i]; (e = *slot) != NULL;) {
+			if (e->ch.id == id) {
+				*slot = e->next;
+				free(e);
+				return;
+			}
+			slot = &e->next;
+		}
+	}
+}
+
+/*
+ * A job came back from the writer, before anyone hears of it: a leave
+ * ends a cached membership, and a job that changed a channel's row
+ * (store_changes_channel) drops that channel's cached copy.
+ */
 void
-store_member_forget(struct store *s, const struct store_write *w)
+store_cache_forget(struct store *s, const struct store_write *w)
 {
 	struct store_member_cache *e, **slot;
 
-	if (w->op != SW_LEAVE || w->result != STORE_OK)
+	if (w->result != STORE_OK)
+		return;
+	if (store_changes_channel(w->op))
+		store_channel_forget(s, w->channel);
+	if (w->op != SW_LEAVE)
 		return;
 	for (slot = store_member_slot(s, w->account, w->channel);
 	    (e = *slot) != NULL; slot = &e->next) {
@@ -339,16 +407,24 @@ store_member_forget(struct store *s, const struct store_write *w)
 	}
 }
 
+static void
+store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
+{
+	sqlite3_bind_int64(st, 20, v->account);
+	sqlite3_bind_int(st, 21, v->mod_peer != 0);
+	sqlite3_bind_int(st, 22, v->mod_org != 0);
+	sqlite3_bind_int64(st, 23, v->org_id);
+}
+
 int
-store_channel_list(struct store *s, int64_t account, int64_t org,
+store_channel_list(struct store *s, const struct store_viewer *v,
     store_channel_cb cb, void *arg)
 {
 	sqlite3_stmt			*st = s->rq[RQ_CHANNEL_LIST];
 	struct store_channel_info	 ci;
 	int				 rc;
 
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_int64(st, 2, org);
+	store_bind_viewer(st, v);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ci.name = store_text(st, 0);
 		ci.peer = sqlite3_column_int(st, 1) == STORE_CHANNEL_PEER;
@@ -364,27 +440,13 @@ store_channel_list(struct store *s, int64_t account, int64_t org,
 }
 
 int
-store_joined(struct store *s, int64_t account, int64_t *ids, int max)
-{
-	sqlite3_stmt	*st = s->rq[RQ_JOINED];
-	int		 rc = SQLITE_DONE, n = 0;
-
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_int64(st, 2, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	if (n < max && rc != SQLITE_DONE)
-		n = store_result(s->rdb, rc);
-	store_stmt_done(st);
-	return n;
-}
-
-int
-store_thread_check(struct store *s, int64_t channel, int64_t thread)
+store_thread_check(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t thread)
 {
 	sqlite3_stmt	*st = s->rq[RQ_THREAD_CHECK];
 	int		 r;
 
+	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, thread);
 	if ((r = store_one(s, st)) == STORE_OK)
@@ -393,13 +455,14 @@ store_thread_check(struct store *s, int64_t channel, int64_t thread)
 }
 
 int
-store_threads(struct store *s, int64_t channel, int limit,
-    store_thread_cb cb, void *arg)
+store_threads(struct store *s, const struct store_viewer *v, int64_t channel,
+    int limit, store_thread_cb cb, void *arg)
 {
 	sqlite3_stmt		*st = s->rq[RQ_THREADS];
 	struct store_thread	 t;
 	int			 rc;
 
+	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : PROTO_PAGE_DEFAULT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -409,6 +472,9 @@ store_threads(struct store *s, int64_t channel, int limit,
 		t.replies = sqlite3_column_int64(st, 3);
 		t.last_eid = sqlite3_column_int64(st, 4);
 		t.last_ts = sqlite3_column_int64(st, 5);
+		t.state = sqlite3_column_int(st, 6);
+		t.anonymous = sqlite3_column_int(st, 7);
+		t.author_id = sqlite3_column_int64(st, 8);
 		if (cb(arg, &t) != 0)
 			break;
 	}
@@ -426,7 +492,7 @@ static int
 store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
     void *arg, int *more)
 {
-	struct proto_post	 p;
+	struct store_post	 p;
 	int			 rc, n = 0;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -438,11 +504,20 @@ store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
 		p.eid = p.post = sqlite3_column_int64(st, 0);
 		p.thread = sqlite3_column_int64(st, 1);
 		p.ts = sqlite3_column_int64(st, 2);
-		p.channel = store_text(st, 3);
-		p.author = store_text(st, 4);
-		p.org = store_text(st, 5);
-		p.title = (const char *)sqlite3_column_text(st, 6);
-		p.body = store_text(st, 7);
+		p.channel_id = sqlite3_column_int64(st, 3);
+		p.channel = store_text(st, 4);
+		p.channel_kind = sqlite3_column_int(st, 5);
+		p.channel_org = sqlite3_column_int64(st, 6);
+		p.author_id = sqlite3_column_int64(st, 7);
+		p.author = store_text(st, 8);
+		p.org_id = sqlite3_column_int64(st, 9);
+		p.org = store_text(st, 10);
+		p.title = (const char *)sqlite3_column_text(st, 11);
+		p.body = store_text(st, 12);
+		p.note = (const char *)sqlite3_column_text(st, 13);
+		p.reason = (const char *)sqlite3_column_text(st, 14);
+		p.state = sqlite3_column_int(st, 15);
+		p.anonymous = sqlite3_column_int(st, 16);
 		if (cb(arg, &p) != 0)
 			break;
 	}
@@ -454,13 +529,14 @@ store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
 /* Where the newest page of limit posts begins: *since is the post just
  * before it (0 when there is none, and then nothing more either). */
 static int
-store_read_bound(struct store *s, int64_t channel, int64_t thread,
-    int limit, int64_t *since, int *more)
+store_read_bound(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t thread, int limit, int64_t *since, int *more)
 {
 	sqlite3_stmt	*st;
 	int		 r;
 
 	st = s->rq[thread > 0 ? RQ_BOUND_THREAD : RQ_BOUND_CHANNEL];
+	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, limit);
 	if (thread > 0)
@@ -478,8 +554,9 @@ store_read_bound(struct store *s, int64_t channel, int64_t thread,
 }
 
 int
-store_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
-    int limit, store_post_cb cb, void *arg, int *more)
+store_read(struct store *s, const struct store_viewer *v, int64_t channel,
+    int64_t thread, int64_t since, int limit, store_post_cb cb, void *arg,
+    int *more)
 {
 	sqlite3_stmt	*st;
 	int		 r, ignored = 0;
@@ -488,13 +565,15 @@ store_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
 		limit = PROTO_PAGE_DEFAULT;
 	*more = 0;
 	if (since < 0) {
-		r = store_read_bound(s, channel, thread, limit, &since, more);
+		r = store_read_bound(s, v, channel, thread, limit, &since,
+		    more);
 		if (r != STORE_OK)
 			return r;
 		/* Newer posts committed meanwhile are not "more" this way. */
 		more = &ignored;
 	}
 	st = s->rq[thread > 0 ? RQ_READ_THREAD : RQ_READ_CHANNEL];
+	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
@@ -504,19 +583,36 @@ store_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
 }
 
 int
-store_sync(struct store *s, int64_t account, int64_t since, int64_t until,
-    int limit, store_post_cb cb, void *arg, int *more)
+store_sync(struct store *s, const struct store_viewer *v, int64_t since,
+    int64_t until, const int64_t *ids, size_t n, int limit, store_post_cb cb,
+    void *arg, int *more)
 {
 	sqlite3_stmt	*st = s->rq[RQ_SYNC];
+	char		*list = NULL;
+	size_t		 i, len = 0;
+	int		 r;
 
 	if (limit <= 0)
 		limit = PROTO_SYNC_PAGE;
 	*more = 0;
-	sqlite3_bind_int64(st, 1, account);
+	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 2, since > 0 ? since : 0);
 	sqlite3_bind_int64(st, 3, until > 0 ? until : INT64_MAX);
 	sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
-	return store_posts(s, st, limit, cb, arg, more);
+	if (ids != NULL) {
+		/* "[1,2,3]": at most 21 bytes an id. */
+		list = xmalloc(n * 21 + 3);
+		list[len++] = '[';
+		for (i = 0; i < n; i++)
+			len += (size_t)snprintf(list + len, 22, "%s%lld",
+			    i > 0 ? "," : "", (long long)ids[i]);
+		list[len++] = ']';
+		list[len] = '\0';
+		sqlite3_bind_text(st, 5, list, (int)len, SQLITE_STATIC);
+	}
+	r = store_posts(s, st, limit, cb, arg, more);
+	free(list);
+	return r;
 }
 
 /*

@@ -142,12 +142,23 @@ static const char store_schema_v5[] =
 	" SELECT RAISE(ABORT, 'events are never deleted');"
 	" END;";
 
+/*
+ * Version 6: posts of every state are read, since what a reader gets of
+ * a held, hidden or deleted post is decided per reader (view.c): the
+ * partial index of visible posts gives way to one of every post by
+ * channel. One index either way, so a post costs the same to write.
+ */
+static const char store_schema_v6[] =
+	"CREATE INDEX posts_channel ON posts(channel_id, id);"
+	"DROP INDEX posts_visible;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
 	store_schema_v5,
+	store_schema_v6,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

@@ -284,7 +284,7 @@ store_drain(struct store *s)
 	for (; w != NULL; w = next) {
 		next = w->next;
 		w->next = NULL;
-		store_member_forget(s, w);
+		store_cache_forget(s, w);
 		if (w->done != NULL)
 			w->done(w);
 		else
@@ -382,6 +382,6 @@ store_write_sync(struct store *s, struct store_write *w)
 		s->commits++;
 		pthread_mutex_unlock(&s->lock);
 	}
-	store_member_forget(s, w);
+	store_cache_forget(s, w);
 	return w->result;
 }

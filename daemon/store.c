@@ -19,10 +19,9 @@
  * new version number, so a crash leaves either the old or the new schema.
  * A migration, once released, is never edited: a change is a new step.
  *
- * Enumerated columns hold the STORE_POST_*, STORE_CHANNEL_* and
- * STORE_MODE_* values of store-internal.h; the SQL below spells them as
- * literals (posts.state = 0 is "visible"), since a partial index is only
- * used by a query whose WHERE repeats its literal condition.
+ * Enumerated columns hold the STORE_POST_* and STORE_CHANNEL_* values
+ * of store.h; the SQL spells them as literals (posts.state = 0 is
+ * "visible"), and a unit test checks the two agree.
  */
 #include <stdint.h>
 #include <stdlib.h>

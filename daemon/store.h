@@ -39,11 +39,12 @@ struct store;
 #define STORE_NOTFOUND		1	/* no such row (or not visible) */
 #define STORE_EXISTS		2	/* unique name taken */
 #define STORE_INVALID		3	/* invite unknown/used/expired, stale state */
+#define STORE_FORBIDDEN		4	/* not as things now stand: not a member */
 #define STORE_ERROR		(-1)	/* SQLite failed; logged via cause */
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 struct store_account {
 	int64_t		 id;
@@ -64,11 +65,62 @@ struct store_ident {
 	char		 org[PROTO_MAX_NAME + 1];
 };
 
+/* Values of channels.kind; stored, never renumbered. */
+#define STORE_CHANNEL_ORG	0
+#define STORE_CHANNEL_PEER	1
+#define STORE_CHANNEL_GROUP	2	/* private, invited members only */
+
+/* Values of posts.state; stored, never renumbered. What each reader
+ * gets of a post in each state is view.c's to decide. */
+#define STORE_POST_VISIBLE	0
+#define STORE_POST_HELD		1	/* waiting for a moderator */
+#define STORE_POST_HIDDEN	2	/* hidden_reason says why */
+#define STORE_POST_REJECTED	3	/* never shown; hidden_reason says why */
+#define STORE_POST_DELETED	4	/* by its author */
+
 struct store_channel {
 	int64_t		 id;
 	int64_t		 org_id;	/* 0 for a peer channel */
 	int		 peer;
+	int		 kind;		/* STORE_CHANNEL_* */
 	char		 name[PROTO_MAX_CHANNEL + 1];
+};
+
+/*
+ * Who is reading, as the store's queries need it to leave out what the
+ * reader may not see at all (view.c fills it from an identity, and
+ * decides the rest). The store's filter and view_post() answer the same
+ * question; a unit test holds them to it.
+ */
+struct store_viewer {
+	int64_t		 account;
+	int64_t		 org_id;
+	int		 mod_peer;	/* moderates peer channels and groups */
+	int		 mod_org;	/* moderates its organisation's */
+};
+
+/* A stored post, everything the store knows of it; strings are valid
+ * only during the callback. */
+struct store_post {
+	int64_t		 eid;
+	int64_t		 post;
+	int64_t		 thread;
+	int64_t		 ts;
+	int64_t		 channel_id;
+	const char	*channel;
+	int		 channel_kind;	/* STORE_CHANNEL_* */
+	int64_t		 channel_org;	/* 0 for peer channels and groups */
+	int64_t		 author_id;
+	const char	*author;
+	int64_t		 org_id;	/* the author's organisation */
+	const char	*org;
+	const char	*title;		/* NULL unless it starts a thread */
+	const char	*body;
+	const char	*note;		/* content note, or NULL */
+	const char	*reason;	/* hidden or rejected: why, or NULL */
+	int		 state;		/* STORE_POST_* */
+	int		 anonymous;
+	int64_t		 edits;
 };
 
 struct store_channel_info {
@@ -79,18 +131,23 @@ struct store_channel_info {
 	int64_t		 last_eid;	/* 0 when empty */
 };
 
+/* A thread as one viewer sees it: the counts and the last activity
+ * are of the posts that viewer may read. */
 struct store_thread {
 	int64_t		 thread;
 	const char	*title;
-	const char	*author;
+	const char	*author;	/* NULL when the root is anonymous */
 	int64_t		 replies;
 	int64_t		 last_eid;
 	int64_t		 last_ts;
+	int		 state;		/* the root's STORE_POST_* */
+	int		 anonymous;	/* the root's */
+	int64_t		 author_id;
 };
 
 /* Iteration callbacks return 0 to go on, non-zero to stop. Strings are
  * valid only during the call. */
-typedef int (*store_post_cb)(void *arg, const struct proto_post *);
+typedef int (*store_post_cb)(void *arg, const struct store_post *);
 typedef int (*store_name_cb)(void *arg, const char *name);
 typedef int (*store_channel_cb)(void *arg, const struct store_channel_info *);
 typedef int (*store_thread_cb)(void *arg, const struct store_thread *);
@@ -166,27 +223,32 @@ int	store_channel_by_name(struct store *, const char *name,
 	    struct store_channel *);
 /* 1 joined, 0 not, STORE_ERROR. */
 int	store_is_member(struct store *, int64_t account, int64_t channel);
-/* Channels the account can see: its organisation's and every peer
- * channel, sorted by name. */
-int	store_channel_list(struct store *, int64_t account, int64_t org,
+/* Channels the viewer can see: its organisation's, every peer channel
+ * and its groups, sorted by name, with unread counts and last event
+ * ids of what the viewer may read. */
+int	store_channel_list(struct store *, const struct store_viewer *,
 	    store_channel_cb, void *);
-/* Channel ids the account has joined, into ids (at most max); count. */
-int	store_joined(struct store *, int64_t account, int64_t *ids, int max);
-/* STORE_OK when thread (a root post id) is a thread in channel. */
-int	store_thread_check(struct store *, int64_t channel, int64_t thread);
-int	store_threads(struct store *, int64_t channel, int limit,
-	    store_thread_cb, void *);
+/* STORE_OK when thread (a root post id) is a thread in channel whose
+ * root the viewer may read. */
+int	store_thread_check(struct store *, const struct store_viewer *,
+	    int64_t channel, int64_t thread);
+int	store_threads(struct store *, const struct store_viewer *,
+	    int64_t channel, int limit, store_thread_cb, void *);
 /*
- * Posts in channel (and thread, when thread > 0), ascending by eid.
+ * Posts in channel (and thread, when thread > 0), ascending by eid, of
+ * those the viewer may read in some form (view.c decides which form).
  * since < 0: the newest limit posts; since >= 0: the oldest limit after
  * since. *more: whether more lie beyond the page in that direction.
  */
-int	store_read(struct store *, int64_t channel, int64_t thread,
-	    int64_t since, int limit, store_post_cb, void *, int *more);
-/* Posts with since < eid <= until (until 0: no bound) in every channel
- * the account has joined, ascending, at most limit; *more as above. */
-int	store_sync(struct store *, int64_t account, int64_t since,
-	    int64_t until, int limit, store_post_cb, void *, int *more);
+int	store_read(struct store *, const struct store_viewer *, int64_t channel,
+	    int64_t thread, int64_t since, int limit, store_post_cb, void *,
+	    int *more);
+/* Posts with since < eid <= until (until 0: no bound) in the channels
+ * the viewer's account has joined (only those of ids[0..n) when ids is
+ * not NULL), ascending, at most limit; *more as above. */
+int	store_sync(struct store *, const struct store_viewer *, int64_t since,
+	    int64_t until, const int64_t *ids, size_t n, int limit,
+	    store_post_cb, void *, int *more);
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);
 /* Group the loop's reads for one batch of requests into one read
@@ -225,6 +287,8 @@ struct store_write {
 	int64_t		 thread;	/* POST in (0: new thread) and out */
 	int64_t		 eid;		/* MARK_READ in; POST out */
 	int64_t		 expires_at;	/* INVITE_CREATE */
+	int		 channel_kind;	/* POST in: STORE_CHANNEL_* (org in w->org) */
+	int		 state;		/* POST out: STORE_POST_* as stored */
 	enum proto_role	 role;		/* INVITE_CREATE */
 	uint8_t		 hash[STORE_HASH_LEN];	/* token (REGISTER, SESSION_NEW)
 						 * or invite code (INVITE_CREATE) */
@@ -234,7 +298,8 @@ struct store_write {
 	char		*title;		/* POST, owned: freed by store_write_free */
 	char		*body;		/* POST, owned */
 
-	/* REGISTER out: the new account as a login would read it */
+	/* REGISTER out: the new account as a login would read it; POST
+	 * out: the author as committed (id, organisation, names) */
 	struct store_account acct;
 
 	/* completion, run on the loop by store_drain() */

@@ -124,21 +124,41 @@ proto_event_post(const struct proto_post *p)
 	json_t	*obj;
 
 	proto_ts_format(p->ts, ts);
-	obj = json_pack("{s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s}",
+	obj = json_pack("{s:s, s:I, s:s, s:I, s:I}",
 	    "ev", "post",
 	    "eid", (json_int_t)p->eid,
 	    "channel", p->channel,
 	    "thread", (json_int_t)p->thread,
-	    "post", (json_int_t)p->post,
-	    "author", p->author,
-	    "org", p->org,
-	    "ts", ts);
+	    "post", (json_int_t)p->post);
 	if (obj == NULL)
 		return (NULL);
-	if (p->title != NULL &&
-	    json_object_set_new(obj, "title", json_string(p->title)) != 0)
+	/* json_string() refuses bad UTF-8 and NULL: then no half event. */
+	if (p->author != NULL) {
+		if (json_object_set_new(obj, "author",
+		    json_string(p->author)) != 0 ||
+		    json_object_set_new(obj, "org", json_string(p->org)) != 0)
+			goto fail;
+	} else if (json_object_set_new(obj, "anon", json_true()) != 0)
 		goto fail;
-	if (json_object_set_new(obj, "body", json_string(p->body)) != 0)
+	if (json_object_set_new(obj, "ts", json_string(ts)) != 0)
+		goto fail;
+	if (p->state != NULL && json_object_set_new(obj, "state",
+	    json_string(p->state)) != 0)
+		goto fail;
+	if (p->reason != NULL && json_object_set_new(obj, "reason",
+	    json_string(p->reason)) != 0)
+		goto fail;
+	if (p->note != NULL && json_object_set_new(obj, "note",
+	    json_string(p->note)) != 0)
+		goto fail;
+	if (p->edited > 0 && json_object_set_new(obj, "edited",
+	    json_integer((json_int_t)p->edited)) != 0)
+		goto fail;
+	if (p->title != NULL && json_object_set_new(obj, "title",
+	    json_string(p->title)) != 0)
+		goto fail;
+	if (p->body != NULL && json_object_set_new(obj, "body",
+	    json_string(p->body)) != 0)
 		goto fail;
 	return (obj);
 fail:
@@ -152,19 +172,31 @@ proto_encode_post(const struct proto_post *p, size_t *len)
 	struct proto_out o = { NULL, 0, 0 };
 	char ts[PROTO_TS_LEN];
 
-	proto_out_grow(&o, strlen(p->body) + 256);
+	proto_out_grow(&o, (p->body != NULL ? strlen(p->body) : 0) + 256);
 	proto_out_raw(&o, "{\"ev\":\"post\"", 12);
 	proto_out_key_int(&o, "eid", p->eid);
 	proto_out_key_str(&o, "channel", p->channel);
 	proto_out_key_int(&o, "thread", p->thread);
 	proto_out_key_int(&o, "post", p->post);
-	proto_out_key_str(&o, "author", p->author);
-	proto_out_key_str(&o, "org", p->org);
+	if (p->author != NULL) {
+		proto_out_key_str(&o, "author", p->author);
+		proto_out_key_str(&o, "org", p->org);
+	} else
+		proto_out_raw(&o, ",\"anon\":true", 12);
 	proto_ts_format(p->ts, ts);
 	proto_out_key_str(&o, "ts", ts);
+	if (p->state != NULL)
+		proto_out_key_str(&o, "state", p->state);
+	if (p->reason != NULL)
+		proto_out_key_str(&o, "reason", p->reason);
+	if (p->note != NULL)
+		proto_out_key_str(&o, "note", p->note);
+	if (p->edited > 0)
+		proto_out_key_int(&o, "edited", p->edited);
 	if (p->title != NULL)
 		proto_out_key_str(&o, "title", p->title);
-	proto_out_key_str(&o, "body", p->body);
+	if (p->body != NULL)
+		proto_out_key_str(&o, "body", p->body);
 	proto_out_raw(&o, "}", 1);
 	return (proto_out_end(&o, len));
 }

@@ -180,17 +180,26 @@ char	*proto_reply_err(json_t *id /* borrowed, may be NULL */,
 json_t	*proto_hello(const char *server_version, int login_timeout,
 	    int idle_timeout);
 
-/* A stored post, as both live pushes and history carry it. */
+/*
+ * A post as one viewer sees it, as both live pushes and history carry
+ * it (the daemon's view.c decides what each viewer gets). The optional
+ * parts are left out of the line when NULL/0, so an ordinary visible
+ * post reads exactly as it always did.
+ */
 struct proto_post {
 	int64_t		 eid;
 	int64_t		 post;
 	int64_t		 thread;
 	int64_t		 ts;		/* seconds since the epoch, UTC */
 	const char	*channel;	/* "ORG/NAME" */
-	const char	*author;
+	const char	*author;	/* NULL: anonymous ("anon": true) */
 	const char	*org;		/* the author's organisation */
+	const char	*state;		/* NULL: visible; "held", "hidden"... */
+	const char	*reason;	/* why it was hidden or rejected */
+	const char	*note;		/* a content note */
+	int64_t		 edited;	/* times edited, 0: never */
 	const char	*title;		/* NULL unless it starts a thread */
-	const char	*body;
+	const char	*body;		/* NULL: withheld (hidden, deleted) */
 };
 json_t	*proto_event_post(const struct proto_post *);	/* new reference */
 /* The same as proto_encode(proto_event_post(p)), byte for byte, written

@@ -1072,7 +1072,8 @@ Test(proto, event_post)
 	/* Strings that jansson cannot hold give NULL, not a half event. */
 	p.body = "bad \xff";
 	cr_expect_null(proto_event_post(&p));
-	p.body = NULL;
+	p = sample_post;
+	p.note = "bad \xff";
 	cr_expect_null(proto_event_post(&p));
 	p = sample_post;
 	p.title = "bad \xc0\xaf";
@@ -1150,8 +1151,12 @@ Test(proto, parse_post_rejects)
 	} cases[] = {
 		{ "ev", "\"gap\"" },
 		{ "ev", NULL },
-		{ "body", NULL },
 		{ "body", "7" },
+		{ "author", NULL },
+		{ "org", "3" },
+		{ "state", "1" },
+		{ "note", "[]" },
+		{ "edited", "\"2\"" },
 		{ "eid", "\"42\"" },
 		{ "post", "4.2" },
 		{ "thread", NULL },

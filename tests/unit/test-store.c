@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store-internal.h"
+#include "view.h"
 #include "util.h"
 
 #define T0	1700000000	/* "now" in the tests */
@@ -292,8 +293,19 @@ struct test_posts {
 	int	more;
 };
 
+/* A reader who is neither author nor moderator of anything. */
+static const struct store_viewer test_public = { -1, -1, 0, 0 };
+
+static struct store_viewer
+test_viewer(int64_t account, int64_t org)
+{
+	struct store_viewer v = { account, org, 0, 0 };
+
+	return v;
+}
+
 static int
-test_posts_cb(void *arg, const struct proto_post *p)
+test_posts_cb(void *arg, const struct store_post *p)
 {
 	struct test_posts	*tp = arg;
 
@@ -319,8 +331,8 @@ test_read(struct store *s, int64_t channel, int64_t thread, int64_t since,
 
 	memset(&tp, 0, sizeof tp);
 	tp.more = -1;
-	cr_assert_eq(store_read(s, channel, thread, since, limit,
-	    test_posts_cb, &tp, &tp.more), STORE_OK);
+	cr_assert_eq(store_read(s, &test_public, channel, thread, since,
+	    limit, test_posts_cb, &tp, &tp.more), STORE_OK);
 	return &tp;
 }
 
@@ -329,10 +341,11 @@ test_sync(struct store *s, int64_t account, int64_t since, int64_t until,
     int limit)
 {
 	static struct test_posts	tp;
+	struct store_viewer		v = test_viewer(account, 0);
 
 	memset(&tp, 0, sizeof tp);
 	tp.more = -1;
-	cr_assert_eq(store_sync(s, account, since, until, limit,
+	cr_assert_eq(store_sync(s, &v, since, until, NULL, 0, limit,
 	    test_posts_cb, &tp, &tp.more), STORE_OK);
 	return &tp;
 }
@@ -679,7 +692,7 @@ Test(store, channels_join_leave)
 {
 	struct store		*s = test_open();
 	struct store_channel	 c;
-	int64_t			 hope, ana, bob, own, peer, ids[8];
+	int64_t			 hope, ana, bob, own, peer;
 
 	hope = test_org(s, "hope");
 	ana = test_account(s, hope, "ana");
@@ -705,14 +718,11 @@ Test(store, channels_join_leave)
 	cr_assert_eq(store_is_member(s, bob, own), 1);
 	test_simple(s, SW_JOIN, 999, bob, 0, STORE_NOTFOUND);
 	test_simple(s, SW_JOIN, peer, bob, 0, STORE_OK);
-	cr_assert_eq(store_joined(s, bob, ids, 8), 2);
-	cr_assert_eq(ids[0], own);
-	cr_assert_eq(ids[1], peer);
-	cr_assert_eq(store_joined(s, bob, ids, 1), 1);
+	cr_assert_eq(store_is_member(s, bob, peer), 1);
 	test_simple(s, SW_LEAVE, own, bob, 0, STORE_OK);
 	test_simple(s, SW_LEAVE, own, bob, 0, STORE_OK);
 	cr_assert_eq(store_is_member(s, bob, own), 0);
-	cr_assert_eq(store_joined(s, bob, ids, 8), 1);
+	cr_assert_eq(store_is_member(s, bob, peer), 1);
 	test_close(s);
 }
 
@@ -776,7 +786,7 @@ Test(store, channel_list_unread_and_mark_read)
 	e[3] = test_post(s, staff, 0, ana, "x", "four");
 
 	memset(&tc, 0, sizeof tc);
-	cr_assert_eq(store_channel_list(s, ana, hope, test_channels_cb, &tc),
+	cr_assert_eq(store_channel_list(s, &(struct store_viewer){ ana, hope, 0, 0 }, test_channels_cb, &tc),
 	    STORE_OK);
 	cr_assert_eq(tc.n, 3);
 	cr_assert_str_eq(tc.names[0], "hope/staff");
@@ -796,18 +806,18 @@ Test(store, channel_list_unread_and_mark_read)
 	test_simple(s, SW_MARK_READ, staff, cy, e[3], STORE_OK);  /* no-op */
 	cr_assert_eq(store_is_member(s, cy, staff), 0);
 	memset(&tc, 0, sizeof tc);
-	cr_assert_eq(store_channel_list(s, ana, hope, test_channels_cb, &tc),
+	cr_assert_eq(store_channel_list(s, &(struct store_viewer){ ana, hope, 0, 0 }, test_channels_cb, &tc),
 	    STORE_OK);
 	cr_assert(tc.joined[2]);
 	cr_assert_eq(tc.unread[2], 1);
 	test_simple(s, SW_MARK_READ, talk, ana, e[2], STORE_OK);
 	memset(&tc, 0, sizeof tc);
-	store_channel_list(s, ana, hope, test_channels_cb, &tc);
+	store_channel_list(s, &(struct store_viewer){ ana, hope, 0, 0 }, test_channels_cb, &tc);
 	cr_assert_eq(tc.unread[2], 0);
 
 	/* The other organisation sees its own channel and the peers. */
 	memset(&tc, 0, sizeof tc);
-	store_channel_list(s, cy, arc, test_channels_cb, &tc);
+	store_channel_list(s, &(struct store_viewer){ cy, arc, 0, 0 }, test_channels_cb, &tc);
 	cr_assert_eq(tc.n, 3);
 	cr_assert_str_eq(tc.names[0], "arc/secret");
 	test_close(s);
@@ -855,9 +865,9 @@ Test(store, posts_and_threads)
 	cr_assert(t1 < t2 && t2 < r1 && r1 < other);
 	cr_assert_eq(store_last_eid(s), other);
 
-	cr_assert_eq(store_thread_check(s, a, t1), STORE_OK);
-	cr_assert_eq(store_thread_check(s, b, t1), STORE_NOTFOUND);
-	cr_assert_eq(store_thread_check(s, a, r1), STORE_NOTFOUND);
+	cr_assert_eq(store_thread_check(s, &test_public, a, t1), STORE_OK);
+	cr_assert_eq(store_thread_check(s, &test_public, b, t1), STORE_NOTFOUND);
+	cr_assert_eq(store_thread_check(s, &test_public, a, r1), STORE_NOTFOUND);
 
 	/* Errors: thread of another channel, a reply as thread, none at
 	 * all, no title for a new thread, no such channel or author. */
@@ -869,14 +879,20 @@ Test(store, posts_and_threads)
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
 	w = test_post_job(a, 0, ana, NULL, "x");
 	store_write_free(test_write(s, w, STORE_INVALID));
+	/* No such channel or author, or no membership: the writer checks
+	 * membership itself, so a leave committed first wins. */
 	w = test_post_job(999, 0, ana, "t", "x");
-	store_write_free(test_write(s, w, STORE_NOTFOUND));
+	store_write_free(test_write(s, w, STORE_FORBIDDEN));
 	w = test_post_job(a, 0, 999, "t", "x");
-	store_write_free(test_write(s, w, STORE_NOTFOUND));
+	store_write_free(test_write(s, w, STORE_FORBIDDEN));
+	test_simple(s, SW_LEAVE, b, ana, 0, STORE_OK);
+	w = test_post_job(b, 0, ana, "t", "x");
+	store_write_free(test_write(s, w, STORE_FORBIDDEN));
+	test_simple(s, SW_JOIN, b, ana, 0, STORE_OK);
 	cr_assert_eq(store_last_eid(s), other);
 
 	memset(&tt, 0, sizeof tt);
-	cr_assert_eq(store_threads(s, a, 10, test_threads_cb, &tt), STORE_OK);
+	cr_assert_eq(store_threads(s, &test_public, a, 10, test_threads_cb, &tt), STORE_OK);
 	cr_assert_eq(tt.n, 2);
 	cr_assert_eq(tt.thread[0], t1);	/* its reply is the newest */
 	cr_assert_eq(tt.replies[0], 1);
@@ -886,7 +902,7 @@ Test(store, posts_and_threads)
 	cr_assert_eq(tt.thread[1], t2);
 	cr_assert_eq(tt.replies[1], 0);
 	memset(&tt, 0, sizeof tt);
-	store_threads(s, a, 1, test_threads_cb, &tt);
+	store_threads(s, &test_public, a, 1, test_threads_cb, &tt);
 	cr_assert_eq(tt.n, 1);
 	test_close(s);
 }
@@ -999,41 +1015,152 @@ Test(store, sync_joined_channels_only)
 	test_close(s);
 }
 
+/*
+ * What each reader gets of posts in each state, through every read:
+ * the store's filter leaves out exactly what view_post() withholds.
+ */
 Test(store, reads_honour_post_state)
 {
 	struct store		*s = test_open();
-	struct test_posts	*tp;
 	struct test_channels	 tc;
 	struct test_threads	 tt;
-	int64_t			 hope, ana, ch, t1, r1, t2;
-	char			 sql[128];
+	struct store_viewer	 author, other, mod;
+	int64_t			 hope, ana, bo, ch, t1, r1, r2, t2;
+	char			 sql[256];
 
 	hope = test_org(s, "hope");
 	ana = test_account(s, hope, "ana");
+	bo = test_account(s, hope, "bo");
 	ch = test_channel(s, "hope/all", hope, ana);
+	test_simple(s, SW_JOIN, ch, bo, 0, STORE_OK);
 	t1 = test_post(s, ch, 0, ana, "one", "root");
 	r1 = test_post(s, ch, t1, ana, NULL, "hidden reply");
+	r2 = test_post(s, ch, t1, ana, NULL, "held reply");
 	t2 = test_post(s, ch, 0, ana, "two", "held root");
 	snprintf(sql, sizeof sql, "UPDATE posts SET state = %d WHERE id = %lld;"
-	    "UPDATE posts SET state = %d WHERE id = %lld", STORE_POST_HIDDEN,
-	    (long long)r1, STORE_POST_HELD, (long long)t2);
+	    "UPDATE posts SET state = %d WHERE id IN (%lld, %lld)",
+	    STORE_POST_HIDDEN, (long long)r1, STORE_POST_HELD,
+	    (long long)r2, (long long)t2);
 	test_sql(sql);
+	author = test_viewer(ana, hope);
+	other = test_viewer(bo, hope);
+	mod = test_viewer(bo, hope);
+	mod.mod_org = 1;
 
-	tp = test_read(s, ch, 0, -1, 10);
-	cr_assert_eq(tp->n, 1);
-	cr_assert_eq(tp->eid[0], t1);
-	tp = test_read(s, ch, 0, -1, 1);
-	cr_assert_eq(tp->more, 0);
-	tp = test_sync(s, ana, 0, 0, 10);
-	cr_assert_eq(tp->n, 1);
-	memset(&tc, 0, sizeof tc);
-	store_channel_list(s, ana, hope, test_channels_cb, &tc);
-	cr_assert_eq(tc.unread[0], 1);
-	cr_assert_eq(tc.last[0], t1);
+	/* Another member: the root and the hidden reply's placeholder. */
 	memset(&tt, 0, sizeof tt);
-	store_threads(s, ch, 10, test_threads_cb, &tt);
+	cr_assert_eq(store_threads(s, &other, ch, 10, test_threads_cb, &tt),
+	    STORE_OK);
 	cr_assert_eq(tt.n, 1);
-	cr_assert_eq(store_thread_check(s, ch, t2), STORE_NOTFOUND);
+	cr_assert_eq(tt.replies[0], 1);		/* the held one not counted */
+	cr_assert_eq(tt.last[0], r1);		/* nor its activity */
+	cr_assert_eq(store_thread_check(s, &other, ch, t2), STORE_NOTFOUND);
+	memset(&tc, 0, sizeof tc);
+	store_channel_list(s, &other, test_channels_cb, &tc);
+	cr_assert_eq(tc.unread[0], 2);
+	cr_assert_eq(tc.last[0], r1);
+	/* The author: their own held posts too. */
+	memset(&tt, 0, sizeof tt);
+	store_threads(s, &author, ch, 10, test_threads_cb, &tt);
+	cr_assert_eq(tt.n, 2);
+	cr_assert_eq(store_thread_check(s, &author, ch, t2), STORE_OK);
+	/* A moderator: everything. */
+	memset(&tc, 0, sizeof tc);
+	store_channel_list(s, &mod, test_channels_cb, &tc);
+	cr_assert_eq(tc.unread[0], 4);
+	cr_assert_eq(tc.last[0], t2);
+	test_close(s);
+}
+
+struct test_agree {
+	const struct store_viewer	*v;
+	int64_t				 seen[8];
+	int				 n;
+};
+
+static int
+test_agree_cb(void *arg, const struct store_post *p)
+{
+	struct test_agree *ta = arg;
+	struct proto_post wire;
+
+	cr_assert_neq(view_post(ta->v, p, &wire), VIEW_NONE,
+	    "the store gave post %lld (state %d) that the view withholds",
+	    (long long)p->eid, p->state);
+	cr_assert_lt(ta->n, 8);
+	ta->seen[ta->n++] = p->eid;
+	return 0;
+}
+
+/* The store's SQL filter and view_post() agree for every state, reader
+ * and kind of channel, anonymous or not. */
+Test(store, filter_agrees_with_view)
+{
+	struct store		*s = test_open();
+	struct store_viewer	 vs[4];
+	struct test_agree	 ta;
+	struct store_post	 sp;
+	struct proto_post	 wire;
+	int64_t			 hope, ana, bo, chans[2], ids[5];
+	int			 c, st, anon, i, k, found, want;
+	char			 sql[160];
+
+	hope = test_org(s, "hope");
+	ana = test_account(s, hope, "ana");
+	bo = test_account(s, hope, "bo");
+	chans[0] = test_channel(s, "hope/all", hope, ana);
+	chans[1] = test_channel(s, "peer/all", 0, ana);
+	vs[0] = test_viewer(ana, hope);			/* the author */
+	vs[1] = test_viewer(bo, hope);			/* another member */
+	vs[2] = test_viewer(bo, hope);
+	vs[2].mod_org = 1;				/* org moderator */
+	vs[3] = test_viewer(bo, hope);
+	vs[3].mod_peer = 1;				/* facilitator */
+	for (c = 0; c < 2; c++) {
+		for (st = 0; st <= STORE_POST_DELETED; st++) {
+			ids[st] = test_post(s, chans[c], 0, ana, "t", "b");
+			snprintf(sql, sizeof sql, "UPDATE posts SET state = %d"
+			    " WHERE id = %lld", st, (long long)ids[st]);
+			test_sql(sql);
+		}
+		for (anon = 0; anon < 2; anon++) {
+			snprintf(sql, sizeof sql, "UPDATE posts SET anonymous"
+			    " = %d WHERE channel_id = %lld", anon,
+			    (long long)chans[c]);
+			test_sql(sql);
+			for (i = 0; i < 4; i++) {
+				memset(&ta, 0, sizeof ta);
+				ta.v = &vs[i];
+				cr_assert_eq(store_read(s, &vs[i], chans[c], 0,
+				    0, 100, test_agree_cb, &ta, &found),
+				    STORE_OK);
+				for (st = 0; st <= STORE_POST_DELETED; st++) {
+					memset(&sp, 0, sizeof sp);
+					sp.eid = ids[st];
+					sp.state = st;
+					sp.anonymous = anon;
+					sp.author_id = ana;
+					sp.channel_kind = c == 0 ?
+					    STORE_CHANNEL_ORG :
+					    STORE_CHANNEL_PEER;
+					sp.channel_org = c == 0 ? hope : 0;
+					sp.author = "ana";
+					sp.org = "hope";
+					sp.body = "b";
+					want = view_post(&vs[i], &sp, &wire) !=
+					    VIEW_NONE;
+					for (found = 0, k = 0; k < ta.n; k++)
+						found |= ta.seen[k] == ids[st];
+					cr_expect_eq(found, want, "channel %d "
+					    "state %d anon %d viewer %d", c, st,
+					    anon, i);
+					if (want && anon)
+						cr_expect_null(wire.author);
+				}
+			}
+		}
+	}
+	(void)bo;
 	test_close(s);
 }
 
