@@ -30,8 +30,9 @@ const struct cmd_entry cmd_post_entry = {
 "With --title, starts a new thread called TITLE; with --thread, replies\n"
 "to thread ID (the id of its first post). The text is the TEXT\n"
 "arguments joined by spaces or, without any or with \"-\", standard\n"
-"input (up to 16384 bytes; newlines at its end are dropped). You must\n"
-"have joined the channel. Prints the new post's id alone.\n",
+"input (up to " PROTO_XSTR(PROTO_MAX_BODY) " bytes; newlines at its end are\n"
+"dropped). You must have joined the channel. Prints the new post's id\n"
+"alone.\n",
 	.opts = { { "title", "TITLE" }, { "thread", "ID" }, { NULL, NULL } },
 	.args_min = 1, .args_max = -1,
 	.exec = cmd_post_exec,

@@ -50,7 +50,8 @@ cmd_org_create(struct cmd_q *q)
 		return cmd_bad_field(c, req, "name");
 	if (proto_check_org(name) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
-		    "organisation names are 1-32 of a-z 0-9 -, not \"peer\"");
+		    "organisation names are 1-" PROTO_XSTR(PROTO_MAX_NAME)
+		    " of a-z 0-9 -, not \"peer\"");
 	w = cmd_write_new(c, req, SW_ORG_CREATE, cmd_org_created);
 	strlcpy_h(w->name, name, sizeof w->name);
 	store_submit(c->srv->store, w);

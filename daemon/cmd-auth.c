@@ -170,10 +170,12 @@ cmd_register(struct cmd_q *q)
 		return cmd_bad_field(c, req, "password");
 	if (proto_check_user(user) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
-		    "user names are 1-32 of a-z 0-9 . _ -");
+		    "user names are 1-" PROTO_XSTR(PROTO_MAX_NAME)
+		    " of a-z 0-9 . _ -");
 	if (proto_check_password(password) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_PASSWORD,
-		    "passwords are 8 to 1024 bytes");
+		    "passwords are " PROTO_XSTR(PROTO_PASSWORD_MIN) " to "
+		    PROTO_XSTR(PROTO_PASSWORD_MAX) " bytes");
 	auth_secret_hash(invite, hash);
 	if (store_invite_check(c->srv->store, hash, now_seconds()) != STORE_OK)
 		return conn_reply_err(c, req->id, PROTO_E_INVITE_INVALID, NULL);
@@ -486,7 +488,8 @@ cmd_passwd(struct cmd_q *q)
 		return cmd_bad_field(c, req, "new");
 	if (proto_check_password(new) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_PASSWORD,
-		    "passwords are 8 to 1024 bytes");
+		    "passwords are " PROTO_XSTR(PROTO_PASSWORD_MIN) " to "
+		    PROTO_XSTR(PROTO_PASSWORD_MAX) " bytes");
 	if (store_account_by_id(c->srv->store, c->acct.id, &a) != STORE_OK)
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	j = auth_job_new(AUTH_VERIFY, old);

@@ -277,7 +277,7 @@ main_init(struct config *cf, const struct main_args *a)
 	if (a->admin == NULL || proto_check_user(a->admin) != PROTO_OK ||
 	    proto_check_org(org) != PROTO_OK) {
 		fprintf(stderr, "harbourd: init needs --admin NAME (a-z 0-9 . _ -"
-		    ", 1-32) and a valid --org\n");
+		    ", 1-" PROTO_XSTR(PROTO_MAX_NAME) ") and a valid --org\n");
 		return 64;
 	}
 	if ((st = store_open(cf->db, &cause)) == NULL) {

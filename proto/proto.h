@@ -15,6 +15,10 @@
 #include <jansson.h>
 
 #define PROTO_VERSION		1
+/* A limit's value as text, for messages: "at most " PROTO_XSTR(X). The
+ * limits below are plain decimal literals so that this reads right. */
+#define PROTO_STR(x)		#x
+#define PROTO_XSTR(x)		PROTO_STR(x)
 /* A line, newline included; checked before more of a line is buffered. */
 #define PROTO_MAX_LINE		65536
 /* A post body: long enough for a considered message, short of an essay. */
