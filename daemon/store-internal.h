@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "bsdtree.h"
 
 /* Values of events.kind. */
 #define STORE_EV_POST		1
@@ -25,19 +26,20 @@
  * growth when a burst queues faster than the disk syncs. */
 #define STORE_BATCH_MAX		1024
 
-#define STORE_CHAN_BUCKETS	256
-#define STORE_MEMBER_BUCKETS	1024
-
+/* The loop's caches: BSD red-black trees (bsdtree.h), ordered by
+ * channel name and by (account, channel). */
 struct store_chan_cache {
-	struct store_channel	 ch;
-	struct store_chan_cache	*next;
+	struct store_channel		 ch;
+	RB_ENTRY(store_chan_cache)	 entry;
 };
+RB_HEAD(store_chans, store_chan_cache);
 
 struct store_member_cache {
 	int64_t				 account;
 	int64_t				 channel;
-	struct store_member_cache	*next;
+	RB_ENTRY(store_member_cache)	 entry;
 };
+RB_HEAD(store_members, store_member_cache);
 
 /* Statements on the read connection (store.c). */
 enum store_rq {
@@ -122,13 +124,13 @@ struct store {
 	 * size is the number of channels. A job that changes a channel's
 	 * row forgets its entry when it comes back (store_cache_forget),
 	 * before anyone hears of the change. */
-	struct store_chan_cache	*chan_cache[STORE_CHAN_BUCKETS];
+	struct store_chans	 chan_cache;
 	/* Memberships found, read on the loop only (store_is_member), so
 	 * that a post costs no read for it. Only "is a member" is kept:
 	 * a join needs no update (the next miss reads it), and a leave is
 	 * forgotten when its job comes back (store_member_forget), before
 	 * anyone hears of it. At most the size of the members table. */
-	struct store_member_cache *member_cache[STORE_MEMBER_BUCKETS];
+	struct store_members	 member_cache;
 
 	/* The writer thread's own, for the transaction it is running
 	 * (store-ops.c): the thread a reply last checked, so that a

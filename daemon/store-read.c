@@ -263,27 +263,35 @@ store_org_list(struct store *s, store_name_cb cb, void *arg)
 	    STORE_OK : store_result(s->rdb, rc);
 }
 
-static unsigned int
-store_chan_hash(const char *name)
+static int
+store_chan_cmp(const struct store_chan_cache *a, const struct store_chan_cache *b)
 {
-	unsigned int h = 5381;
-
-	while (*name != '\0')
-		h = h * 33 + (unsigned char)*name++;
-	return h % STORE_CHAN_BUCKETS;
+	return strcmp(a->ch.name, b->ch.name);
 }
+
+static int
+store_member_cmp(const struct store_member_cache *a,
+    const struct store_member_cache *b)
+{
+	if (a->account != b->account)
+		return a->account < b->account ? -1 : 1;
+	return a->channel < b->channel ? -1 : a->channel > b->channel;
+}
+
+RB_GENERATE_STATIC(store_chans, store_chan_cache, entry, store_chan_cmp)
+RB_GENERATE_STATIC(store_members, store_member_cache, entry, store_member_cmp)
 
 int
 store_channel_by_name(struct store *s, const char *name,
     struct store_channel *c)
 {
 	sqlite3_stmt		*st = s->rq[RQ_CHANNEL_BY_NAME];
-	struct store_chan_cache	*e, **slot;
+	struct store_chan_cache	 key, *e;
 	int			 r;
 
-	slot = &s->chan_cache[store_chan_hash(name)];
-	for (e = *slot; e != NULL; e = e->next) {
-		if (strcmp(e->ch.name, name) == 0) {
+	if (strlen(name) < sizeof key.ch.name) {
+		memcpy(key.ch.name, name, strlen(name) + 1);
+		if ((e = RB_FIND(store_chans, &s->chan_cache, &key)) != NULL) {
 			*c = e->ch;
 			return STORE_OK;
 		}
@@ -300,8 +308,7 @@ store_channel_by_name(struct store *s, const char *name,
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
 	e->ch = *c;
-	e->next = *slot;
-	*slot = e;
+	RB_INSERT(store_chans, &s->chan_cache, e);
 	return STORE_OK;
 }
 
@@ -310,44 +317,28 @@ store_caches_free(struct store *s)
 {
 	struct store_chan_cache *e, *next;
 	struct store_member_cache *m, *mnext;
-	size_t i;
 
-	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
-		for (e = s->chan_cache[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e);
-		}
-		s->chan_cache[i] = NULL;
+	RB_FOREACH_SAFE(e, store_chans, &s->chan_cache, next) {
+		RB_REMOVE(store_chans, &s->chan_cache, e);
+		free(e);
 	}
-	for (i = 0; i < STORE_MEMBER_BUCKETS; i++) {
-		for (m = s->member_cache[i]; m != NULL; m = mnext) {
-			mnext = m->next;
-			free(m);
-		}
-		s->member_cache[i] = NULL;
+	RB_FOREACH_SAFE(m, store_members, &s->member_cache, mnext) {
+		RB_REMOVE(store_members, &s->member_cache, m);
+		free(m);
 	}
-}
-
-static struct store_member_cache **
-store_member_slot(struct store *s, int64_t account, int64_t channel)
-{
-	uint64_t h = (uint64_t)account * 0x9e3779b97f4a7c15ULL ^
-	    (uint64_t)channel;
-
-	return &s->member_cache[(h ^ h >> 29) % STORE_MEMBER_BUCKETS];
 }
 
 int
 store_is_member(struct store *s, int64_t account, int64_t channel)
 {
 	sqlite3_stmt			*st = s->rq[RQ_IS_MEMBER];
-	struct store_member_cache	*e, **slot;
+	struct store_member_cache	 key, *e;
 	int				 r;
 
-	slot = store_member_slot(s, account, channel);
-	for (e = *slot; e != NULL; e = e->next)
-		if (e->account == account && e->channel == channel)
-			return 1;
+	key.account = account;
+	key.channel = channel;
+	if (RB_FIND(store_members, &s->member_cache, &key) != NULL)
+		return 1;
 	sqlite3_bind_int64(st, 1, account);
 	sqlite3_bind_int64(st, 2, channel);
 	r = store_one(s, st);
@@ -357,8 +348,7 @@ store_is_member(struct store *s, int64_t account, int64_t channel)
 	e = xmalloc(sizeof *e);
 	e->account = account;
 	e->channel = channel;
-	e->next = *slot;
-	*slot = e;
+	RB_INSERT(store_members, &s->member_cache, e);
 	return 1;
 }
 
@@ -366,17 +356,13 @@ store_is_member(struct store *s, int64_t account, int64_t channel)
 static void
 store_channel_forget(struct store *s, int64_t id)
 {
-	struct store_chan_cache *e, **slot;
-	size_t i;
+	struct store_chan_cache *e, *next;
 
-	for (i = 0; i < STORE_CHAN_BUCKETS; i++) {
-		for (slot = &s->chan_cache[i]; (e = *slot) != NULL;) {
-			if (e->ch.id == id) {
-				*slot = e->next;
-				free(e);
-				return;
-			}
-			slot = &e->next;
+	RB_FOREACH_SAFE(e, store_chans, &s->chan_cache, next) {
+		if (e->ch.id == id) {
+			RB_REMOVE(store_chans, &s->chan_cache, e);
+			free(e);
+			return;
 		}
 	}
 }
@@ -389,7 +375,7 @@ store_channel_forget(struct store *s, int64_t id)
 void
 store_cache_forget(struct store *s, const struct store_write *w)
 {
-	struct store_member_cache *e, **slot;
+	struct store_member_cache key, *e;
 
 	if (w->result != STORE_OK)
 		return;
@@ -397,13 +383,11 @@ store_cache_forget(struct store *s, const struct store_write *w)
 		store_channel_forget(s, w->channel);
 	if (w->op != SW_LEAVE)
 		return;
-	for (slot = store_member_slot(s, w->account, w->channel);
-	    (e = *slot) != NULL; slot = &e->next) {
-		if (e->account == w->account && e->channel == w->channel) {
-			*slot = e->next;
-			free(e);
-			return;
-		}
+	key.account = w->account;
+	key.channel = w->channel;
+	if ((e = RB_FIND(store_members, &s->member_cache, &key)) != NULL) {
+		RB_REMOVE(store_members, &s->member_cache, e);
+		free(e);
 	}
 }
 
