@@ -143,7 +143,10 @@ chat_threads(struct chat *ch)
 	json_array_foreach(json_object_get(result, "threads"), i, t) {
 		printf("  #%lld  ", (long long)json_integer_value(
 		    json_object_get(t, "thread")));
-		print_safe(json_string_value(json_object_get(t, "title")));
+		if (json_is_string(json_object_get(t, "title")))
+			print_safe(json_string_value(json_object_get(t, "title")));
+		else
+			fputs("[title withheld]", stdout);
 		putchar('\n');
 	}
 	json_decref(result);

@@ -200,7 +200,10 @@ threads_print(json_t *t)
 	print_ts(json_object_get(t, "last_ts"), ts);
 	printf("#%lld  ", (long long)json_integer_value(json_object_get(t,
 	    "thread")));
-	print_safe(json_string_value(json_object_get(t, "title")));
+	if (json_is_string(json_object_get(t, "title")))
+		print_safe(json_string_value(json_object_get(t, "title")));
+	else
+		fputs("[title withheld]", stdout);
 	printf("  (%lld %s, last %s)\n", (long long)replies,
 	    replies == 1 ? "reply" : "replies", ts);
 }
