@@ -30,9 +30,6 @@
 #define CMD_REPLY_BUDGET	(1024 * 1024)
 /* JSON overhead of one post event beyond its texts. */
 #define CMD_POST_OVERHEAD	256
-/* Channels one subscribe request may name: far more than anyone joins;
- * subscribing to every joined channel (naming none) has no limit. */
-#define CMD_SUBSCRIBE_MAX	1024
 
 struct cmd_page {
 	struct store_viewer	 v;
@@ -361,10 +358,10 @@ cmd_subscribe_channels(struct cmd_q *q, struct cmd_chans *cs, int *named)
 		}
 		return 0;
 	}
-	if (json_array_size(asked) > CMD_SUBSCRIBE_MAX) {
+	if (json_array_size(asked) > PROTO_SUBSCRIBE_MAX) {
 		snprintf(msg, sizeof msg, "at most %d channels may be named; "
 		    "name none to receive every joined channel",
-		    CMD_SUBSCRIBE_MAX);
+		    PROTO_SUBSCRIBE_MAX);
 		conn_reply_err(c, req->id, PROTO_E_TOO_LARGE, msg);
 		return -1;
 	}
@@ -414,8 +411,8 @@ cmd_subscribe(struct cmd_q *q)
 		goto out;
 	r = bus_subscribe(c->srv->bus, c, cs.ids, cs.n, named, since, &live);
 	if (r == BUS_TOO_FAR) {
-		snprintf(msg, sizeof msg, "more than %d events missed: sync "
-		    "first", PROTO_REPLAY_MAX);
+		snprintf(msg, sizeof msg, "more than %d events (or a page) "
+		    "missed: sync first", PROTO_REPLAY_MAX);
 		conn_reply_err(c, req->id, PROTO_E_TOO_FAR_BEHIND, msg);
 	} else if (r != BUS_OK)
 		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);

@@ -662,7 +662,7 @@ json_t *
 proto_hello(const char *server_version, int login_timeout, int idle_timeout)
 {
 	return (json_pack("{s:s, s:i, s:s, s:{s:i, s:i, s:i, s:i, s:i, s:i, "
-	    "s:i, s:i}}",
+	    "s:i, s:i, s:i, s:i}}",
 	    "ev", "hello",
 	    "proto", PROTO_VERSION,
 	    "server", server_version,
@@ -673,6 +673,8 @@ proto_hello(const char *server_version, int login_timeout, int idle_timeout)
 	    "page_default", PROTO_PAGE_DEFAULT,
 	    "page_max", PROTO_PAGE_MAX,
 	    "sync_page", PROTO_SYNC_PAGE,
+	    "replay_max", PROTO_REPLAY_MAX,
+	    "subscribe_max", PROTO_SUBSCRIBE_MAX,
 	    "login_timeout", login_timeout,
 	    "idle_timeout", idle_timeout));
 }

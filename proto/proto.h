@@ -36,6 +36,8 @@
 #define PROTO_PAGE_MAX		1000
 #define PROTO_SYNC_PAGE		500
 #define PROTO_REPLAY_MAX	1000
+/* Channels one subscribe may name (naming none: every joined one). */
+#define PROTO_SUBSCRIBE_MAX	1024
 #define PROTO_PASSWORD_MIN	8
 #define PROTO_PASSWORD_MAX	1024
 #define PROTO_TOKEN_HEX		32	/* 128 bits */

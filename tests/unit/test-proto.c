@@ -1022,7 +1022,8 @@ Test(proto, hello)
 	    "{\"ev\":\"hello\",\"proto\":1,\"server\":\"harbourd 0.1.0\","
 	    "\"limits\":{\"max_line\":65536,\"max_body\":16384,"
 	    "\"max_title\":200,\"page_default\":50,\"page_max\":1000,"
-	    "\"sync_page\":500,\"login_timeout\":10,\"idle_timeout\":90}}\n");
+	    "\"sync_page\":500,\"replay_max\":1000,\"subscribe_max\":1024,"
+	    "\"login_timeout\":10,\"idle_timeout\":90}}\n");
 	json_decref(obj);
 
 	obj = proto_hello("harbourd test", 3, 4);
