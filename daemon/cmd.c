@@ -10,7 +10,6 @@
 
 #include "cmd.h"
 #include "conn.h"
-#include "limit.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -72,12 +71,8 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 		    "already logged in");
 		return;
 	}
-	if (logged_in && limits_request(c->srv->limits, c->acct.id,
-	    c->srv->cf.request_rate, c->srv->cf.request_burst,
-	    now_monotonic_ms()) != 0) {
-		conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, NULL);
-		return;
-	}
+	/* The request rate was charged for this line already, as for every
+	 * line however bad (conn.c, conn_charge). */
 	if (logged_in && c->acct.role < e->role) {
 		conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, NULL);
 		return;

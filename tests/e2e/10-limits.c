@@ -16,7 +16,8 @@
  * tick of the wall clock, where a throttle counting whole seconds
  * would let it in early.
  *
- * login_timeout and idle_timeout are in 01-hello-auth.
+ * login_timeout and idle_timeout are in 01-hello-auth; the floods,
+ * silent sockets and trickled lines are in 12-hostile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,36 +85,45 @@ accepted_soon(struct hx_daemon *d, const char *what)
 	return c;
 }
 
+/* A full pool of connections not logged in lets a new one in: the
+ * oldest waiting makes room, told why (12-hostile: silent sockets). */
 Test(limits, max_unauthenticated)
 {
 	struct hx_daemon	*d = hx_start("max_unauthenticated = 3");
-	struct hx_conn		*admin, *u[4], *extra;
-	json_t			*res;
+	struct hx_conn		*admin, *u[6];
+	json_t			*res, *bye;
 	int			 i;
 
 	admin = hx_admin(d);
 	hx_close(hx_user(d, "refugee-action", "member", "ana"));
 	for (i = 0; i < 3; i++)
 		u[i] = accepted(d, hx_strf("unauthenticated %d of 3", i + 1));
-	refused(d, "max_unauthenticated reached",
-	    "a 4th unauthenticated connection");
+	u[3] = accepted(d, "a 4th unauthenticated connection");
+	bye = hx_event_named(u[0], "bye", hx_ms(HX_WAIT_MS));
+	cr_assert_not_null(bye, "the oldest waiting was not told to go");
+	cr_assert(strstr(hx_str(bye, "reason"), "waiting to log in") != NULL,
+	    "%s", hx_dump(bye));
+	cr_assert(hx_wait_closed(u[0], hx_ms(HX_WAIT_MS)));
 	res = hx_ok(admin, "admin.status", NULL);
 	cr_assert_eq(hx_int(res, "unauthenticated"), 3, "%s", hx_dump(res));
 
-	/* Logged in, a connection no longer counts: a slot is free at once
-	 * (the count changes before the login is answered). */
-	hx_ok(u[0], "login", "{s:s, s:s}", "user", "ana", "password",
+	/* Logged in, a connection no longer counts, and is never the one
+	 * to go: u[1] logs in, u[4] fits, u[5] pushes out u[2]. */
+	hx_ok(u[1], "login", "{s:s, s:s}", "user", "ana", "password",
 	    HX_PASSWORD);
-	u[3] = accepted(d, "a new connection after one of three logged in");
-	refused(d, "max_unauthenticated reached",
-	    "a 4th unauthenticated connection again");
+	u[4] = accepted(d, "a new connection after one of three logged in");
+	cr_assert(!hx_is_closed(u[2]) && !hx_is_closed(u[3]));
+	u[5] = accepted(d, "one more past the limit");
+	cr_assert_not_null(hx_event_named(u[2], "bye", hx_ms(HX_WAIT_MS)),
+	    "the oldest waiting (u[2]) was not the one to go");
+	res = hx_ok(admin, "admin.status", NULL);
+	cr_assert_eq(hx_int(res, "unauthenticated"), 3, "%s", hx_dump(res));
 
-	/* Logged-in ones (the admin, u[0]) stay served meanwhile. */
+	/* Logged-in ones stay served throughout; the newest waiting too. */
 	hx_ok(admin, "ping", NULL);
-	hx_ok(u[0], "whoami", NULL);
-	hx_close(u[1]);
-	extra = accepted_soon(d, "after an unauthenticated one closed");
-	hx_ok(extra, "ping", NULL);
+	hx_ok(u[1], "whoami", NULL);
+	for (i = 3; i < 6; i++)
+		hx_ok(u[i], "ping", NULL);
 	hx_stop(d);
 }
 
