@@ -228,10 +228,11 @@ cmd_login_verified(struct auth_job *j)
 		limits_login_ok(l->c->srv->limits, l->user);
 	else
 		limits_login_failed(l->c->srv->limits, l->user,
-		    (int64_t)now_monotonic_ms());
+		    l->account != 0, (int64_t)now_monotonic_ms());
 	if (!conn_is_open(l->c) || !j->ok) {
 		if (conn_is_open(l->c)) {
-			log_info("conn %llu: login failed",
+			log_peer(LOG_LEVEL_INFO, l->c->host,
+			    "conn %llu: login failed",
 			    (unsigned long long)l->c->id);
 			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED, NULL);
 		}
@@ -269,8 +270,8 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	auth_secret_hash(token, hash);
 	if (store_session_lookup(c->srv->store, hash, &a, &session) !=
 	    STORE_OK) {
-		log_info("conn %llu: token login failed",
-		    (unsigned long long)c->id);
+		log_peer(LOG_LEVEL_INFO, c->host,
+		    "conn %llu: token login failed", (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_AUTH_FAILED, NULL);
 	}
 	cmd_set_ident(c, &a);
@@ -296,7 +297,8 @@ cmd_login_cert(struct conn *c, struct proto_req *req)
 	    X509_digest(peer, EVP_sha256(), fp, &n) != 1 ||
 	    store_cert_lookup(c->srv->store, fp, now_seconds(), &a) !=
 	    STORE_OK) {
-		log_info("conn %llu: certificate login failed",
+		log_peer(LOG_LEVEL_INFO, c->host,
+		    "conn %llu: certificate login failed",
 		    (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_AUTH_FAILED,
 		    peer == NULL ? "no client certificate was presented" :
@@ -337,17 +339,22 @@ cmd_login(struct cmd_q *q)
 		return cmd_bad_field(c, req, "user");
 	if (proto_get_str(req, "password", 1, &password, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "password");
-	if ((wait = limits_login_delay(c->srv->limits, user,
+	/* Whether the name is an account decides only whose throttle
+	 * counts it (limit.c), never the answer. */
+	memset(&a, 0, sizeof a);
+	if (store_account_by_name(c->srv->store, user, &a) != STORE_OK) {
+		a.id = 0;
+		a.pwhash[0] = '\0';	/* verified against the dummy */
+	}
+	if ((wait = limits_login_delay(c->srv->limits, user, a.id != 0,
 	    (int64_t)now_monotonic_ms())) > 0) {
+		OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 		snprintf(msg, sizeof msg, "too many failed logins: try again "
 		    "in %lld seconds", (long long)((wait + 999) / 1000));
-		log_info("conn %llu: login throttled", (unsigned long long)c->id);
+		log_peer(LOG_LEVEL_INFO, c->host, "conn %llu: login throttled",
+		    (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, msg);
 	}
-
-	memset(&a, 0, sizeof a);
-	if (store_account_by_name(c->srv->store, user, &a) != STORE_OK)
-		a.pwhash[0] = '\0';	/* verified against the dummy */
 	j = auth_job_new(AUTH_VERIFY, password);
 	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);

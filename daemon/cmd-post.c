@@ -207,6 +207,8 @@ cmd_read_marked(struct store_write *w)
 {
 	struct conn *c = w->ctx;
 
+	/* Held since submitted (cmd_read): written now, or dropped. */
+	conn_release(c, w->held);
 	/* The page is right whether or not the marker moved. */
 	if (conn_is_open(c))
 		conn_reply_ok(c, w->arg, w->ctx2);
@@ -261,6 +263,10 @@ cmd_read(struct cmd_q *q)
 	w->channel = q->ch.id;
 	w->eid = pg.last_eid;
 	w->ctx2 = result;
+	/* The page waits for the writer: it counts against the connection's
+	 * output limit from now, so pipelined reads stop being read. */
+	w->held = pg.bytes;
+	conn_hold(c, pg.bytes);
 	store_submit(c->srv->store, w);
 }
 

@@ -11,7 +11,6 @@
 #include "access.h"
 #include "cmd.h"
 #include "conn.h"
-#include "limit.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -139,12 +138,8 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 		    "already logged in");
 		return;
 	}
-	if (logged_in && limits_request(c->srv->limits, c->acct.id,
-	    c->srv->cf.request_rate, c->srv->cf.request_burst,
-	    now_monotonic_ms()) != 0) {
-		conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, NULL);
-		return;
-	}
+	/* The request rate was charged for this line already, as for every
+	 * line however bad (conn.c, conn_charge). */
 	if (logged_in && !cmd_caps_ok(q.entry, c->acct.role)) {
 		conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, NULL);
 		return;

@@ -47,11 +47,14 @@ static const struct config_key config_keys[] = {
 	{ "output_limit", CT_SIZE, OFF(output_limit), SZ(output_limit), 4096, 1LL << 30 },
 	{ "login_timeout", CT_INT, OFF(login_timeout), SZ(login_timeout), 1, 3600 },
 	{ "idle_timeout", CT_INT, OFF(idle_timeout), SZ(idle_timeout), 1, 86400 },
+	{ "line_timeout", CT_INT, OFF(line_timeout), SZ(line_timeout), 1, 3600 },
 	{ "max_connections", CT_INT, OFF(max_connections), SZ(max_connections), 1, 1000000 },
 	{ "max_unauthenticated", CT_INT, OFF(max_unauthenticated), SZ(max_unauthenticated), 1, 1000000 },
 	{ "max_per_address", CT_INT, OFF(max_per_address), SZ(max_per_address), 1, 1000000 },
 	{ "request_rate", CT_INT, OFF(request_rate), SZ(request_rate), 1, 1000000 },
 	{ "request_burst", CT_INT, OFF(request_burst), SZ(request_burst), 1, 1000000 },
+	{ "unauth_rate", CT_INT, OFF(unauth_rate), SZ(unauth_rate), 1, 1000000 },
+	{ "unauth_burst", CT_INT, OFF(unauth_burst), SZ(unauth_burst), 1, 1000000 },
 	{ "log_level", CT_LEVEL, OFF(log_level), SZ(log_level), 0, 3 },
 };
 #undef OFF
@@ -86,6 +89,9 @@ config_defaults(struct config *cf)
 	cf->output_limit = 1048576;
 	cf->login_timeout = 10;
 	cf->idle_timeout = 90;
+	/* A line of the longest size over a slow mobile link takes seconds;
+	 * one byte every few seconds is no client, only a held socket. */
+	cf->line_timeout = 30;
 	cf->max_connections = 10000;
 	/* A login storm from many places still fits; a flood does not. */
 	cf->max_unauthenticated = 64;
@@ -94,6 +100,10 @@ config_defaults(struct config *cf)
 	/* A person types far slower; a script syncing is still served. */
 	cf->request_rate = 20;
 	cf->request_burst = 100;
+	/* Before login a client sends a login or two: an office behind one
+	 * NAT reconnecting at once fits, a spray of guesses does not. */
+	cf->unauth_rate = 20;
+	cf->unauth_burst = 100;
 	cf->log_level = LOG_LEVEL_INFO;
 }
 

@@ -31,11 +31,14 @@ struct config {
 	size_t		 output_limit;		/* unsent bytes before a gap */
 	int		 login_timeout;		/* seconds */
 	int		 idle_timeout;		/* seconds */
+	int		 line_timeout;		/* seconds for a line to end */
 	int		 max_connections;
 	int		 max_unauthenticated;	/* not logged in, in all */
 	int		 max_per_address;	/* from one source address */
 	int		 request_rate;		/* per account, per second */
 	int		 request_burst;
+	int		 unauth_rate;		/* per address before login */
+	int		 unauth_burst;
 	int		 log_level;		/* enum log_level */
 };
 

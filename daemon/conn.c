@@ -11,8 +11,20 @@
  *
  * Backpressure: a client that sends requests faster than it reads the
  * replies stops being read once its unsent output passes output_limit,
- * and is read again when the output has drained to half of it. Live
- * events are the bus's business (a gap, never unbounded queueing).
+ * and is read again when the output has drained to half of it. Replies
+ * that jobs in flight will write (conn_hold) count as unsent already:
+ * otherwise every request waiting in the 64 KiB input would run, each
+ * holding its page, before the limit was looked at. Live events are the
+ * bus's business (a gap, never unbounded queueing).
+ *
+ * Rates: every line costs a request, answered or not (bad JSON, unknown
+ * operations too): a logged-in connection from its account's bucket,
+ * one not logged in from its own bucket and its address's. A client
+ * that goes on sending far over its rate is closed (CONN_REFUSALS_MAX),
+ * so a flood is answered a bounded number of times, not forever.
+ *
+ * Time: a logged-in client must end a line within line_timeout of its
+ * first byte; one trickling a byte at a time otherwise never looks idle.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -37,6 +49,15 @@
 #define CONN_OUT_MIN		4096
 /* How long a closing connection may take to flush its last lines. */
 #define CONN_CLOSE_GRACE_SEC	5
+/* Before login a client sends a login, perhaps a ping and a retry: a
+ * few at once, then one every half second; faster is a script. */
+#define CONN_UNAUTH_RATE	2
+#define CONN_UNAUTH_BURST	20
+/* Refusals over a rate that close the connection: more than this many
+ * within the window. A client that backs off on rate_limited never gets
+ * near; a flood is answered at most this many times a window. */
+#define CONN_REFUSALS_MAX	50
+#define CONN_REFUSAL_WINDOW_SEC	10
 
 static const char *const conn_state_names[] = {
 	"HANDSHAKE", "HELLO", "READY", "CLOSING"
@@ -63,11 +84,22 @@ conn_is_open(const struct conn *c)
 	return c->bev != NULL && c->state != CONN_CLOSING;
 }
 
-/* The next time conn_tick must look at this connection. */
+/* When a logged-in connection's partial line must have ended. */
+static uint64_t
+conn_line_deadline(const struct conn *c)
+{
+	return c->partial_ms + (uint64_t)c->srv->cf.line_timeout * 1000;
+}
+
+/* The next time conn_tick must look at this connection: in seconds, or
+ * sooner for a logged-in one's partial line. */
 static void
 conn_arm_timer(struct conn *c, int seconds)
 {
 	c->deadline_ms = now_monotonic_ms() + (uint64_t)seconds * 1000;
+	if (c->state == CONN_READY && c->partial_ms != 0 &&
+	    conn_line_deadline(c) < c->deadline_ms)
+		c->deadline_ms = conn_line_deadline(c);
 }
 
 /* Keep srv->nunauth, the connections not logged in, exact. */
@@ -186,6 +218,8 @@ conn_close(struct conn *c, const char *reason)
 		json_decref(bye);
 	}
 	conn_set_state(c, CONN_CLOSING);
+	/* No longer waiting to log in: its slot is free at once. */
+	conn_count_unauth(c, 0);
 	bufferevent_disable(c->bev, EV_READ);
 	conn_flush(c);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
@@ -313,6 +347,73 @@ conn_send_hello(struct conn *c)
 	json_decref(hello);
 }
 
+/* One more request refused over a rate: too many, and it is closed. */
+static void
+conn_refused(struct conn *c, uint64_t now)
+{
+	char reason[128];
+
+	if (c->refused_ms == 0 || now - c->refused_ms >=
+	    (uint64_t)CONN_REFUSAL_WINDOW_SEC * 1000) {
+		c->refused_ms = now;
+		c->refused = 0;
+	}
+	if (++c->refused <= CONN_REFUSALS_MAX)
+		return;
+	snprintf(reason, sizeof reason, "more than %d requests refused over "
+	    "the rate within %d seconds", CONN_REFUSALS_MAX,
+	    CONN_REFUSAL_WINDOW_SEC);
+	conn_close(c, reason);
+}
+
+/* This connection's own bucket, before login. */
+static int
+conn_unauth_take(struct conn *c, uint64_t now)
+{
+	if (c->unauth_stamp_ms == 0)
+		c->unauth_tokens = CONN_UNAUTH_BURST;
+	else if (now > c->unauth_stamp_ms)
+		c->unauth_tokens += (double)(now - c->unauth_stamp_ms) *
+		    CONN_UNAUTH_RATE / 1000.0;
+	if (c->unauth_tokens > CONN_UNAUTH_BURST)
+		c->unauth_tokens = CONN_UNAUTH_BURST;
+	c->unauth_stamp_ms = now;
+	if (c->unauth_tokens < 1.0)
+		return -1;
+	c->unauth_tokens -= 1.0;
+	return 0;
+}
+
+/* Every line is a request against the rates; 0 when it may be answered,
+ * -1 when it was refused (answered rate_limited). */
+static int
+conn_charge(struct conn *c, json_t *id)
+{
+	struct server *srv = c->srv;
+	uint64_t now = now_monotonic_ms();
+	char msg[128];
+
+	if (c->state == CONN_READY) {
+		if (limits_request(srv->limits, c->acct.id, srv->cf.request_rate,
+		    srv->cf.request_burst, now) == 0)
+			return 0;
+		snprintf(msg, sizeof msg, "more than %d requests a second "
+		    "from this account: slow down", srv->cf.request_rate);
+	} else if (conn_unauth_take(c, now) != 0)
+		snprintf(msg, sizeof msg, "more than %d requests a second "
+		    "before login: slow down", CONN_UNAUTH_RATE);
+	else if (limits_unauth_request(srv->limits, c->host, srv->cf.unauth_rate,
+	    srv->cf.unauth_burst, now) != 0)
+		snprintf(msg, sizeof msg, "more than %d requests a second "
+		    "before login from your address: slow down",
+		    srv->cf.unauth_rate);
+	else
+		return 0;
+	conn_reply_err(c, id, PROTO_E_RATE_LIMITED, msg);
+	conn_refused(c, now);
+	return -1;
+}
+
 static void
 conn_handle_line(struct conn *c, const char *line, size_t len)
 {
@@ -322,12 +423,55 @@ conn_handle_line(struct conn *c, const char *line, size_t len)
 
 	if (len == 0)
 		return;		/* empty lines are allowed and ignored */
+	/* Decoded first, so that a refusal carries the request's id. */
 	err = proto_decode(line, len, &req, &detail);
-	if (err != PROTO_OK)
+	if (conn_charge(c, req.id) != 0)
+		;
+	else if (err != PROTO_OK)
 		conn_reply_err(c, req.id, err, detail);
 	else
 		cmd_dispatch(c, &req);
 	proto_req_free(&req);
+}
+
+/* Unsent output and replies promised by jobs in flight. */
+static size_t
+conn_backlog(struct conn *c)
+{
+	return conn_output_len(c) + c->pending_out;
+}
+
+static int
+conn_paused(struct conn *c)
+{
+	return conn_is_open(c) && !(bufferevent_get_enabled(c->bev) & EV_READ);
+}
+
+/* A partial line waits: a logged-in client's must end within
+ * line_timeout of when we first saw it. */
+static void
+conn_partial(struct conn *c)
+{
+	if (c->state != CONN_READY || c->partial_ms != 0)
+		return;
+	c->partial_ms = now_monotonic_ms();
+	if (conn_line_deadline(c) < c->deadline_ms)
+		c->deadline_ms = conn_line_deadline(c);
+}
+
+/* Over the limit: read no more requests until the backlog drains. */
+static void
+conn_pause(struct conn *c)
+{
+	/* Its partial line waits for us now, not for the client. */
+	c->partial_ms = 0;
+	if (conn_paused(c))
+		return;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, c->srv->cf.output_limit / 2,
+	    0);
+	log_debug("conn %llu: %zu bytes unsent and %zu held: not reading",
+	    (unsigned long long)c->id, conn_output_len(c), c->pending_out);
 }
 
 /* Frame and handle every complete line waiting in the input. */
@@ -340,32 +484,88 @@ conn_read_lines(struct conn *c)
 	char *buf = c->srv->linebuf;
 
 	while (conn_is_open(c)) {
+		/* Backpressure: no requests while replies pile up. */
+		if (conn_backlog(c) > c->srv->cf.output_limit) {
+			conn_pause(c);
+			break;
+		}
 		in = bufferevent_get_input(c->bev);
 		waiting = evbuffer_get_length(in);
 		if (waiting == 0)
 			break;
 		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
 		if (eol.pos < 0 || (size_t)eol.pos + 1 > PROTO_MAX_LINE) {
-			if (eol.pos < 0 && waiting < PROTO_MAX_LINE)
+			if (eol.pos < 0 && waiting < PROTO_MAX_LINE) {
+				conn_partial(c);
 				break;		/* a partial line: wait */
+			}
 			conn_reply_err(c, NULL, PROTO_E_LINE_TOO_LONG, NULL);
 			conn_close(c, "line too long");
 			break;
 		}
+		c->partial_ms = 0;
 		n = (size_t)eol.pos;
 		evbuffer_remove(in, buf, n + 1);
 		if (n > 0 && buf[n - 1] == '\r')
 			n--;
 		buf[n] = '\0';
 		conn_handle_line(c, buf, n);
-		/* Backpressure: stop taking requests while replies pile up. */
-		if (conn_is_open(c) &&
-		    conn_output_len(c) > c->srv->cf.output_limit) {
-			bufferevent_disable(c->bev, EV_READ);
-			bufferevent_setwatermark(c->bev, EV_WRITE,
-			    c->srv->cf.output_limit / 2, 0);
-			break;
-		}
+	}
+}
+
+/* Reading again after a pause: what waited in the input first. */
+static void
+conn_resume(struct conn *c)
+{
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
+	log_debug("conn %llu: backlog down to %zu bytes: reading again",
+	    (unsigned long long)c->id, conn_backlog(c));
+	conn_ref(c);
+	conn_read_lines(c);
+	conn_unref(c);
+}
+
+static void
+conn_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	c->resume_queued = 0;
+	if (conn_paused(c) &&
+	    conn_backlog(c) <= c->srv->cf.output_limit / 2) {
+		store_snapshot_begin(c->srv->store);
+		conn_resume(c);
+		store_snapshot_end(c->srv->store);
+	}
+	conn_unref(c);
+}
+
+void
+conn_hold(struct conn *c, size_t bytes)
+{
+	c->pending_out += bytes;
+}
+
+/* Released from a job's completion, in the middle of the store's: the
+ * read runs in a pass of its own. */
+void
+conn_release(struct conn *c, size_t bytes)
+{
+	struct timeval now = { 0, 0 };
+
+	c->pending_out -= bytes < c->pending_out ? bytes : c->pending_out;
+	if (!conn_paused(c) || c->resume_queued ||
+	    conn_backlog(c) > c->srv->cf.output_limit / 2)
+		return;
+	conn_ref(c);
+	c->resume_queued = 1;
+	if (event_base_once(c->srv->base, -1, EV_TIMEOUT, conn_resume_cb, c,
+	    &now) != 0) {
+		c->resume_queued = 0;
+		conn_unref(c);
 	}
 }
 
@@ -395,14 +595,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 			conn_drop(c);
 		return;
 	}
-	if (!(bufferevent_get_enabled(c->bev) & EV_READ) &&
-	    conn_output_len(c) <= c->srv->cf.output_limit / 2) {
-		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-		bufferevent_enable(c->bev, EV_READ);
-		conn_ref(c);
-		conn_read_lines(c);
-		conn_unref(c);
-	}
+	if (conn_paused(c) && conn_backlog(c) <= c->srv->cf.output_limit / 2)
+		conn_resume(c);
 }
 
 static void
@@ -446,6 +640,7 @@ conn_tick(struct conn *c, uint64_t now)
 	struct server *srv = c->srv;
 	uint64_t idle_ms;
 	json_t *ping;
+	char msg[128];
 
 	if (now < c->deadline_ms)
 		return;
@@ -468,6 +663,13 @@ conn_tick(struct conn *c, uint64_t now)
 		return;
 	case CONN_READY:
 		break;
+	}
+	if (c->partial_ms != 0 && now >= conn_line_deadline(c)) {
+		snprintf(msg, sizeof msg, "a line must end within %d seconds "
+		    "of its first byte", srv->cf.line_timeout);
+		conn_reply_err(c, NULL, PROTO_E_LINE_TIMEOUT, msg);
+		conn_close(c, "line timeout");
+		return;
 	}
 	idle_ms = now - c->last_input_ms;
 	if (idle_ms >= (uint64_t)srv->cf.idle_timeout * 1000) {
@@ -497,6 +699,40 @@ conn_tick_all(struct server *srv)
 		next = c->next;
 		conn_unref(c);
 	}
+	log_repeat_tick();
+}
+
+int
+conn_evict_unauth(struct server *srv)
+{
+	struct conn *c, *handshake = NULL, *hello = NULL;
+	int seen = 0;
+
+	/* The list is newest first, so the last seen of each kind is its
+	 * oldest; the walk ends once every connection not logged in has
+	 * been seen, so it is as long as the connections accepted since the
+	 * oldest of them, not all of them. */
+	for (c = srv->conns; c != NULL && seen < srv->nunauth; c = c->next) {
+		if (!c->unauth)
+			continue;
+		seen++;
+		if (c->state == CONN_HANDSHAKE)
+			handshake = c;
+		else if (c->state == CONN_HELLO && !c->auth_busy)
+			hello = c;
+	}
+	/* A silent socket costs nothing to open; a TLS handshake does. */
+	if ((c = handshake != NULL ? handshake : hello) == NULL)
+		return -1;
+	log_peer(LOG_LEVEL_INFO, c->host, "conn %llu: closing the oldest not "
+	    "logged in to make room: max_unauthenticated reached",
+	    (unsigned long long)c->id);
+	if (c->state == CONN_HANDSHAKE)
+		conn_drop(c);
+	else
+		conn_close(c, "too many connections waiting to log in: "
+		    "the oldest makes room");
+	return 0;
 }
 
 void

@@ -46,6 +46,18 @@ struct conn {
 
 	uint64_t		 last_input_ms;
 	int			 pinged;
+	uint64_t		 partial_ms;	/* a partial line waits since; 0 none */
+
+	/* Backpressure: reply bytes jobs in flight will write (conn_hold). */
+	size_t			 pending_out;
+	int			 resume_queued;
+
+	/* Before login: this connection's own request bucket. */
+	double			 unauth_tokens;
+	uint64_t		 unauth_stamp_ms;
+	/* Requests refused over a rate in the window begun at refused_ms. */
+	int			 refused;
+	uint64_t		 refused_ms;
 
 	/* The bus's record of what it receives live (NULL: nothing). */
 	struct bus_sub		*sub;
@@ -76,6 +88,21 @@ void		 conn_logged_out(struct conn *);
 void		 conn_write(struct conn *, const char *, size_t);
 /* Bytes waiting to be sent to the client. */
 size_t		 conn_output_len(struct conn *);
+/*
+ * A job in flight will write a reply of about bytes (a history page
+ * waiting for its read marker): count it against output_limit now, so
+ * that no more requests are read while replies promised and unsent pass
+ * it, whatever kind of reply they are. Release the same bytes when the
+ * reply is written or dropped; reading resumes once what is unsent and
+ * held is down to half the limit.
+ */
+void		 conn_hold(struct conn *, size_t bytes);
+void		 conn_release(struct conn *, size_t bytes);
+/* The pool of connections not logged in is full and one more came:
+ * close the oldest still in its TLS handshake (silent ones first), else
+ * the oldest waiting to log in. 0 when one was closed, -1 when none may
+ * go (every one is having its password checked). */
+int		 conn_evict_unauth(struct server *);
 /* End of a loop pass: hand every connection's gathered output to TLS. */
 void		 conn_flush_all(struct server *);
 /* A few times a second: timeouts and idle pings. */

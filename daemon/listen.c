@@ -139,8 +139,16 @@ listen_tls_context(const struct config *cf, char **cause)
 	return ctx;
 }
 
-/* Why a new connection from host must be refused, or NULL. Refusing
- * is a plain close before TLS: cheap, and nothing is allocated. */
+/*
+ * Why a new connection from host must be refused, or NULL. Refusing
+ * is a plain close before TLS: cheap, and nothing is allocated.
+ *
+ * A full pool of connections not logged in does not refuse the new one:
+ * that would let 64 sockets that never send a byte lock everyone out.
+ * The oldest waiting one makes room instead (conn_evict_unauth), as
+ * OpenSSH's MaxStartups drops early: a real client logs in within
+ * milliseconds, so the oldest is the likeliest to be holding a slot.
+ */
 static const char *
 listen_refuse(struct server *srv, const char *host)
 {
@@ -148,11 +156,14 @@ listen_refuse(struct server *srv, const char *host)
 		return "shutting down";
 	if (srv->nconns >= srv->cf.max_connections)
 		return "max_connections reached";
-	if (srv->nunauth >= srv->cf.max_unauthenticated)
-		return "max_unauthenticated reached";
 	if (limits_addr_acquire(srv->limits, host,
 	    srv->cf.max_per_address) != 0)
 		return "max_per_address reached";
+	if (srv->nunauth >= srv->cf.max_unauthenticated &&
+	    conn_evict_unauth(srv) != 0) {
+		limits_addr_release(srv->limits, host);
+		return "max_unauthenticated reached";
+	}
 	return NULL;
 }
 
@@ -180,7 +191,7 @@ listen_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	snprintf(addr, sizeof addr, "%s:%u", host, port);
 	if ((why = listen_refuse(srv, host)) != NULL) {
-		log_warn("refusing %s: %s", addr, why);
+		log_peer(LOG_LEVEL_WARN, host, "refusing %s: %s", addr, why);
 		evutil_closesocket(fd);
 		return;
 	}

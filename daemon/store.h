@@ -307,6 +307,7 @@ struct store_write {
 	void		*arg;
 	void		*ctx;		/* caller's */
 	void		*ctx2;		/* caller's */
+	size_t		 held;		/* caller's: reply bytes it holds */
 
 	struct store_write *next;	/* queue link, the store's */
 };

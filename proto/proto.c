@@ -64,6 +64,8 @@ static const struct {
 	[PROTO_E_SHUTTING_DOWN] =	{ "shutting_down",
 					  "server shutting down" },
 	[PROTO_E_INTERNAL] =		{ "internal", "internal error" },
+	[PROTO_E_LINE_TIMEOUT] =	{ "line_timeout",
+					  "a line took too long to arrive" },
 };
 
 /* Indexed by enum proto_role; ROLE_NONE has no wire name. */

@@ -71,6 +71,7 @@ enum proto_err {
 	PROTO_E_RATE_LIMITED,
 	PROTO_E_SHUTTING_DOWN,
 	PROTO_E_INTERNAL,
+	PROTO_E_LINE_TIMEOUT,	/* a line not ended in time: closed */
 	PROTO_E__COUNT
 };
 

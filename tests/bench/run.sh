@@ -133,7 +133,9 @@ fi
 HARBOUR_LIMITS="max_per_address = 20000
 max_unauthenticated = 4096
 request_rate = 1000000
-request_burst = 1000000"
+request_burst = 1000000
+unauth_rate = 1000000
+unauth_burst = 1000000"
 # Account setup: every workload but the login burst registers its
 # accounts at a trivial Argon2id cost; the burst keeps the default.
 HARBOUR_CHEAP="argon2_memory = 64
@@ -291,7 +293,7 @@ else MODE="full: median of $REPS runs per cell"; fi
 	echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), $MODE, ${ELAPSED} s in all"
 	echo "- machine: $(nproc) CPUs, $CPU, Linux $(uname -r)"
 	echo "- $HV (tree $REV when the bench started) and $MV; the same client (bench-loadgen), the same certificate (certs/dev, ECDSA P-256), ${TLS:-TLS 1.3}, loopback"
-	echo "- harbourd config: abuse limits raised (every client is 127.0.0.1): max_per_address=20000, max_unauthenticated=4096, request_rate=1000000, request_burst=1000000; accounts registered at argon2_memory=64, argon2_time=1 in every workload but the login burst, which keeps the default Argon2id cost; durability (synchronous=FULL, commit before acknowledgement) and output_limit at their defaults"
+	echo "- harbourd config: abuse limits raised (every client is 127.0.0.1): max_per_address=20000, max_unauthenticated=4096, request_rate=1000000, request_burst=1000000, unauth_rate=1000000, unauth_burst=1000000; accounts registered at argon2_memory=64, argon2_time=1 in every workload but the login burst, which keeps the default Argon2id cost; durability (synchronous=FULL, commit before acknowledgement) and output_limit at their defaults"
 	echo "- mosquitto config: TLS 1.3 listener, allow_anonymous, password_file (the burst's users), persistence false, max_queued_messages 1000000; subscribers and publisher at QoS 1"
 	echo "- counts: see tests/bench/run.sh; idle $IDLE connections, storm $STORM clients; the slow reader's run posts 5,000 (the issue's 2,000 stay under the default output_limit, so no gap could happen)"
 	echo

@@ -7,22 +7,21 @@
  * client sees its handshake fail; hx_try_connect reports that instead
  * of failing the test, and the daemon's "refusing 127.0.0.1:PORT: WHY"
  * line for our own local port says it was refused for the limit under
- * test and not for another. A slot freed by a close is taken up again
- * only once the daemon has seen the close, which it does in its own
- * time: those waits retry, within a bound.
+ * test and not for another. A slot freed by a close is free once the
+ * daemon has logged the close: tests wait for that line, not for time.
  *
- * The login throttle's waits are measured from the failure: the tests
- * time them from the failure's reply, and one aims a try just past a
- * tick of the wall clock, where a throttle counting whole seconds
- * would let it in early.
+ * Rates and the login throttle run on the daemon's test clock
+ * (hx_clock_start): it stands still while a test sends, and moves only
+ * when the test says, so "five pass and the sixth is refused" and "a
+ * try 999 ms after the failure still waits" hold on any machine, at
+ * any load, to the millisecond.
  *
- * login_timeout and idle_timeout are in 01-hello-auth.
+ * login_timeout and idle_timeout are in 01-hello-auth; the floods,
+ * silent sockets and trickled lines are in 12-hostile.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -32,9 +31,6 @@
 TestSuite(limits, .timeout = HX_TEST_TIMEOUT);
 
 #define CH	"peer/limits"
-/* How often a test retries a connection while the daemon takes in a
- * close. */
-#define RETRY_MS	50
 
 /* A connection that must be accepted (TLS, hello). */
 static struct hx_conn *
@@ -68,52 +64,67 @@ refused(struct hx_daemon *d, const char *reason, const char *what)
 	    t.why);
 }
 
-/* After a close: a new connection is accepted within the bound. */
-static struct hx_conn *
-accepted_soon(struct hx_daemon *d, const char *what)
+/* The log's length now, to wait for a line written after it. */
+static size_t
+log_mark(struct hx_daemon *d)
 {
-	int64_t		 deadline = hx_mono_ms() + hx_ms(HX_WAIT_MS);
-	struct hx_try	 t;
-	struct hx_conn	*c;
+	size_t	len;
 
-	while ((c = hx_try_connect(d, NULL, &t)) == NULL) {
-		cr_assert(hx_mono_ms() < deadline, "%s: still refused %d ms "
-		    "after a close (%s)", what, hx_ms(HX_WAIT_MS), t.why);
-		usleep(RETRY_MS * 1000);
-	}
-	return c;
+	hx_log(d, &len);
+	return len;
 }
 
+/* Close c, and wait until the daemon has logged a close since. */
+static void
+close_seen(struct hx_daemon *d, struct hx_conn *c, const char *what)
+{
+	size_t	mark = log_mark(d);
+
+	hx_close(c);
+	cr_assert(hx_log_wait(d, mark, ": closed", hx_ms(HX_WAIT_MS)),
+	    "%s: the daemon logged no close within %d ms", what,
+	    hx_ms(HX_WAIT_MS));
+}
+
+/* A full pool of connections not logged in lets a new one in: the
+ * oldest waiting makes room, told why (12-hostile: silent sockets). */
 Test(limits, max_unauthenticated)
 {
 	struct hx_daemon	*d = hx_start("max_unauthenticated = 3");
-	struct hx_conn		*admin, *u[4], *extra;
-	json_t			*res;
+	struct hx_conn		*admin, *u[6];
+	json_t			*res, *bye;
 	int			 i;
 
 	admin = hx_admin(d);
 	hx_close(hx_user(d, "refugee-action", "member", "ana"));
 	for (i = 0; i < 3; i++)
 		u[i] = accepted(d, hx_strf("unauthenticated %d of 3", i + 1));
-	refused(d, "max_unauthenticated reached",
-	    "a 4th unauthenticated connection");
+	u[3] = accepted(d, "a 4th unauthenticated connection");
+	bye = hx_event_named(u[0], "bye", hx_ms(HX_WAIT_MS));
+	cr_assert_not_null(bye, "the oldest waiting was not told to go");
+	cr_assert(strstr(hx_str(bye, "reason"), "waiting to log in") != NULL,
+	    "%s", hx_dump(bye));
+	cr_assert(hx_wait_closed(u[0], hx_ms(HX_WAIT_MS)));
 	res = hx_ok(admin, "admin.status", NULL);
 	cr_assert_eq(hx_int(res, "unauthenticated"), 3, "%s", hx_dump(res));
 
-	/* Logged in, a connection no longer counts: a slot is free at once
-	 * (the count changes before the login is answered). */
-	hx_ok(u[0], "login", "{s:s, s:s}", "user", "ana", "password",
+	/* Logged in, a connection no longer counts, and is never the one
+	 * to go: u[1] logs in, u[4] fits, u[5] pushes out u[2]. */
+	hx_ok(u[1], "login", "{s:s, s:s}", "user", "ana", "password",
 	    HX_PASSWORD);
-	u[3] = accepted(d, "a new connection after one of three logged in");
-	refused(d, "max_unauthenticated reached",
-	    "a 4th unauthenticated connection again");
+	u[4] = accepted(d, "a new connection after one of three logged in");
+	cr_assert(!hx_is_closed(u[2]) && !hx_is_closed(u[3]));
+	u[5] = accepted(d, "one more past the limit");
+	cr_assert_not_null(hx_event_named(u[2], "bye", hx_ms(HX_WAIT_MS)),
+	    "the oldest waiting (u[2]) was not the one to go");
+	res = hx_ok(admin, "admin.status", NULL);
+	cr_assert_eq(hx_int(res, "unauthenticated"), 3, "%s", hx_dump(res));
 
-	/* Logged-in ones (the admin, u[0]) stay served meanwhile. */
+	/* Logged-in ones stay served throughout; the newest waiting too. */
 	hx_ok(admin, "ping", NULL);
-	hx_ok(u[0], "whoami", NULL);
-	hx_close(u[1]);
-	extra = accepted_soon(d, "after an unauthenticated one closed");
-	hx_ok(extra, "ping", NULL);
+	hx_ok(u[1], "whoami", NULL);
+	for (i = 3; i < 6; i++)
+		hx_ok(u[i], "ping", NULL);
 	hx_stop(d);
 }
 
@@ -126,8 +137,8 @@ Test(limits, max_per_address)
 	for (i = 0; i < 4; i++)
 		c[i] = accepted(d, hx_strf("connection %d of 4", i + 1));
 	refused(d, "max_per_address reached", "a 5th from 127.0.0.1");
-	hx_close(c[0]);
-	c[0] = accepted_soon(d, "after one of four closed");
+	close_seen(d, c[0], "one of four");
+	c[0] = accepted(d, "after one of four closed");
 	refused(d, "max_per_address reached", "a 5th from 127.0.0.1 again");
 	for (i = 0; i < 4; i++)
 		hx_ok(c[i], "ping", NULL);
@@ -145,8 +156,8 @@ Test(limits, max_connections)
 	for (i = 0; i < 4; i++)
 		c[i] = accepted(d, hx_strf("connection %d of 5", i + 2));
 	refused(d, "max_connections reached", "a 6th connection");
-	hx_close(c[3]);
-	c[3] = accepted_soon(d, "after one of five closed");
+	close_seen(d, c[3], "one of five");
+	c[3] = accepted(d, "after one of five closed");
 	refused(d, "max_connections reached", "a 6th connection again");
 	hx_ok(admin, "ping", NULL);
 	hx_stop(d);
@@ -174,19 +185,26 @@ burst(struct hx_conn *c, int n, int64_t first, const char *body)
 
 Test(limits, request_rate)
 {
-	struct hx_daemon	*d = hx_start("request_rate = 5\n"
-				    "request_burst = 5");
+	struct hx_daemon	*d;
 	struct hx_conn		*ana, *ben;
 	json_t			*r, *all;
 	int64_t			 id;
 	int			 i;
 
+	hx_clock_start();
+	d = hx_start("request_rate = 5\n"
+	    "request_burst = 5");
+	/* The clock stands still: a second between steps refills every
+	 * bucket the setup draws on (the admin's most of all). */
 	hx_ok(hx_admin(d), "channel.create", "{s:s}", "channel", CH);
+	hx_clock_advance(1000);
 	ana = hx_user(d, "refugee-action", "member", "ana");
+	hx_clock_advance(1000);
 	ben = hx_user(d, "refugee-action", "member", "ben");
+	hx_clock_advance(1000);
 	hx_ok(ana, "join", "{s:s}", "channel", CH);
 	/* A full bucket: 5 tokens take 1 s at 5 a second. */
-	usleep(1200 * 1000);
+	hx_clock_advance(1000);
 
 	/* Five pass; the sixth, a post, is refused and not run. */
 	id = burst(ana, 6, 1000, "over the rate");
@@ -194,18 +212,26 @@ Test(limits, request_rate)
 		hx_assert_ok(hx_reply_int(ana, id + i));
 	r = hx_reply_int(ana, id + 5);
 	hx_assert_err(r, "rate_limited");
+	cr_assert(strstr(hx_str(json_object_get(r, "error"), "message"),
+	    "5 requests a second") != NULL, "the message names the rate: %s",
+	    hx_dump(r));
 	/* Per account: ben's bucket is his own. */
 	hx_ok(ben, "ping", NULL);
 
-	/* About a second later the bucket is full again, but no fuller
-	 * than the burst: five pass and the sixth is refused. */
-	usleep(1200 * 1000);
+	/* No time has passed: not one more. */
+	hx_err(ana, "rate_limited", "ping", NULL);
+	/* 199 ms refill 0.995 of a token: still none. */
+	hx_clock_advance(199);
+	hx_err(ana, "rate_limited", "ping", NULL);
+	/* A second later the bucket is full again, but no fuller than the
+	 * burst: five pass and the sixth is refused. */
+	hx_clock_advance(1000);
 	id = burst(ana, 6, 2000, "over the rate again");
 	for (i = 0; i < 5; i++)
 		hx_assert_ok(hx_reply_int(ana, id + i));
 	hx_assert_err(hx_reply_int(ana, id + 5), "rate_limited");
 
-	usleep(1200 * 1000);
+	hx_clock_advance(1000);
 	hx_post(ana, CH, "within the rate", 0, "within the rate");
 	all = hx_read_all(ana, CH, 0);
 	cr_assert_eq(json_array_size(all), 1, "a refused post was run: %s",
@@ -213,16 +239,6 @@ Test(limits, request_rate)
 	cr_assert_str_eq(hx_str(json_array_get(all, 0), "body"),
 	    "within the rate");
 	hx_stop(d);
-}
-
-/* Sleep until the monotonic clock reads t (hx_mono_ms). */
-static void
-sleep_until(int64_t t)
-{
-	int64_t	left;
-
-	while ((left = t - hx_mono_ms()) > 0)
-		usleep((useconds_t)(left * 1000));
 }
 
 static json_t *
@@ -251,27 +267,27 @@ throttled(json_t *r, const char *what)
 	return secs;
 }
 
-/* n failed logins in a row; returns when the last was answered. */
-static int64_t
+/* n failed logins in a row, on the standing clock. */
+static void
 fail(struct hx_conn *c, const char *user, int n)
 {
 	while (n-- > 0)
 		hx_assert_err(login(c, user, "not-the-password"),
 		    "auth_failed");
-	return hx_mono_ms();
 }
 
 Test(limits, login_throttle)
 {
-	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_daemon	*d;
 	struct hx_conn		*c, *ben;
-	int64_t			 failed;
 	int			 secs;
 
+	hx_clock_start();
+	d = hx_start(NULL);
 	hx_close(hx_user(d, "refugee-action", "member", "ana"));
 	hx_close(hx_user(d, "refugee-action", "member", "ben"));
 	c = hx_connect(d);
-	failed = fail(c, "ana", 3);
+	fail(c, "ana", 3);
 	/* The fourth at once, right password or not, waits. */
 	secs = throttled(login(c, "ana", HX_PASSWORD), "4th try at once");
 	cr_assert_eq(secs, 1, "after three failures the wait is 1 s, not %d",
@@ -280,13 +296,13 @@ Test(limits, login_throttle)
 	 * of the address: ben logs in from the same place meanwhile. */
 	ben = hx_connect(d);
 	hx_assert_ok(login(ben, "ben", HX_PASSWORD));
-	/* Most of the second later, still waiting: a throttled try is not
-	 * a failure, but it is no login either. */
-	sleep_until(failed + 800);
-	throttled(login(c, "ana", HX_PASSWORD), "a try 0.8 s after");
+	/* A millisecond short of the second, still waiting: a throttled
+	 * try is not a failure, but it is no login either. */
+	hx_clock_advance(999);
+	throttled(login(c, "ana", HX_PASSWORD), "a try 999 ms after");
 
-	/* After the wait, the right password is let in. */
-	sleep_until(failed + secs * 1000 + 100);
+	/* At the second, the right password is let in. */
+	hx_clock_advance(1);
 	hx_assert_ok(login(c, "ana", HX_PASSWORD));
 	/* ...and a success clears the count: a failure is a failure. */
 	c = hx_connect(d);
@@ -297,107 +313,61 @@ Test(limits, login_throttle)
 
 Test(limits, login_throttle_doubles)
 {
-	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_daemon	*d;
 	struct hx_conn		*c;
-	int64_t			 failed;
 	int			 secs;
 
+	hx_clock_start();
+	d = hx_start(NULL);
 	hx_close(hx_user(d, "refugee-action", "member", "ana"));
 	c = hx_connect(d);
-	failed = fail(c, "ana", 3);
+	fail(c, "ana", 3);
 	cr_assert_eq(throttled(login(c, "ana", "not-the-password"),
 	    "4th try"), 1);
 	/* A throttled try is no failure: the wait is still 1 s from the
 	 * third. Then each failure doubles it: 2 s, then 4 s. */
-	sleep_until(failed + 1100);
-	failed = fail(c, "ana", 1);
+	hx_clock_advance(1000);
+	fail(c, "ana", 1);
 	secs = throttled(login(c, "ana", HX_PASSWORD), "after 4 failures");
 	cr_assert_eq(secs, 2, "after four failures the wait is 2 s, not %d",
 	    secs);
-	sleep_until(failed + 1500);
-	throttled(login(c, "ana", HX_PASSWORD), "1.5 s into a 2 s wait");
-	sleep_until(failed + 2100);
-	failed = fail(c, "ana", 1);
+	hx_clock_advance(1999);
+	throttled(login(c, "ana", HX_PASSWORD), "1 ms short of a 2 s wait");
+	hx_clock_advance(1);
+	fail(c, "ana", 1);
 	secs = throttled(login(c, "ana", HX_PASSWORD), "after 5 failures");
 	cr_assert_eq(secs, 4, "after five failures the wait is 4 s, not %d",
 	    secs);
 	hx_stop(d);
 }
 
-/* Wall-clock milliseconds, which time(2) counts in whole seconds. */
-static int64_t
-wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleep until the wall clock is within [lo, hi) ms of a second. */
-static void
-wait_for_ms_of_second(int lo, int hi)
-{
-	int64_t	ms;
-
-	for (;;) {
-		ms = wall_ms() % 1000;
-		if (ms >= lo && ms < hi)
-			return;
-		usleep((useconds_t)((ms < lo ? lo - ms : 1000 - ms + lo) * 1000));
-	}
-}
-
-/* How far past a tick of the wall clock "just after it" is: time(2)
- * reads a coarse clock that can lag the precise one by a timer tick. */
-#define PAST_TICK_MS	30
-/* Aiming at a tick can miss on a busy machine; then again, with
- * another name. */
-#define AIM_ATTEMPTS	5
-
 /*
  * PROTOCOL.md: each further try "must wait 1, 2, 4 ... seconds after
- * the last failure". A throttle counting whole seconds of time(2) lets
- * a try in as soon as the second changes, which may be a millisecond
- * after the failure. So: a third failure just before a tick of the
- * wall clock, a try just after it, tens of milliseconds later; that
- * try is still inside the 1 s wait.
+ * the last failure". A throttle counting whole seconds of the wall
+ * clock lets a try in as soon as the second changes, which may be a
+ * millisecond after the failure. So: the third failure 10 ms before a
+ * tick of the (test) clock's seconds, a try 20 ms later, across it;
+ * that try is still inside the 1 s wait.
  */
 Test(limits, login_throttle_counts_from_the_failure)
 {
-	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_daemon	*d;
 	struct hx_conn		*c;
-	const char		*user;
-	int64_t			 start, sent, got, rtt, tried;
-	json_t			*r = NULL;
-	int			 k;
+	int64_t			 t;
 
-	for (k = 0; k < AIM_ATTEMPTS && r == NULL; k++) {
-		user = hx_strf("ana%d", k);
-		hx_close(hx_user(d, "refugee-action", "member", user));
-		c = hx_connect(d);
-		start = wall_ms();
-		fail(c, user, 2);
-		/* A failed login's round trip, to aim the third one. */
-		rtt = (wall_ms() - start) / 2 + 1;
-		if (rtt >= 200)
-			continue;
-		wait_for_ms_of_second((int)(1000 - 2 * rtt - 40),
-		    (int)(1000 - 2 * rtt - 20));
-		sent = wall_ms();
-		fail(c, user, 1);
-		got = wall_ms();
-		if (got / 1000 != sent / 1000)
-			continue;	/* missed: the tick came first */
-		while (wall_ms() < (got / 1000 + 1) * 1000 + PAST_TICK_MS)
-			usleep(2000);
-		tried = wall_ms();
-		r = login(c, user, HX_PASSWORD);
-		throttled(r, hx_strf("a try %lld ms after the third failure, "
-		    "across a tick of the wall clock", (long long)(tried -
-		    sent)));
-	}
-	cr_assert_not_null(r, "could not aim a failed login before a tick of "
-	    "the clock in %d attempts", AIM_ATTEMPTS);
+	t = hx_clock_start();
+	d = hx_start(NULL);
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	c = hx_connect(d);
+	t = (t / 1000 + 1) * 1000 + 990;
+	hx_clock_set(t);
+	fail(c, "ana", 3);
+	hx_clock_set(t + 20);
+	throttled(login(c, "ana", HX_PASSWORD), "a try 20 ms after the third "
+	    "failure, across a tick of the clock's seconds");
+	hx_clock_set(t + 999);
+	throttled(login(c, "ana", HX_PASSWORD), "a try 999 ms after");
+	hx_clock_set(t + 1000);
+	hx_assert_ok(login(c, "ana", HX_PASSWORD));
 	hx_stop(d);
 }

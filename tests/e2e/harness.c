@@ -269,12 +269,14 @@ hx_write_conf(struct hx_daemon *d, const char *extra)
 	/* Tiny Argon2 parameters keep logins in the millisecond range;
 	 * the production defaults are the daemon's business. Tests pipeline
 	 * thousands of requests from one address and one account, so the
-	 * per-account rate and per-address connection limits are lifted
-	 * unless a test sets them itself to test them. */
+	 * per-account rate, the per-address rate before login and the
+	 * per-address connection limit are lifted unless a test sets them
+	 * itself to test them. */
 	static const char *const defaults[][2] = {
 		{ "argon2_memory", "64" }, { "argon2_time", "1" },
 		{ "log_level", "debug" }, { "request_rate", "1000000" },
 		{ "request_burst", "1000000" }, { "max_per_address", "1000" },
+		{ "unauth_rate", "1000000" }, { "unauth_burst", "1000000" },
 	};
 	const char	*certs = hx_env("HARBOUR_CERTS");
 	FILE		*f;

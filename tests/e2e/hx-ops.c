@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -94,6 +95,46 @@ int64_t
 hx_mono_ms(void)
 {
 	return hx_now_ms();
+}
+
+static const char	*hx_clock_path;
+static int64_t		 hx_clock_ms;
+
+int64_t
+hx_clock_start(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hx_clock_path = hx_strf("%s/clock", hx_tmpdir());
+	hx_clock_ms = 0;
+	hx_clock_set((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	cr_assert(setenv("HARBOUR_TEST_CLOCK_FILE", hx_clock_path, 1) == 0);
+	return hx_clock_ms;
+}
+
+void
+hx_clock_set(int64_t ms)
+{
+	const char	*text = hx_strf("%lld\n", (long long)ms);
+
+	cr_assert_not_null(hx_clock_path, "hx_clock_start first");
+	cr_assert(ms >= hx_clock_ms, "the test clock never goes back");
+	hx_clock_ms = ms;
+	hx_write_atomic(hx_clock_path, text, strlen(text), 0644);
+}
+
+int64_t
+hx_clock_advance(int64_t ms)
+{
+	hx_clock_set(hx_clock_ms + ms);
+	return hx_clock_ms;
+}
+
+int64_t
+hx_clock_now(void)
+{
+	return hx_clock_ms;
 }
 
 const char *

@@ -20,6 +20,17 @@
 /* Milliseconds on the monotonic clock, for a test's own deadlines. */
 int64_t		 hx_mono_ms(void);
 
+/* --- The daemon's test clock (HARBOUR_TEST_CLOCK_FILE, see util.h). ---
+ * Called before hx_start, hx_clock_start makes the daemons started
+ * afterwards read their time (both clocks) from a file, set to now; it
+ * then stands still until the test moves it on (never back), so a test
+ * steps over a wait or a window instead of sleeping through it. Times
+ * are milliseconds since the epoch. */
+int64_t		 hx_clock_start(void);
+void		 hx_clock_set(int64_t ms);
+int64_t		 hx_clock_advance(int64_t ms);	/* the new time */
+int64_t		 hx_clock_now(void);
+
 /* --- Files and programs. --- */
 /* A new directory (mode 0700) removed when the test process ends. */
 const char	*hx_tmpdir(void);

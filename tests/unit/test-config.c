@@ -42,6 +42,9 @@ Test(config, defaults)
 	cr_expect_eq(cf.tls12, 0);
 	cr_expect_eq(cf.max_unauthenticated, 64);
 	cr_expect_eq(cf.max_per_address, 16);
+	cr_expect_eq(cf.line_timeout, 30);
+	cr_expect_eq(cf.unauth_rate, 20);
+	cr_expect_eq(cf.unauth_burst, 100);
 	cr_expect_str_eq(cf.user, "");
 	cr_expect_str_eq(cf.ca_cert, "");
 }
@@ -74,11 +77,14 @@ Test(config, every_key)
 	    "output_limit = 64K\n"
 	    "login_timeout = 5\n"
 	    "idle_timeout = 30\n"
+	    "line_timeout = 4\n"
 	    "max_connections = 100\n"
 	    "max_unauthenticated = 7\n"
 	    "max_per_address = 3\n"
 	    "request_rate = 9\n"
 	    "request_burst = 11\n"
+	    "unauth_rate = 12\n"
+	    "unauth_burst = 13\n"
 	    "log_level = debug\n");
 	config_defaults(&cf);
 	cr_assert_eq(config_load(&cf, path, &cause), 0, "%s", cause);
@@ -100,6 +106,9 @@ Test(config, every_key)
 	cr_expect_eq(cf.max_per_address, 3);
 	cr_expect_eq(cf.request_rate, 9);
 	cr_expect_eq(cf.request_burst, 11);
+	cr_expect_eq(cf.line_timeout, 4);
+	cr_expect_eq(cf.unauth_rate, 12);
+	cr_expect_eq(cf.unauth_burst, 13);
 	cr_expect_str_eq(cf.user, "nobody");
 	cr_expect_str_eq(cf.ca_cert, "/tmp/ca.crt");
 	cr_expect_str_eq(cf.ca_key, "/tmp/ca.key");
@@ -129,6 +138,10 @@ Test(config, errors_name_file_line_and_key)
 		{ "db =\n", "bad value for db" },
 		{ "max_per_address = 0\n", "bad value for max_per_address" },
 		{ "request_rate = -1\n", "bad value for request_rate" },
+		{ "line_timeout = 0\n", "bad value for line_timeout" },
+		{ "line_timeout = 3601\n", "bad value for line_timeout" },
+		{ "unauth_rate = 0\n", "bad value for unauth_rate" },
+		{ "unauth_burst = 1000001\n", "bad value for unauth_burst" },
 	};
 	struct config cf;
 	char *cause, *path;
