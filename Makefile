@@ -11,7 +11,8 @@ PREFIX	?= /usr/local
 CC	?= cc
 VERSION	 = 0.1.0
 
-PKGS	 = libevent libevent_openssl libevent_pthreads openssl sqlite3 jansson libargon2 libsystemd
+PKGS	 = libevent libevent_openssl libevent_pthreads openssl sqlite3 jansson libargon2 libsystemd \
+	   libbsd
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 OPT	?= -O2

@@ -37,6 +37,8 @@ struct cmd_login {
 	char		 newpw[PROTO_PASSWORD_MAX + 1];	/* passwd */
 	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key */
 	int64_t		 account;
+	enum conn_auth	 how;				/* login, register */
+	uint8_t		 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT */
 };
 
 static struct cmd_login *
@@ -93,6 +95,8 @@ cmd_login_accept(struct cmd_login *l, const struct store_account *a,
 
 	cmd_set_ident(c, a);
 	c->session = session;
+	c->auth = l->how;
+	memcpy(c->cert_fp, l->cert_fp, sizeof c->cert_fp);
 	conn_logged_in(c);
 	conn_reply_ok(c, l->id, cmd_login_result(&c->acct, l->token));
 }
@@ -160,6 +164,7 @@ cmd_register(struct cmd_q *q)
 	struct store_account a;
 	struct store_write *w;
 	struct auth_job *j;
+	struct cmd_login *l;
 	uint8_t hash[STORE_HASH_LEN];
 
 	if (proto_get_str(req, "invite", 1, &invite, NULL) != PROTO_OK)
@@ -184,13 +189,15 @@ cmd_register(struct cmd_q *q)
 	w = store_write_new(SW_REGISTER);
 	memcpy(w->invite, hash, sizeof w->invite);
 	strlcpy_h(w->name, user, sizeof w->name);
+	l = cmd_login_new(c, req);
+	l->how = CONN_AUTH_PASSWORD;
 	j = auth_job_new(AUTH_HASH, password);
-	j->ctx = cmd_login_new(c, req);
+	j->ctx = l;
 	j->arg = w;
 	j->done = cmd_register_hashed;
 	if (auth_submit(c->srv->auth, j) != 0) {
 		conn_reply_err(c, req->id, PROTO_E_BUSY, NULL);
-		cmd_login_free(j->ctx);
+		cmd_login_free(l);
 		store_write_free(w);
 		auth_job_free(j);
 	}
@@ -273,6 +280,7 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	}
 	cmd_set_ident(c, &a);
 	c->session = session;
+	c->auth = CONN_AUTH_TOKEN;
 	conn_logged_in(c);
 	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
 }
@@ -304,6 +312,8 @@ cmd_login_cert(struct conn *c, struct proto_req *req)
 	    (unsigned long long)c->id, a.name);
 	l = cmd_login_new(c, req);
 	l->account = a.id;
+	l->how = CONN_AUTH_CERT;
+	memcpy(l->cert_fp, fp, sizeof l->cert_fp);
 	cmd_login_session(l);
 }
 
@@ -351,6 +361,7 @@ cmd_login(struct cmd_q *q)
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
 	l->account = a.id;
+	l->how = CONN_AUTH_PASSWORD;
 	strlcpy_h(l->user, user, sizeof l->user);
 	j->ctx = l;
 	j->done = cmd_login_verified;

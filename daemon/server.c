@@ -33,6 +33,7 @@
 #include "conn.h"
 #include "limit.h"
 #include "listen.h"
+#include "live.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -322,6 +323,7 @@ server_setup(struct server *srv)
 	    getpwnam(srv->cf.user) == NULL)
 		fatal("user \"%s\" does not exist", srv->cf.user);
 	srv->limits = limits_new();
+	srv->live = live_new();
 	if (cert_crl_fresh(&srv->cf, &cause) != 0) {
 		log_warn("%s", cause);
 		free(cause);
@@ -383,6 +385,7 @@ server_teardown(struct server *srv)
 	SSL_CTX_free(srv->ssl_ctx);
 	free(srv->linebuf);
 	limits_free(srv->limits);
+	live_free(srv->live);
 	libevent_global_shutdown();
 }
 

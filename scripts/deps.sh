@@ -3,7 +3,7 @@
 # missing. Used by `make run` and by .ci/run; safe to run again.
 set -e
 PKGS="build-essential pkg-config clang libevent-dev libssl-dev libsqlite3-dev
-libjansson-dev libargon2-dev libcriterion-dev libsystemd-dev openssl sqlite3
+libjansson-dev libargon2-dev libcriterion-dev libsystemd-dev libbsd-dev openssl sqlite3
 mandoc systemd testssl.sh"
 missing=""
 for p in $PKGS; do
