@@ -11,6 +11,10 @@
  * Every failure to authenticate answers "auth_failed" alike, and an
  * unknown user costs a full verification (against a dummy hash), so
  * neither the answer nor its timing tells which names exist.
+ *
+ * Whatever takes a credential away ends the live connections standing
+ * on it through live.h: a logout the other connections on its session,
+ * a passwd every other session of the account.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -26,6 +30,7 @@
 #include "cmd.h"
 #include "conn.h"
 #include "limit.h"
+#include "live.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -35,8 +40,10 @@ struct cmd_login {
 	json_t		*id;
 	char		 token[PROTO_TOKEN_HEX + 1];
 	char		 newpw[PROTO_PASSWORD_MAX + 1];	/* passwd */
-	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key */
+	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key;
+							 * passwd: whose */
 	int64_t		 account;
+	int64_t		 session;			/* passwd: asked on */
 	enum conn_auth	 how;				/* login, register */
 	uint8_t		 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT */
 };
@@ -399,7 +406,9 @@ cmd_logout(struct cmd_q *q)
 	w->session = c->session;
 	log_info("conn %llu: %s logged out", (unsigned long long)c->id,
 	    c->acct.name);
-	/* Out at once: nothing more runs under the revoked session. */
+	/* Out at once, here and on every other connection resumed with the
+	 * same token: nothing more runs under the revoked session. */
+	live_end_session(c->srv, c->session, c, PROTO_BYE_LOGOUT);
 	conn_logged_out(c);
 	store_submit(c->srv->store, w);
 }
@@ -418,13 +427,21 @@ static void
 cmd_passwd_written(struct store_write *w)
 {
 	struct cmd_login *l = w->ctx;
+	int ended;
 
+	if (w->result == STORE_OK) {
+		/* The commit revoked every other session: their live
+		 * connections end with it, whether or not this one is
+		 * still there to hear the answer. */
+		ended = live_end_account(l->c->srv, w->account, w->session,
+		    PROTO_BYE_PASSWD);
+		log_info("%s changed their password; other sessions revoked, "
+		    "%d live connection(s) ended", l->user, ended);
+	}
 	if (conn_is_open(l->c)) {
-		if (w->result == STORE_OK) {
-			log_info("%s changed their password; other sessions "
-			    "revoked", l->c->acct.name);
+		if (w->result == STORE_OK)
 			conn_reply_ok(l->c, l->id, NULL);
-		} else
+		else
 			cmd_reply_store_err(l->c, l->id, w->result);
 	}
 	cmd_login_free(l);
@@ -504,6 +521,9 @@ cmd_passwd(struct cmd_q *q)
 	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
+	l->account = c->acct.id;
+	l->session = c->session;
+	strlcpy_h(l->user, c->acct.name, sizeof l->user);
 	strlcpy_h(l->newpw, new, sizeof l->newpw);
 	j->ctx = l;
 	j->done = cmd_passwd_verified;

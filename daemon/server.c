@@ -8,7 +8,8 @@
  * only then does the daemon say READY to systemd. SIGHUP rebuilds the
  * TLS context from the files on disk and takes the reloadable settings;
  * if anything in the new configuration is wrong, the old one stays in
- * service and the log says why. SIGTERM and SIGINT stop accepting,
+ * service and the log says why. Either way it ends the connections
+ * that logged in with a certificate revoked since (live.h). SIGTERM and SIGINT stop accepting,
  * finish the writer's queue, answer it, say bye, and exit 0.
  */
 #include <sys/types.h>
@@ -186,10 +187,17 @@ server_reload(struct server *srv)
 	struct config cf;
 	SSL_CTX *ctx;
 	char *cause = NULL;
+	int ended;
 
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)now_monotonic_ms() * 1000);
 	log_info("reloading");
+	/* Whatever the new files say, the database says which client
+	 * certificates are revoked: their connections end now, as the
+	 * handshake will refuse them from now on. */
+	if ((ended = live_check_certs(srv)) > 0)
+		log_info("reload: %d connection(s) ended whose client "
+		    "certificate is revoked or expired", ended);
 	if (server_load_config(srv, &cf, &cause) != 0) {
 		log_error("reload refused, old configuration kept: %s", cause);
 		goto out;
