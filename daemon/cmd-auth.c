@@ -8,6 +8,11 @@
  * the request through the hops and holds a reference to the connection,
  * which may have gone by the time a hop returns.
  *
+ * One authentication at a time per connection: while a register, a
+ * login or a passwd is in flight (c->auth_busy), another is answered
+ * bad_state, so the connection ends up as exactly the identity that was
+ * asked for first.
+ *
  * Every failure to authenticate answers "auth_failed" alike, and an
  * unknown user costs a full verification (against a dummy hash), so
  * neither the answer nor its timing tells which names exist.
@@ -47,6 +52,18 @@ struct cmd_login {
 	enum conn_auth	 how;				/* login, register */
 	uint8_t		 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT */
 };
+
+/* One authentication at a time: 0, or -1 having answered. */
+static int
+cmd_auth_idle(struct conn *c, struct proto_req *req)
+{
+	if (c->auth_busy == 0)
+		return 0;
+	conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
+	    "an authentication is already in progress on this connection: "
+	    "wait for its answer");
+	return -1;
+}
 
 static struct cmd_login *
 cmd_login_new(struct conn *c, struct proto_req *req)
@@ -174,6 +191,8 @@ cmd_register(struct cmd_q *q)
 	struct cmd_login *l;
 	uint8_t hash[STORE_HASH_LEN];
 
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "invite", 1, &invite, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "invite");
 	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
@@ -337,9 +356,8 @@ cmd_login(struct cmd_q *q)
 	int has_token = 0, use_cert = 0;
 	int64_t wait;
 
-	if (c->auth_busy)
-		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
-		    "a login is already in progress");
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "token", 0, &token, &has_token) != PROTO_OK)
 		return cmd_bad_field(c, req, "token");
 	if (has_token)
@@ -508,6 +526,8 @@ cmd_passwd(struct cmd_q *q)
 	struct auth_job *j;
 	struct cmd_login *l;
 
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "old", 1, &old, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "old");
 	if (proto_get_str(req, "new", 1, &new, NULL) != PROTO_OK)

@@ -16,6 +16,7 @@
  * one write, hence one TLS record, so the server reads them in one pass,
  * before any password hash in flight can have come back.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,62 @@ TestSuite(sessions, .timeout = HX_TEST_TIMEOUT);
 #define BYE_CERT	"the client certificate was revoked or has expired: " \
 			"ask the operator for a new one"
 #define NEWPW		"a-new-and-longer-password"
+
+/* Requests (stolen) with ids 1, 2, ... in one write; NULL-terminated. */
+static void
+pipeline(struct hx_conn *c, ...)
+{
+	va_list	 ap;
+	json_t	*req;
+	char	*line, *buf = NULL;
+	size_t	 len = 0, n;
+	int	 id = 0;
+
+	va_start(ap, c);
+	while ((req = va_arg(ap, json_t *)) != NULL) {
+		json_object_set_new(req, "id", json_integer(++id));
+		line = json_dumps(req, JSON_COMPACT);
+		cr_assert_not_null(line);
+		n = strlen(line);
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, line, n);
+		len += n;
+		buf[len++] = '\n';
+		free(line);
+		json_decref(req);
+	}
+	va_end(ap);
+	cr_assert_eq(hx_send_raw(c, buf, len), 0, "the server closed the "
+	    "connection before the pipelined requests went out");
+	free(buf);
+}
+
+static json_t *
+req_login(const char *user, const char *password)
+{
+	return json_pack("{s:s, s:s, s:s}", "op", "login", "user", user,
+	    "password", password);
+}
+
+static json_t *
+req_register(const char *invite, const char *user)
+{
+	return json_pack("{s:s, s:s, s:s, s:s}", "op", "register", "invite",
+	    invite, "user", user, "password", HX_PASSWORD);
+}
+
+static json_t *
+req_token(const char *token)
+{
+	return json_pack("{s:s, s:s}", "op", "login", "token", token);
+}
+
+static json_t *
+req_passwd(void)
+{
+	return json_pack("{s:s, s:s, s:s}", "op", "passwd", "old", HX_PASSWORD,
+	    "new", NEWPW);
+}
 
 /* A new connection resumed with a token. */
 static struct hx_conn *
@@ -173,5 +230,90 @@ Test(sessions, revoked_certificate_ends_its_connections_at_reload)
 	/* The password still logs ana in, and ben's certificate is ben's. */
 	assert_is(ana_pw, "ana");
 	assert_is(ben_cert, "ben");
+	hx_stop(d);
+}
+
+/* --- One authentication at a time. --- */
+
+Test(sessions, register_while_login_in_flight)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c;
+	const char		*invite;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	invite = hx_invite(d, "refugee-action", "member");
+	c = hx_connect(d);
+	pipeline(c, req_login("ana", HX_PASSWORD), req_register(invite, "bea"),
+	    NULL);
+	hx_assert_err(hx_reply_int(c, 2), "bad_state");
+	cr_assert_str_eq(hx_str(hx_assert_ok(hx_reply_int(c, 1)), "user"),
+	    "ana");
+	assert_is(c, "ana");
+	/* The refused register used nothing: the invite still works. */
+	hx_ok(hx_connect(d), "register", "{s:s, s:s, s:s}", "invite", invite,
+	    "user", "bea", "password", HX_PASSWORD);
+	hx_stop(d);
+}
+
+Test(sessions, login_while_register_in_flight)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c;
+	const char		*invite;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	invite = hx_invite(d, "refugee-action", "member");
+	c = hx_connect(d);
+	pipeline(c, req_register(invite, "bea"), req_login("ana", HX_PASSWORD),
+	    NULL);
+	hx_assert_err(hx_reply_int(c, 2), "bad_state");
+	cr_assert_str_eq(hx_str(hx_assert_ok(hx_reply_int(c, 1)), "user"),
+	    "bea");
+	assert_is(c, "bea");
+	hx_stop(d);
+}
+
+Test(sessions, token_login_while_login_in_flight)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*c, *ben;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	ben = hx_user(d, "refugee-action", "member", "ben");
+
+	/* A token login answers at once, without a hash: it must still
+	 * wait its turn behind the password being checked. */
+	c = hx_connect(d);
+	pipeline(c, req_login("ana", HX_PASSWORD), req_token(hx_token(ben)),
+	    NULL);
+	hx_assert_err(hx_reply_int(c, 2), "bad_state");
+	hx_assert_ok(hx_reply_int(c, 1));
+	assert_is(c, "ana");
+
+	/* The other way round, the token login is done first. */
+	c = hx_connect(d);
+	pipeline(c, req_token(hx_token(ben)), req_login("ana", HX_PASSWORD),
+	    NULL);
+	hx_assert_ok(hx_reply_int(c, 1));
+	hx_assert_err(hx_reply_int(c, 2), "bad_state");
+	assert_is(c, "ben");
+	hx_stop(d);
+}
+
+/* --- passwd in flight. --- */
+
+Test(sessions, passwd_twice_at_once)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*a;
+
+	a = hx_user(d, "refugee-action", "member", "ana");
+	pipeline(a, req_passwd(), json_pack("{s:s, s:s, s:s}", "op", "passwd",
+	    "old", HX_PASSWORD, "new", "yet-another-password"), NULL);
+	hx_assert_err(hx_reply_int(a, 2), "bad_state");
+	hx_assert_ok(hx_reply_int(a, 1));
+	hx_ok(hx_connect(d), "login", "{s:s, s:s}", "user", "ana", "password",
+	    NEWPW);
 	hx_stop(d);
 }
