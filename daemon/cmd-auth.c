@@ -11,7 +11,8 @@
  * One authentication at a time per connection: while a register, a
  * login or a passwd is in flight (c->auth_busy), another is answered
  * bad_state, so the connection ends up as exactly the identity that was
- * asked for first.
+ * asked for first, and a passwd never lands on an account the
+ * connection switched to meanwhile.
  *
  * Every failure to authenticate answers "auth_failed" alike, and an
  * unknown user costs a full verification (against a dummy hash), so
@@ -441,6 +442,30 @@ cmd_whoami(struct cmd_q *q)
 
 /* ---- passwd ------------------------------------------------------- */
 
+/*
+ * passwd runs in three hops (verify the old password, hash the new one,
+ * write it). The connection may log out between them: the new password
+ * is written only while the connection is still logged in on the
+ * session that asked, so a logged-out connection's request changes
+ * nothing and is answered auth_required. (auth_busy keeps it from
+ * logging in again meanwhile, as anyone at all.)
+ */
+static int
+cmd_passwd_still_in(struct cmd_login *l)
+{
+	struct conn *c = l->c;
+
+	if (c->state == CONN_READY && c->acct.id == l->account &&
+	    c->session == l->session)
+		return 1;
+	log_info("conn %llu: logged out while %s's password change was in "
+	    "flight; password unchanged", (unsigned long long)c->id, l->user);
+	conn_reply_err(c, l->id, PROTO_E_AUTH_REQUIRED, "logged out before "
+	    "the new password was stored, so it was not changed: log in "
+	    "and try again");
+	return 0;
+}
+
 static void
 cmd_passwd_written(struct store_write *w)
 {
@@ -472,17 +497,18 @@ cmd_passwd_hashed(struct auth_job *j)
 	struct cmd_login *l = j->ctx;
 	struct store_write *w;
 
-	if (!j->ok || !conn_is_open(l->c) || l->c->state != CONN_READY) {
-		if (conn_is_open(l->c))
+	if (!j->ok || !conn_is_open(l->c) || !cmd_passwd_still_in(l)) {
+		if (!j->ok && conn_is_open(l->c))
 			conn_reply_err(l->c, l->id, PROTO_E_INTERNAL, NULL);
 		cmd_login_free(l);
 		auth_job_free(j);
 		return;
 	}
 	w = store_write_new(SW_PASSWD);
-	w->account = l->c->acct.id;
-	w->session = l->c->session;
+	w->account = l->account;
+	w->session = l->session;
 	w->now = now_seconds();
+	strlcpy_h(w->actor, l->user, sizeof w->actor);
 	strlcpy_h(w->pwhash, j->encoded, sizeof w->pwhash);
 	auth_job_free(j);
 	w->ctx = l;
@@ -496,8 +522,8 @@ cmd_passwd_verified(struct auth_job *j)
 	struct cmd_login *l = j->ctx;
 	struct auth_job *h;
 
-	if (!j->ok || !conn_is_open(l->c)) {
-		if (conn_is_open(l->c))
+	if (!j->ok || !conn_is_open(l->c) || !cmd_passwd_still_in(l)) {
+		if (!j->ok && conn_is_open(l->c))
 			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED,
 			    "the current password is wrong");
 		cmd_login_free(l);

@@ -303,6 +303,45 @@ Test(sessions, token_login_while_login_in_flight)
 
 /* --- passwd in flight. --- */
 
+Test(sessions, passwd_cut_short_by_logout_changes_nothing)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*a;
+
+	a = hx_user(d, "refugee-action", "member", "ana");
+	pipeline(a, req_passwd(), json_pack("{s:s}", "op", "logout"), NULL);
+	hx_assert_ok(hx_reply_int(a, 2));
+	/* Not a server fault: the connection is no longer logged in. */
+	hx_assert_err(hx_reply_int(a, 1), "auth_required");
+	hx_close(hx_login(d, "ana"));
+	hx_err(hx_connect(d), "auth_failed", "login", "{s:s, s:s}", "user",
+	    "ana", "password", NEWPW);
+	hx_stop(d);
+}
+
+Test(sessions, passwd_never_lands_on_another_account)
+{
+	struct hx_daemon	*d = hx_start(NULL);
+	struct hx_conn		*a;
+	const char		*invite;
+
+	a = hx_user(d, "refugee-action", "member", "ana");
+	invite = hx_invite(d, "refugee-action", "member");
+	/* Logged out while the hash is in flight, then a new account on
+	 * the same connection. */
+	pipeline(a, req_passwd(), json_pack("{s:s}", "op", "logout"),
+	    req_register(invite, "bea"), NULL);
+	hx_assert_ok(hx_reply_int(a, 2));
+	hx_assert_err(hx_reply_int(a, 3), "bad_state");
+	hx_assert_err(hx_reply_int(a, 1), "auth_required");
+	hx_err(a, "auth_required", "whoami", NULL);
+	hx_close(hx_login(d, "ana"));
+	hx_ok(hx_connect(d), "register", "{s:s, s:s, s:s}", "invite", invite,
+	    "user", "bea", "password", HX_PASSWORD);
+	hx_close(hx_login(d, "bea"));
+	hx_stop(d);
+}
+
 Test(sessions, passwd_twice_at_once)
 {
 	struct hx_daemon	*d = hx_start(NULL);
