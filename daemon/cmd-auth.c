@@ -8,9 +8,19 @@
  * the request through the hops and holds a reference to the connection,
  * which may have gone by the time a hop returns.
  *
+ * One authentication at a time per connection: while a register, a
+ * login or a passwd is in flight (c->auth_busy), another is answered
+ * bad_state, so the connection ends up as exactly the identity that was
+ * asked for first, and a passwd never lands on an account the
+ * connection switched to meanwhile.
+ *
  * Every failure to authenticate answers "auth_failed" alike, and an
  * unknown user costs a full verification (against a dummy hash), so
  * neither the answer nor its timing tells which names exist.
+ *
+ * Whatever takes a credential away ends the live connections standing
+ * on it through live.h: a logout the other connections on its session,
+ * a passwd every other session of the account.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -26,6 +36,7 @@
 #include "cmd.h"
 #include "conn.h"
 #include "limit.h"
+#include "live.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -35,9 +46,25 @@ struct cmd_login {
 	json_t		*id;
 	char		 token[PROTO_TOKEN_HEX + 1];
 	char		 newpw[PROTO_PASSWORD_MAX + 1];	/* passwd */
-	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key */
+	char		 user[PROTO_MAX_ID_STR + 1];	/* login throttle key;
+							 * passwd: whose */
 	int64_t		 account;
+	int64_t		 session;			/* passwd: asked on */
+	enum conn_auth	 how;				/* login, register */
+	uint8_t		 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT */
 };
+
+/* One authentication at a time: 0, or -1 having answered. */
+static int
+cmd_auth_idle(struct conn *c, struct proto_req *req)
+{
+	if (c->auth_busy == 0)
+		return 0;
+	conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
+	    "an authentication is already in progress on this connection: "
+	    "wait for its answer");
+	return -1;
+}
 
 static struct cmd_login *
 cmd_login_new(struct conn *c, struct proto_req *req)
@@ -93,6 +120,8 @@ cmd_login_accept(struct cmd_login *l, const struct store_account *a,
 
 	cmd_set_ident(c, a);
 	c->session = session;
+	c->auth = l->how;
+	memcpy(c->cert_fp, l->cert_fp, sizeof c->cert_fp);
 	conn_logged_in(c);
 	conn_reply_ok(c, l->id, cmd_login_result(&c->acct, l->token));
 }
@@ -160,8 +189,11 @@ cmd_register(struct cmd_q *q)
 	struct store_account a;
 	struct store_write *w;
 	struct auth_job *j;
+	struct cmd_login *l;
 	uint8_t hash[STORE_HASH_LEN];
 
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "invite", 1, &invite, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "invite");
 	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
@@ -186,13 +218,15 @@ cmd_register(struct cmd_q *q)
 	w = store_write_new(SW_REGISTER);
 	memcpy(w->invite, hash, sizeof w->invite);
 	strlcpy_h(w->name, user, sizeof w->name);
+	l = cmd_login_new(c, req);
+	l->how = CONN_AUTH_PASSWORD;
 	j = auth_job_new(AUTH_HASH, password);
-	j->ctx = cmd_login_new(c, req);
+	j->ctx = l;
 	j->arg = w;
 	j->done = cmd_register_hashed;
 	if (auth_submit(c->srv->auth, j) != 0) {
 		conn_reply_err(c, req->id, PROTO_E_BUSY, NULL);
-		cmd_login_free(j->ctx);
+		cmd_login_free(l);
 		store_write_free(w);
 		auth_job_free(j);
 	}
@@ -276,6 +310,7 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	}
 	cmd_set_ident(c, &a);
 	c->session = session;
+	c->auth = CONN_AUTH_TOKEN;
 	conn_logged_in(c);
 	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
 }
@@ -308,6 +343,8 @@ cmd_login_cert(struct conn *c, struct proto_req *req)
 	    (unsigned long long)c->id, a.name);
 	l = cmd_login_new(c, req);
 	l->account = a.id;
+	l->how = CONN_AUTH_CERT;
+	memcpy(l->cert_fp, fp, sizeof l->cert_fp);
 	cmd_login_session(l);
 }
 
@@ -324,9 +361,8 @@ cmd_login(struct cmd_q *q)
 	int has_token = 0, use_cert = 0;
 	int64_t wait;
 
-	if (c->auth_busy)
-		return conn_reply_err(c, req->id, PROTO_E_BAD_STATE,
-		    "a login is already in progress");
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "token", 0, &token, &has_token) != PROTO_OK)
 		return cmd_bad_field(c, req, "token");
 	if (has_token)
@@ -360,6 +396,7 @@ cmd_login(struct cmd_q *q)
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
 	l->account = a.id;
+	l->how = CONN_AUTH_PASSWORD;
 	strlcpy_h(l->user, user, sizeof l->user);
 	j->ctx = l;
 	j->done = cmd_login_verified;
@@ -397,7 +434,9 @@ cmd_logout(struct cmd_q *q)
 	w->session = c->session;
 	log_info("conn %llu: %s logged out", (unsigned long long)c->id,
 	    c->acct.name);
-	/* Out at once: nothing more runs under the revoked session. */
+	/* Out at once, here and on every other connection resumed with the
+	 * same token: nothing more runs under the revoked session. */
+	live_end_session(c->srv, c->session, c, PROTO_BYE_LOGOUT);
 	conn_logged_out(c);
 	store_submit(c->srv->store, w);
 }
@@ -412,17 +451,49 @@ cmd_whoami(struct cmd_q *q)
 
 /* ---- passwd ------------------------------------------------------- */
 
+/*
+ * passwd runs in three hops (verify the old password, hash the new one,
+ * write it). The connection may log out between them: the new password
+ * is written only while the connection is still logged in on the
+ * session that asked, so a logged-out connection's request changes
+ * nothing and is answered auth_required. (auth_busy keeps it from
+ * logging in again meanwhile, as anyone at all.)
+ */
+static int
+cmd_passwd_still_in(struct cmd_login *l)
+{
+	struct conn *c = l->c;
+
+	if (c->state == CONN_READY && c->acct.id == l->account &&
+	    c->session == l->session)
+		return 1;
+	log_info("conn %llu: logged out while %s's password change was in "
+	    "flight; password unchanged", (unsigned long long)c->id, l->user);
+	conn_reply_err(c, l->id, PROTO_E_AUTH_REQUIRED, "logged out before "
+	    "the new password was stored, so it was not changed: log in "
+	    "and try again");
+	return 0;
+}
+
 static void
 cmd_passwd_written(struct store_write *w)
 {
 	struct cmd_login *l = w->ctx;
+	int ended;
 
+	if (w->result == STORE_OK) {
+		/* The commit revoked every other session: their live
+		 * connections end with it, whether or not this one is
+		 * still there to hear the answer. */
+		ended = live_end_account(l->c->srv, w->account, w->session,
+		    PROTO_BYE_PASSWD);
+		log_info("%s changed their password; other sessions revoked, "
+		    "%d live connection(s) ended", l->user, ended);
+	}
 	if (conn_is_open(l->c)) {
-		if (w->result == STORE_OK) {
-			log_info("%s changed their password; other sessions "
-			    "revoked", l->c->acct.name);
+		if (w->result == STORE_OK)
 			conn_reply_ok(l->c, l->id, NULL);
-		} else
+		else
 			cmd_reply_store_err(l->c, l->id, w->result);
 	}
 	cmd_login_free(l);
@@ -435,17 +506,18 @@ cmd_passwd_hashed(struct auth_job *j)
 	struct cmd_login *l = j->ctx;
 	struct store_write *w;
 
-	if (!j->ok || !conn_is_open(l->c) || l->c->state != CONN_READY) {
-		if (conn_is_open(l->c))
+	if (!j->ok || !conn_is_open(l->c) || !cmd_passwd_still_in(l)) {
+		if (!j->ok && conn_is_open(l->c))
 			conn_reply_err(l->c, l->id, PROTO_E_INTERNAL, NULL);
 		cmd_login_free(l);
 		auth_job_free(j);
 		return;
 	}
 	w = store_write_new(SW_PASSWD);
-	w->account = l->c->acct.id;
-	w->session = l->c->session;
+	w->account = l->account;
+	w->session = l->session;
 	w->now = now_seconds();
+	strlcpy_h(w->actor, l->user, sizeof w->actor);
 	strlcpy_h(w->pwhash, j->encoded, sizeof w->pwhash);
 	auth_job_free(j);
 	w->ctx = l;
@@ -459,8 +531,8 @@ cmd_passwd_verified(struct auth_job *j)
 	struct cmd_login *l = j->ctx;
 	struct auth_job *h;
 
-	if (!j->ok || !conn_is_open(l->c)) {
-		if (conn_is_open(l->c))
+	if (!j->ok || !conn_is_open(l->c) || !cmd_passwd_still_in(l)) {
+		if (!j->ok && conn_is_open(l->c))
 			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED,
 			    "the current password is wrong");
 		cmd_login_free(l);
@@ -489,6 +561,8 @@ cmd_passwd(struct cmd_q *q)
 	struct auth_job *j;
 	struct cmd_login *l;
 
+	if (cmd_auth_idle(c, req) != 0)
+		return;
 	if (proto_get_str(req, "old", 1, &old, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "old");
 	if (proto_get_str(req, "new", 1, &new, NULL) != PROTO_OK)
@@ -503,6 +577,9 @@ cmd_passwd(struct cmd_q *q)
 	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
 	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
+	l->account = c->acct.id;
+	l->session = c->session;
+	strlcpy_h(l->user, c->acct.name, sizeof l->user);
 	strlcpy_h(l->newpw, new, sizeof l->newpw);
 	j->ctx = l;
 	j->done = cmd_passwd_verified;

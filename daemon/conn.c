@@ -39,6 +39,7 @@
 #include "cmd.h"
 #include "conn.h"
 #include "limit.h"
+#include "live.h"
 #include "server.h"
 #include "util.h"
 
@@ -183,6 +184,7 @@ conn_drop(struct conn *c)
 	if (c->bev == NULL)
 		return;
 	bus_unsubscribe(srv->bus, c);
+	live_remove(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	c->outlen = 0;
@@ -735,6 +737,10 @@ conn_evict_unauth(struct server *srv)
 	return 0;
 }
 
+static const char *const conn_auth_names[] = {
+	"nothing", "password", "token", "certificate"
+};
+
 void
 conn_logged_in(struct conn *c)
 {
@@ -743,16 +749,21 @@ conn_logged_in(struct conn *c)
 	c->srv->heap_busy = 1;
 	c->last_input_ms = now_monotonic_ms();
 	conn_arm_timer(c, c->srv->cf.idle_timeout);
-	log_info("conn %llu: logged in as %s (%s)", (unsigned long long)c->id,
-	    c->acct.name, proto_role_name(c->acct.role));
+	live_add(c);
+	log_info("conn %llu: logged in as %s (%s) by %s",
+	    (unsigned long long)c->id, c->acct.name,
+	    proto_role_name(c->acct.role), conn_auth_names[c->auth]);
 }
 
 void
 conn_logged_out(struct conn *c)
 {
 	bus_unsubscribe(c->srv->bus, c);
+	live_remove(c);
 	memset(&c->acct, 0, sizeof c->acct);
 	c->session = 0;
+	c->auth = CONN_AUTH_NONE;
+	memset(c->cert_fp, 0, sizeof c->cert_fp);
 	conn_set_state(c, CONN_HELLO);
 	conn_count_unauth(c, 1);
 	conn_arm_timer(c, c->srv->cf.login_timeout);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <openssl/ssl.h>
+#include <bsd/sys/tree.h>
 
 #include "proto.h"
 #include "store.h"
@@ -29,6 +30,14 @@ enum conn_state {
 	CONN_CLOSING		/* flushing its last lines, then freed */
 };
 
+/* How a connection logged in: what must go for it to end (live.h). */
+enum conn_auth {
+	CONN_AUTH_NONE,		/* not logged in */
+	CONN_AUTH_PASSWORD,	/* login with a password, or register */
+	CONN_AUTH_TOKEN,	/* resumed a session */
+	CONN_AUTH_CERT		/* client certificate: cert_fp */
+};
+
 struct conn {
 	uint64_t		 id;
 	int			 refs;
@@ -42,7 +51,15 @@ struct conn {
 
 	struct store_ident	 acct;		/* valid in CONN_READY */
 	int64_t			 session;
+	enum conn_auth		 auth;		/* valid in CONN_READY */
+	uint8_t			 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT:
+						 * its SHA-256 */
 	int			 auth_busy;	/* a login/register in flight */
+
+	/* live.c's: this connection in the indexes by account and by
+	 * session, while logged in. */
+	RB_ENTRY(conn)		 live_acct, live_session;
+	int			 live_in;
 
 	uint64_t		 last_input_ms;
 	int			 pinged;
@@ -80,7 +97,8 @@ void		 conn_unref(struct conn *);
 void		 conn_close(struct conn *, const char *reason);
 int		 conn_is_open(const struct conn *);
 void		 conn_set_state(struct conn *, enum conn_state);
-/* Authenticated (acct and session filled in) / logged out again. */
+/* Authenticated (acct, session and auth filled in) / logged out
+ * again; both keep the live index (live.h) up to date. */
 void		 conn_logged_in(struct conn *);
 void		 conn_logged_out(struct conn *);
 

@@ -8,7 +8,8 @@
  * only then does the daemon say READY to systemd. SIGHUP rebuilds the
  * TLS context from the files on disk and takes the reloadable settings;
  * if anything in the new configuration is wrong, the old one stays in
- * service and the log says why. SIGTERM and SIGINT stop accepting,
+ * service and the log says why. Either way it ends the connections
+ * that logged in with a certificate revoked since (live.h). SIGTERM and SIGINT stop accepting,
  * finish the writer's queue, answer it, say bye, and exit 0.
  */
 #include <sys/types.h>
@@ -33,6 +34,7 @@
 #include "conn.h"
 #include "limit.h"
 #include "listen.h"
+#include "live.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -185,10 +187,17 @@ server_reload(struct server *srv)
 	struct config cf;
 	SSL_CTX *ctx;
 	char *cause = NULL;
+	int ended;
 
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)now_monotonic_ms() * 1000);
 	log_info("reloading");
+	/* Whatever the new files say, the database says which client
+	 * certificates are revoked: their connections end now, as the
+	 * handshake will refuse them from now on. */
+	if ((ended = live_check_certs(srv)) > 0)
+		log_info("reload: %d connection(s) ended whose client "
+		    "certificate is revoked or expired", ended);
 	if (server_load_config(srv, &cf, &cause) != 0) {
 		log_error("reload refused, old configuration kept: %s", cause);
 		goto out;
@@ -322,6 +331,7 @@ server_setup(struct server *srv)
 	    getpwnam(srv->cf.user) == NULL)
 		fatal("user \"%s\" does not exist", srv->cf.user);
 	srv->limits = limits_new();
+	srv->live = live_new();
 	if (cert_crl_fresh(&srv->cf, &cause) != 0) {
 		log_warn("%s", cause);
 		free(cause);
@@ -383,6 +393,7 @@ server_teardown(struct server *srv)
 	SSL_CTX_free(srv->ssl_ctx);
 	free(srv->linebuf);
 	limits_free(srv->limits);
+	live_free(srv->live);
 	libevent_global_shutdown();
 }
 

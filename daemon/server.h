@@ -17,6 +17,7 @@ struct store;
 struct bus;
 struct auth;
 struct conn;
+struct live;
 
 /* Command-line settings that override the file: listen, db, cert, key. */
 #define SERVER_OVERRIDES	8
@@ -47,6 +48,7 @@ struct server {
 	int			 verbose;
 
 	struct conn		*conns;		/* every live connection */
+	struct live		*live;		/* the logged-in ones, indexed */
 	uint64_t		 next_conn_id;
 	int			 nconns;
 	int			 nunauth;	/* connections not logged in */

@@ -75,6 +75,18 @@ enum proto_err {
 	PROTO_E__COUNT
 };
 
+/*
+ * The reasons a bye gives when a connection ends because its credential
+ * went away; stable, so a client may match them (PROTOCOL.md, "bye").
+ * Each says what to do next.
+ */
+#define PROTO_BYE_PASSWD	"the password was changed on another " \
+				"connection: log in with the new one"
+#define PROTO_BYE_LOGOUT	"the session was logged out on another " \
+				"connection: log in again"
+#define PROTO_BYE_CERT_REVOKED	"the client certificate was revoked or " \
+				"has expired: ask the operator for a new one"
+
 /* "not_found" etc.; NULL for PROTO_OK or out of range. */
 const char	*proto_err_code(enum proto_err);
 /* A default human message for the code ("no such channel" style). */
