@@ -52,6 +52,11 @@ struct cmd_login {
 	int64_t		 session;			/* passwd: asked on */
 	enum conn_auth	 how;				/* login, register */
 	uint8_t		 cert_fp[STORE_HASH_LEN];	/* CONN_AUTH_CERT */
+	/* Password login: the hash the password was checked against. The
+	 * session is stored only while the account still has it, so a
+	 * login checked against the old password cannot land after a
+	 * passwd that ended every other session. */
+	char		 pwhash[STORE_PWHASH_MAX];
 };
 
 /* One authentication at a time: 0, or -1 having answered. */
@@ -244,6 +249,10 @@ cmd_login_written(struct store_write *w)
 		if (w->result == STORE_OK && store_account_by_id(
 		    l->c->srv->store, l->account, &a) == STORE_OK)
 			cmd_login_accept(l, &a, w->session);
+		else if (w->result == STORE_INVALID)
+			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED,
+			    "the password was changed meanwhile: log in with "
+			    "the new one");
 		else
 			cmd_reply_store_err(l->c, l->id, STORE_ERROR);
 	}
@@ -287,6 +296,8 @@ cmd_login_session(struct cmd_login *l)
 	w = store_write_new(SW_SESSION_NEW);
 	w->account = l->account;
 	w->now = now_seconds();
+	/* Empty for a certificate login: no password to still hold. */
+	strlcpy_h(w->pwhash, l->pwhash, sizeof w->pwhash);
 	auth_token_new(l->token);
 	auth_secret_hash(l->token, w->hash);
 	w->ctx = l;
@@ -393,8 +404,9 @@ cmd_login(struct cmd_q *q)
 	}
 	j = auth_job_new(AUTH_VERIFY, password);
 	strlcpy_h(j->encoded, a.pwhash, sizeof j->encoded);
-	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l = cmd_login_new(c, req);
+	strlcpy_h(l->pwhash, a.pwhash, sizeof l->pwhash);
+	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 	l->account = a.id;
 	l->how = CONN_AUTH_PASSWORD;
 	strlcpy_h(l->user, user, sizeof l->user);

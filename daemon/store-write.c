@@ -333,6 +333,8 @@ store_write_free(struct store_write *w)
 		return;
 	free(w->title);
 	free(w->body);
+	/* A password hash does not linger in freed memory. */
+	explicit_bzero(w->pwhash, sizeof w->pwhash);
 	free(w);
 }
 

@@ -632,6 +632,22 @@ Test(store, sessions_and_passwd)
 	test_hash(h, "tok1");
 	cr_assert_eq(store_session_lookup(s, h, &a, &got), STORE_OK);
 
+	/* A login checked against the old password lands no session once
+	 * the new one is stored; against the current one it does. */
+	w = store_write_new(SW_SESSION_NEW);
+	w->account = ana;
+	test_hash(w->hash, "tok3");
+	strlcpy_h(w->pwhash, "$argon2id$old", sizeof w->pwhash);
+	store_write_free(test_write(s, w, STORE_INVALID));
+	test_hash(h, "tok3");
+	cr_assert_eq(store_session_lookup(s, h, &a, &got), STORE_NOTFOUND);
+	w = store_write_new(SW_SESSION_NEW);
+	w->account = ana;
+	test_hash(w->hash, "tok3");
+	strlcpy_h(w->pwhash, "$argon2id$new", sizeof w->pwhash);
+	store_write_free(test_write(s, w, STORE_OK));
+	test_hash(h, "tok1");
+
 	w = store_write_new(SW_SESSION_REVOKE);
 	w->session = sid[1];
 	store_write_free(test_write(s, w, STORE_OK));
