@@ -296,8 +296,13 @@ cmd_login_session(struct cmd_login *l)
 	w = store_write_new(SW_SESSION_NEW);
 	w->account = l->account;
 	w->now = now_seconds();
-	/* Empty for a certificate login: no password to still hold. */
+	/* Empty for a certificate login: no password to still hold; its
+	 * certificate instead, so that revoking it ends the session. */
 	strlcpy_h(w->pwhash, l->pwhash, sizeof w->pwhash);
+	if (l->how == CONN_AUTH_CERT) {
+		memcpy(w->cert_fp, l->cert_fp, sizeof w->cert_fp);
+		w->by_cert = 1;
+	}
 	auth_token_new(l->token);
 	auth_secret_hash(l->token, w->hash);
 	w->ctx = l;

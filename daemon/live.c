@@ -209,8 +209,15 @@ live_check_certs(struct server *srv)
 
 	for (c = RB_MIN(live_accts, &srv->live->by_acct); c != NULL; c = next) {
 		next = RB_NEXT(live_accts, &srv->live->by_acct, c);
-		if (c->auth != CONN_AUTH_CERT)
+		if (c->auth != CONN_AUTH_CERT) {
+			/* A token resumed a session a certificate made. */
+			if (store_session_cert_revoked(srv->store,
+			    c->session) == 1) {
+				live_end(c, PROTO_BYE_CERT_REVOKED);
+				n++;
+			}
 			continue;
+		}
 		rc = store_cert_lookup(srv->store, c->cert_fp, now, &a);
 		if (rc == STORE_ERROR) {
 			log_error("conn %llu: cannot check its certificate; "

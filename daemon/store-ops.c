@@ -40,8 +40,8 @@ const char *const store_write_sql[WQ__COUNT] = {
 	/* ?4: the password hash a login was checked against ('' for a
 	 * certificate): no session for a password changed meanwhile. */
 	[WQ_SESSION_INSERT] =
-	    "INSERT INTO sessions (account_id, token_hash, created_at)"
-	    " SELECT id, ?2, ?3 FROM accounts WHERE id = ?1"
+	    "INSERT INTO sessions (account_id, token_hash, created_at, cert_fp)"
+	    " SELECT id, ?2, ?3, ?5 FROM accounts WHERE id = ?1"
 	    " AND (?4 = '' OR pwhash = ?4)",
 	[WQ_SESSION_REVOKE] =
 	    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1"
@@ -178,6 +178,11 @@ store_op_session_new(struct store *s, struct store_write *w)
 	sqlite3_bind_blob(st, 2, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, w->now);
 	sqlite3_bind_text(st, 4, w->pwhash, -1, SQLITE_STATIC);
+	if (w->by_cert)
+		sqlite3_bind_blob(st, 5, w->cert_fp, STORE_HASH_LEN,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
 	if ((r = store_insert(s, st)) == STORE_OK)
 		w->session = sqlite3_last_insert_rowid(s->wdb);
 	else if (r == STORE_NOTFOUND && w->pwhash[0] != '\0' &&

@@ -50,7 +50,12 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, s.id"
 	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	    " JOIN orgs o ON o.id = a.org_id"
-	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL",
+	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL"
+	    " AND (s.cert_fp IS NULL OR EXISTS (SELECT 1 FROM certs"
+	    "  WHERE fingerprint = s.cert_fp AND revoked_at IS NULL))",
+	[RQ_SESSION_CERT_REVOKED] =
+	    "SELECT 1 FROM sessions s JOIN certs c ON c.fingerprint = s.cert_fp"
+	    " WHERE s.id = ?1 AND c.revoked_at IS NOT NULL",
 	[RQ_INVITE_CHECK] =
 	    "SELECT 1 FROM invites WHERE code_hash = ?1"
 	    " AND used_at IS NULL AND expires_at > ?2",
@@ -219,6 +224,18 @@ store_session_lookup(struct store *s, const uint8_t *hash,
 	if (session_id != NULL)
 		*session_id = id;
 	return r;
+}
+
+int
+store_session_cert_revoked(struct store *s, int64_t session)
+{
+	sqlite3_stmt	*st = s->rq[RQ_SESSION_CERT_REVOKED];
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, session);
+	if ((r = store_one(s, st)) == STORE_OK)
+		store_stmt_done(st);
+	return r == STORE_OK ? 1 : r == STORE_NOTFOUND ? 0 : STORE_ERROR;
 }
 
 int

@@ -152,6 +152,15 @@ static const char store_schema_v6[] =
 	"CREATE INDEX posts_channel ON posts(channel_id, id);"
 	"DROP INDEX posts_visible;";
 
+/*
+ * Version 7: a session made by a certificate login remembers the
+ * certificate, so that revoking the certificate also ends the sessions
+ * (and tokens) it gave: a token resumes only while its certificate is
+ * live.
+ */
+static const char store_schema_v7[] =
+	"ALTER TABLE sessions ADD COLUMN cert_fp BLOB;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -159,6 +168,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v4,
 	store_schema_v5,
 	store_schema_v6,
+	store_schema_v7,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

@@ -44,7 +44,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 struct store_account {
 	int64_t		 id;
@@ -212,9 +212,13 @@ int		 store_cert_revoked(struct store *, store_revoked_cb, void *);
 int	store_account_by_name(struct store *, const char *user,
 	    struct store_account *);
 int	store_account_by_id(struct store *, int64_t id, struct store_account *);
-/* A live (not revoked) session; *session_id gets its id. */
+/* A live session: not revoked, and, when a certificate login made it,
+ * its certificate not revoked either; *session_id gets its id. */
 int	store_session_lookup(struct store *, const uint8_t *hash,
 	    struct store_account *, int64_t *session_id);
+/* 1 when the session was made by a certificate login whose certificate
+ * has been revoked since, 0 when not, STORE_ERROR. */
+int	store_session_cert_revoked(struct store *, int64_t session);
 /* STORE_OK when the invite exists, is unused and expires after now. */
 int	store_invite_check(struct store *, const uint8_t *hash, int64_t now);
 int	store_org_by_name(struct store *, const char *name, int64_t *id);
@@ -293,6 +297,9 @@ struct store_write {
 	uint8_t		 hash[STORE_HASH_LEN];	/* token (REGISTER, SESSION_NEW)
 						 * or invite code (INVITE_CREATE) */
 	uint8_t		 invite[STORE_HASH_LEN];	/* REGISTER */
+	uint8_t		 cert_fp[STORE_HASH_LEN];	/* SESSION_NEW by a
+							 * certificate */
+	int		 by_cert;			/* cert_fp is set */
 	char		 name[PROTO_MAX_CHANNEL + 1];	/* user, org or channel */
 	char		 pwhash[STORE_PWHASH_MAX];	/* REGISTER, PASSWD */
 	char		*title;		/* POST, owned: freed by store_write_free */

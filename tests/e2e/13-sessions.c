@@ -233,6 +233,41 @@ Test(sessions, revoked_certificate_ends_its_connections_at_reload)
 	hx_stop(d);
 }
 
+/* A token a certificate login gave resumes only while the certificate
+ * is live: revoking it ends the connections resumed with it at the
+ * reload, and the token logs in no more. */
+Test(sessions, revoked_certificate_ends_its_tokens)
+{
+	const char		*dir, *line, *token;
+	struct hx_daemon	*d = ca_start(&dir);
+	struct hx_tls_opts	 o = { 0 };
+	struct hx_try		 t;
+	struct hx_conn		*c, *resumed, *ana_pw;
+	struct hx_run		 r;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	r = HX_HARBOURD("cert", "issue", "-c", hx_conf(d), "ana", "--out", dir);
+	cr_assert_eq(r.status, 0, "cert issue: %s", r.err);
+	o.cert = hx_strf("%s/ana.crt", dir);
+	o.key = hx_strf("%s/ana.key", dir);
+	c = hx_try_connect(d, &o, &t);
+	cr_assert_not_null(c, "certificate refused: %s", t.why);
+	token = hx_str(hx_ok(c, "login", "{s:b}", "cert", 1), "token");
+	hx_close(c);
+	resumed = hx_connect(d);
+	hx_ok(resumed, "login", "{s:s}", "token", token);
+	ana_pw = hx_login(d, "ana");
+
+	r = HX_HARBOURD("cert", "revoke", "-c", hx_conf(d), "ana");
+	cr_assert_eq(r.status, 0, "cert revoke: %s", r.err);
+	cr_assert(hx_reload(d, &line), "reload with the new CRL: %s", line);
+	assert_ended(resumed, BYE_CERT);
+	hx_err(hx_connect(d), "auth_failed", "login", "{s:s}", "token", token);
+	/* Her password session stands on no certificate. */
+	assert_is(ana_pw, "ana");
+	hx_stop(d);
+}
+
 /* --- One authentication at a time. --- */
 
 Test(sessions, register_while_login_in_flight)
