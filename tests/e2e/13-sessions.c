@@ -193,12 +193,14 @@ ca_start(const char **dir)
 /* A new account USER with a certificate, and a connection logged in
  * with it. */
 static struct hx_conn *
-cert_user(struct hx_daemon *d, const char *dir, const char *user)
+cert_user_token(struct hx_daemon *d, const char *dir, const char *user,
+    const char **token)
 {
 	struct hx_tls_opts	 o = { 0 };
 	struct hx_try		 t;
 	struct hx_conn		*c;
 	struct hx_run		 r;
+	json_t			*res;
 
 	hx_close(hx_user(d, "refugee-action", "member", user));
 	r = HX_HARBOURD("cert", "issue", "-c", hx_conf(d), user, "--out", dir);
@@ -207,9 +209,17 @@ cert_user(struct hx_daemon *d, const char *dir, const char *user)
 	o.key = hx_strf("%s/%s.key", dir, user);
 	c = hx_try_connect(d, &o, &t);
 	cr_assert_not_null(c, "%s's certificate refused: %s", user, t.why);
-	cr_assert_str_eq(hx_str(hx_ok(c, "login", "{s:b}", "cert", 1),
-	    "user"), user);
+	res = hx_ok(c, "login", "{s:b}", "cert", 1);
+	cr_assert_str_eq(hx_str(res, "user"), user);
+	if (token != NULL)
+		*token = hx_str(res, "token");
 	return c;
+}
+
+static struct hx_conn *
+cert_user(struct hx_daemon *d, const char *dir, const char *user)
+{
+	return cert_user_token(d, dir, user, NULL);
 }
 
 Test(sessions, revoked_certificate_ends_its_connections_at_reload)
@@ -240,20 +250,10 @@ Test(sessions, revoked_certificate_ends_its_tokens)
 {
 	const char		*dir, *line, *token;
 	struct hx_daemon	*d = ca_start(&dir);
-	struct hx_tls_opts	 o = { 0 };
-	struct hx_try		 t;
-	struct hx_conn		*c, *resumed, *ana_pw;
+	struct hx_conn		*resumed, *ana_pw;
 	struct hx_run		 r;
 
-	hx_close(hx_user(d, "refugee-action", "member", "ana"));
-	r = HX_HARBOURD("cert", "issue", "-c", hx_conf(d), "ana", "--out", dir);
-	cr_assert_eq(r.status, 0, "cert issue: %s", r.err);
-	o.cert = hx_strf("%s/ana.crt", dir);
-	o.key = hx_strf("%s/ana.key", dir);
-	c = hx_try_connect(d, &o, &t);
-	cr_assert_not_null(c, "certificate refused: %s", t.why);
-	token = hx_str(hx_ok(c, "login", "{s:b}", "cert", 1), "token");
-	hx_close(c);
+	hx_close(cert_user_token(d, dir, "ana", &token));
 	resumed = hx_connect(d);
 	hx_ok(resumed, "login", "{s:s}", "token", token);
 	ana_pw = hx_login(d, "ana");

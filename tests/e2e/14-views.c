@@ -229,6 +229,20 @@ page_get(json_t *events, int64_t post)
 	return NULL;
 }
 
+/* Two members of different organisations and a facilitator, in CH. */
+static void
+three_readers(struct hx_daemon *d, struct hx_conn **ana, struct hx_conn **bob,
+    struct hx_conn **fac)
+{
+	hx_ok(hx_admin(d), "channel.create", "{s:s}", "channel", CH);
+	*ana = hx_user(d, "refugee-action", "member", "ana");
+	*bob = hx_user(d, "migrant-help", "member", "bob");
+	*fac = hx_user(d, "wellbeing", "facilitator", "fay");
+	hx_ok(*ana, "join", "{s:s}", "channel", CH);
+	hx_ok(*bob, "join", "{s:s}", "channel", CH);
+	hx_ok(*fac, "join", "{s:s}", "channel", CH);
+}
+
 Test(views, held_and_hidden_posts_by_reader)
 {
 	struct hx_daemon *d = hx_start(NULL);
@@ -238,13 +252,7 @@ Test(views, held_and_hidden_posts_by_reader)
 	int64_t root, shown, held, hidden, since, id;
 	size_t i;
 
-	hx_ok(hx_admin(d), "channel.create", "{s:s}", "channel", CH);
-	ana = hx_user(d, "refugee-action", "member", "ana");
-	bob = hx_user(d, "migrant-help", "member", "bob");
-	fac = hx_user(d, "wellbeing", "facilitator", "fay");
-	hx_ok(ana, "join", "{s:s}", "channel", CH);
-	hx_ok(bob, "join", "{s:s}", "channel", CH);
-	hx_ok(fac, "join", "{s:s}", "channel", CH);
+	three_readers(d, &ana, &bob, &fac);
 	since = hx_int(hx_ok(bob, "sync", "{s:I}", "since", 0), "last_eid");
 	root = hx_post(bob, CH, "Evenings", 0, "how do you switch off?");
 	shown = hx_post(ana, CH, NULL, root, "a walk");
@@ -316,13 +324,7 @@ Test(views, anonymous_posts_name_nobody)
 	int64_t root, anon;
 	int i;
 
-	hx_ok(hx_admin(d), "channel.create", "{s:s}", "channel", CH);
-	ana = hx_user(d, "refugee-action", "member", "ana");
-	bob = hx_user(d, "migrant-help", "member", "bob");
-	fac = hx_user(d, "wellbeing", "facilitator", "fay");
-	hx_ok(ana, "join", "{s:s}", "channel", CH);
-	hx_ok(bob, "join", "{s:s}", "channel", CH);
-	hx_ok(fac, "join", "{s:s}", "channel", CH);
+	three_readers(d, &ana, &bob, &fac);
 	root = hx_post(bob, CH, "Hard week", 0, "anyone else?");
 	anon = hx_post(ana, CH, NULL, root, "ANON-BODY");
 	db_exec(d, hx_strf("UPDATE posts SET anonymous = 1 WHERE id = %lld",
