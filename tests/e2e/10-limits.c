@@ -64,21 +64,11 @@ refused(struct hx_daemon *d, const char *reason, const char *what)
 	    t.why);
 }
 
-/* The log's length now, to wait for a line written after it. */
-static size_t
-log_mark(struct hx_daemon *d)
-{
-	size_t	len;
-
-	hx_log(d, &len);
-	return len;
-}
-
 /* Close c, and wait until the daemon has logged a close since. */
 static void
 close_seen(struct hx_daemon *d, struct hx_conn *c, const char *what)
 {
-	size_t	mark = log_mark(d);
+	size_t	mark = hx_log_mark(d);
 
 	hx_close(c);
 	cr_assert(hx_log_wait(d, mark, ": closed", hx_ms(HX_WAIT_MS)),

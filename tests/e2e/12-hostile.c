@@ -66,15 +66,6 @@ status_kb(pid_t pid, const char *field)
 	return 0;
 }
 
-static size_t
-log_mark(struct hx_daemon *d)
-{
-	size_t	len;
-
-	hx_log(d, &len);
-	return len;
-}
-
 /* Lines of the log after mark that contain needle (NULL: every line). */
 static int
 log_count(struct hx_daemon *d, size_t mark, const char *needle)
@@ -180,7 +171,7 @@ Test(hostile, read_pipeline_bounded)
 		ids[k] = conn_id_of(d, who);
 	}
 	rss0 = status_kb(hx_pid(d), "VmRSS");
-	mark = log_mark(d);
+	mark = hx_log_mark(d);
 
 	lines = "";
 	for (i = 0; i < READ_REQUESTS; i++)
@@ -390,7 +381,7 @@ Test(hostile, bad_token_logins_log_bounded)
 	/* The address's bucket at its default; info, as in production. */
 	d = hx_start("log_level = info\nunauth_rate = 20\nunauth_burst = 100");
 	ana = hx_user(d, "refugee-action", "member", "ana");
-	mark = log_mark(d);
+	mark = hx_log_mark(d);
 	line = "{\"id\":1,\"op\":\"login\",\"token\":"
 	    "\"00000000000000000000000000000000\"}";
 	for (k = 0; k < SPRAY_CONNS; k++) {

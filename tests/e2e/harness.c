@@ -583,6 +583,15 @@ hx_log(const struct hx_daemon *d, size_t *len)
 	return log;
 }
 
+size_t
+hx_log_mark(const struct hx_daemon *d)
+{
+	size_t	len;
+
+	hx_log(d, &len);
+	return len;
+}
+
 const char *
 hx_dump(json_t *v)
 {

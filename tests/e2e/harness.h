@@ -78,6 +78,8 @@ const char	*hx_dir(const struct hx_daemon *);
 const char	*hx_admin_invite(const struct hx_daemon *);
 /* The daemon's log so far (every run of it, appended). */
 const char	*hx_log(const struct hx_daemon *, size_t *len);
+/* The log's length now, to look for lines written after it. */
+size_t		 hx_log_mark(const struct hx_daemon *);
 
 /* --- A blocking TLS client with bounded waits. --- */
 struct hx_conn_opts {
