@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -400,5 +401,5 @@ server_run(struct server *srv)
 	    (unsigned long long)bus_gaps(srv->bus));
 	server_teardown(srv);
 	log_info("stopped");
-	return 0;
+	return EX_OK;
 }
