@@ -101,9 +101,11 @@ $(BUILD)/fuzz-cmd: $(call fuzzobj,tests/fuzz/fuzz-cmd.c $(DAEMON_SRCS) $(PROTO_S
 fuzz: deps $(BUILD)/fuzz-proto $(BUILD)/fuzz-cmd
 	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-cmd
 	$(BUILD)/fuzz-proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+		-artifact_prefix=$(BUILD)/fuzz-proto- \
 		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 	$(BUILD)/fuzz-cmd -max_total_time=$(FUZZ_SECONDS) -max_len=20000 \
-		-timeout=30 $(BUILD)/fuzz-corpus-cmd tests/fuzz/corpus-cmd
+		-timeout=30 -dict=tests/fuzz/cmd.dict -artifact_prefix=$(BUILD)/fuzz-cmd- \
+		$(BUILD)/fuzz-corpus-cmd tests/fuzz/corpus-cmd
 
 # make run: a working server on 127.0.0.1:7443 with its database in ./var.
 run: deps

@@ -33,13 +33,14 @@
  * anew every FUZZ_RESET_RUNS inputs, and when it outgrows
  * FUZZ_DB_MAX_BYTES, so disk and memory stay bounded.
  *
+ * State carries over between inputs until the reset, so a crash found
+ * late in a run may need the inputs before it; most reproduce alone.
  * To see what an input does: HARBOUR_FUZZ_ECHO=1 build/fuzz-cmd FILE
- * copies everything the server sent to stderr.
+ * copies everything the server sent to stderr. cmd.dict holds the
+ * words requests are made of, for the mutator.
  */
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
