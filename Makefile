@@ -17,8 +17,9 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 OPT	?= -O2
 CFLAGS	?= $(OPT) -g
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iproto -Idaemon \
-	   -DHARBOUR_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+DEF_CFLAGS = -Iproto -Idaemon -DHARBOUR_VERSION='"$(VERSION)"' \
+	   $(shell pkg-config --cflags $(PKGS))
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(DEF_CFLAGS)
 LIBS	 = $(shell pkg-config --libs $(PKGS)) -lpthread
 TEST_LIBS = $(shell pkg-config --libs criterion)
 
@@ -82,17 +83,30 @@ check: deps
 	$(SAN_ENV) HARBOUR_BUILD=$(CURDIR)/build-san HARBOUR_CERTS=$(CURDIR)/certs/dev \
 		build-san/test-e2e --jobs 1
 
+# Fuzzers: the daemon and codec compiled again by clang, with the same
+# warnings, for coverage and under ASan + UBSan; linked like test-unit.
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iproto \
-	      $(shell pkg-config --cflags jansson)
-$(BUILD)/fuzz-proto: tests/fuzz/fuzz-proto.c $(PROTO_SRCS) proto/proto.h
-	@mkdir -p $(BUILD)
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz-proto.c $(PROTO_SRCS) \
-		$(shell pkg-config --libs jansson)
-fuzz: deps $(BUILD)/fuzz-proto
-	@mkdir -p $(BUILD)/fuzz-corpus
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+	      -fsanitize=address,undefined -fno-sanitize-recover=undefined $(DEF_CFLAGS)
+fuzzobj = $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(1))
+
+$(BUILD)/fuzz-obj/%.o: %.c $(wildcard proto/*.h daemon/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz-proto: $(call fuzzobj,tests/fuzz/fuzz-proto.c $(PROTO_SRCS))
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(shell pkg-config --libs jansson)
+$(BUILD)/fuzz-cmd: $(call fuzzobj,tests/fuzz/fuzz-cmd.c $(DAEMON_SRCS) $(PROTO_SRCS))
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz: deps $(BUILD)/fuzz-proto $(BUILD)/fuzz-cmd
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-cmd
 	$(BUILD)/fuzz-proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+		-artifact_prefix=$(BUILD)/fuzz-proto- \
 		$(BUILD)/fuzz-corpus tests/fuzz/corpus
+	$(BUILD)/fuzz-cmd -max_total_time=$(FUZZ_SECONDS) -max_len=20000 \
+		-timeout=30 -dict=tests/fuzz/cmd.dict -artifact_prefix=$(BUILD)/fuzz-cmd- \
+		$(BUILD)/fuzz-corpus-cmd tests/fuzz/corpus-cmd
 
 # make run: a working server on 127.0.0.1:7443 with its database in ./var.
 run: deps

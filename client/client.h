@@ -17,15 +17,19 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
 #include <jansson.h>
 
 #include "proto.h"
 
-/* Exit statuses; 64 is EX_USAGE from sysexits(3). */
-#define CLIENT_EXIT_OK		0
-#define CLIENT_EXIT_FAIL	1	/* refused, or a local failure */
+/* Exit statuses, as harbour(1) documents them: sysexits(3) names where
+ * one fits; 1 and 2 came before and scripts may test them, and
+ * sysexits has neither. */
+#define CLIENT_EXIT_OK		EX_OK
+#define CLIENT_EXIT_FAIL	EXIT_FAILURE	/* refused, or a local failure */
 #define CLIENT_EXIT_CONNECT	2	/* no connection, TLS, lost link */
-#define CLIENT_EXIT_USAGE	64
+#define CLIENT_EXIT_USAGE	EX_USAGE
 
 #define CLIENT_DEFAULT_SERVER	"localhost:7443"
 

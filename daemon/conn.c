@@ -113,10 +113,11 @@ conn_count_unauth(struct conn *c, int unauth)
 	c->srv->nunauth += unauth ? 1 : -1;
 }
 
+/* A TLS connection on an accepted socket; the handshake comes first. */
 struct conn *
 conn_accept(struct server *srv, int fd, const char *addr, const char *host)
 {
-	struct conn *c;
+	struct bufferevent *bev;
 	SSL *ssl;
 
 	if ((ssl = SSL_new(srv->ssl_ctx)) == NULL) {
@@ -124,6 +125,29 @@ conn_accept(struct server *srv, int fd, const char *addr, const char *host)
 		evutil_closesocket(fd);
 		return NULL;
 	}
+	bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_error("%s: cannot make a TLS bufferevent", addr);
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return conn_attach(srv, bev, addr, host);
+}
+
+/*
+ * Everything about a connection but its transport: the TLS part is
+ * conn_accept's, so the fuzzer can drive a connection over a plain
+ * socketpair. The connection owns bev from here on.
+ */
+struct conn *
+conn_attach(struct server *srv, struct bufferevent *bev, const char *addr,
+    const char *host)
+{
+	struct conn *c;
+
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv->next_conn_id;
 	c->refs = 1;
@@ -132,17 +156,7 @@ conn_accept(struct server *srv, int fd, const char *addr, const char *host)
 	strlcpy_h(c->addr, addr, sizeof c->addr);
 	strlcpy_h(c->host, host, sizeof c->host);
 	c->last_input_ms = now_monotonic_ms();
-	c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		log_error("conn %llu: cannot make a TLS bufferevent",
-		    (unsigned long long)c->id);
-		SSL_free(ssl);
-		evutil_closesocket(fd);
-		free(c);
-		return NULL;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	c->bev = bev;
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_LINE);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

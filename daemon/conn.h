@@ -89,8 +89,13 @@ struct conn {
 	struct conn		*prev, *next;	/* server's list */
 };
 
+/* A TLS connection on an accepted socket. */
 struct conn	*conn_accept(struct server *, int fd, const char *addr,
 		    const char *host);
+/* A connection on any bufferevent (conn_accept's second half; the
+ * fuzzer's plain one); it owns bev. Starts in CONN_HANDSHAKE. */
+struct conn	*conn_attach(struct server *, struct bufferevent *,
+		    const char *addr, const char *host);
 void		 conn_ref(struct conn *);
 void		 conn_unref(struct conn *);
 /* Send a final event (may be NULL), flush, then free. */

@@ -9,12 +9,17 @@
  *
  * Settings come from the built-in defaults, then the file named by -c,
  * then the flags; the same order is used again at reload.
+ *
+ * Exit statuses are harbourd(8)'s: sysexits(3) names where one fits
+ * (EX_USAGE, EX_CONFIG), EXIT_FAILURE (1) for a failed start or a failed
+ * subcommand, which the page documented before sysexits was used here.
  */
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -123,10 +128,10 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			usage(stdout);
-			exit(0);
+			exit(EX_OK);
 		} else if (strcmp(arg, "--version") == 0) {
 			printf("harbourd %s\n", HARBOUR_VERSION);
-			exit(0);
+			exit(EX_OK);
 		} else if (strcmp(arg, "-v") == 0) {
 			srv->verbose = 1;
 			continue;
@@ -159,13 +164,13 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 		fprintf(stderr, "harbourd: %s\n", a->cmd == MAIN_BACKUP ?
 		    "backup needs a destination file" : "cert needs a USER");
 		usage(stderr);
-		exit(64);
+		exit(EX_USAGE);
 	}
 	return;
 bad:
 	fprintf(stderr, "harbourd: bad or incomplete option: %s\n", argv[i]);
 	usage(stderr);
-	exit(64);
+	exit(EX_USAGE);
 }
 
 /* harbourd check: like nginx -t. Configuration, certificate and key,
@@ -179,29 +184,29 @@ main_check(struct server *srv)
 	if ((ctx = listen_tls_context(&srv->cf, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	SSL_CTX_free(ctx);
 	if (!listen_addr_valid(srv->cf.listen)) {
 		fprintf(stderr, "harbourd: listen: bad address \"%s\" "
 		    "(ADDR:PORT)\n", srv->cf.listen);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (srv->cf.user[0] != '\0' && getpwnam(srv->cf.user) == NULL) {
 		fprintf(stderr, "harbourd: user \"%s\" does not exist\n",
 		    srv->cf.user);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (cert_crl_fresh(&srv->cf, &cause) != 0 ||
 	    store_check(srv->cf.db, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	printf("harbourd: %s, %s and %s are fine\n", srv->config_path ?
 	    srv->config_path : "the default configuration", srv->cf.cert,
 	    srv->cf.db);
-	return 0;
+	return EX_OK;
 }
 
 /* harbourd backup: a consistent copy while the daemon serves. */
@@ -213,11 +218,11 @@ main_backup(struct server *srv, const char *dest)
 	if (store_backup(srv->cf.db, dest, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	printf("harbourd: backed up %s to %s; the copy passes its integrity "
 	    "check\n", srv->cf.db, dest);
-	return 0;
+	return EX_OK;
 }
 
 /* harbourd cert issue|revoke USER: the network CA, offline. */
@@ -231,7 +236,7 @@ main_cert(struct server *srv, const struct main_args *a)
 	if ((st = store_open(srv->cf.db, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (a->cmd == MAIN_CERT_ISSUE)
 		rc = cert_issue(&srv->cf, st, a->dest, a->days, a->out, &cause);
@@ -242,7 +247,7 @@ main_cert(struct server *srv, const struct main_args *a)
 	if (rc != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	if (a->cmd == MAIN_CERT_REVOKE)
 		printf("harbourd: revoked %d certificate(s) of %s; reload "
@@ -251,7 +256,7 @@ main_cert(struct server *srv, const struct main_args *a)
 		printf("harbourd: %s rewritten, fresh for %d days; reload "
 		    "harbourd (SIGHUP) to apply it\n", srv->cf.crl,
 		    CERT_CRL_DAYS);
-	return 0;
+	return EX_OK;
 }
 
 static int
@@ -278,19 +283,19 @@ main_init(struct config *cf, const struct main_args *a)
 	    proto_check_org(org) != PROTO_OK) {
 		fprintf(stderr, "harbourd: init needs --admin NAME (a-z 0-9 . _ -"
 		    ", 1-" PROTO_XSTR(PROTO_MAX_NAME) ") and a valid --org\n");
-		return 64;
+		return EX_USAGE;
 	}
 	if ((st = store_open(cf->db, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	/* One network per database: a second init would mint a second
 	 * admin invite behind the operators' backs. */
 	if (store_org_list(st, main_init_count, &norgs) < 0 || norgs > 0) {
 		fprintf(stderr, "harbourd: %s: already initialised\n", cf->db);
 		store_close(st);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	w = store_write_new(SW_ORG_CREATE);
 	strlcpy_h(w->name, org, sizeof w->name);
@@ -303,7 +308,7 @@ main_init(struct config *cf, const struct main_args *a)
 		    "already initialised (organisation exists)" :
 		    "cannot create the organisation");
 		store_close(st);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	w = store_write_new(SW_INVITE_CREATE);
 	w->org = org_id;
@@ -317,12 +322,12 @@ main_init(struct config *cf, const struct main_args *a)
 	store_close(st);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "harbourd: cannot create the admin invite\n");
-		return 1;
+		return EXIT_FAILURE;
 	}
 	log_info("initialised %s: organisation %s; an admin invite for %s "
 	    "is valid for 7 days", cf->db, org, a->admin);
 	printf("%s\n", code);
-	return 0;
+	return EX_OK;
 }
 
 int
@@ -338,7 +343,7 @@ main(int argc, char **argv)
 	if (server_load_config(&srv, &srv.cf, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
-		return 78;
+		return EX_CONFIG;
 	}
 	log_init(srv.cf.log_level);
 	switch (a.cmd) {

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -411,5 +412,5 @@ server_run(struct server *srv)
 	    (unsigned long long)bus_gaps(srv->bus));
 	server_teardown(srv);
 	log_info("stopped");
-	return 0;
+	return EX_OK;
 }

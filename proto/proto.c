@@ -748,7 +748,7 @@ proto_parse_post(json_t *obj, struct proto_post *p)
 	edited = 0;
 	if (json_unpack(obj, "{s?s, s?s, s?s, s?s, s?I}", "body", &p->body,
 	    "state", &p->state, "reason", &p->reason, "note", &p->note,
-	    "edited", &edited) != 0)
+	    "edited", &edited) != 0 || edited < 0)
 		goto fail;
 	p->edited = edited;
 	p->eid = eid;

@@ -29,6 +29,12 @@
 
 TestSuite(hello_auth, .timeout = HX_TEST_TIMEOUT);
 
+/* Between two looks at a condition we poll for. */
+#define POLL_MS		100
+/* How often a connection that must stay speaks: well inside the one
+ * second idle_timeout that test sets. */
+#define CHATTY_MS	300
+
 static void
 assert_hex_token(const char *t)
 {
@@ -69,9 +75,10 @@ Test(hello_auth, hello_shape)
 	cr_assert_eq(hx_int(lim, "sync_page"), 500);
 	cr_assert_eq(hx_int(lim, "login_timeout"), 10);
 	cr_assert_eq(hx_int(lim, "idle_timeout"), 90);
-	/* Nothing else arrives unasked. */
-	cr_assert_null(hx_event(c, 300), "a second push before any request");
+	/* Nothing else arrives unasked: a push sent with the hello would
+	 * come before the answer to the first request, and be queued. */
 	hx_ok(c, "ping", NULL);
+	cr_assert_null(hx_event(c, 0), "a second push before any request");
 	hx_stop(d);
 }
 
@@ -212,6 +219,31 @@ Test(hello_auth, invite_used_unknown_alike)
 	hx_stop(d);
 }
 
+/* Poll the daemon until it holds the invite expired. Registering an
+ * account name that is taken asks without using the invite: a live
+ * invite answers "exists" (the invite is checked first), an expired
+ * one "invite_invalid". */
+static void
+wait_invite_expired(struct hx_conn *c, const char *code)
+{
+	const char	*got = "";
+	json_t		*r;
+	int		 waited;
+
+	for (waited = 0; waited < hx_ms(HX_WAIT_MS); waited += POLL_MS) {
+		r = hx_call(c, "register", "{s:s, s:s, s:s}", "invite", code,
+		    "user", HX_ADMIN, "password", HX_PASSWORD);
+		got = hx_str(json_object_get(r, "error"), "code");
+		if (strcmp(got, "invite_invalid") == 0)
+			return;
+		cr_assert_str_eq(got, "exists", "a live invite for a taken "
+		    "name: %s", hx_dump(r));
+		usleep(POLL_MS * 1000);
+	}
+	cr_assert_fail("the invite did not expire within %d ms: %s",
+	    hx_ms(HX_WAIT_MS), got);
+}
+
 Test(hello_auth, invite_expired_alike)
 {
 	struct hx_daemon	*d = hx_start(NULL);
@@ -221,8 +253,8 @@ Test(hello_auth, invite_expired_alike)
 	/* PROTOCOL.md sets no minimum for expires: one second is legal. */
 	res = hx_ok(hx_admin(d), "invite.create", "{s:s, s:s, s:i}", "org",
 	    HX_ADMIN_ORG, "role", "member", "expires", 1);
-	usleep(2100 * 1000);
 	c = hx_connect(d);
+	wait_invite_expired(c, hx_str(res, "code"));
 	expired = hx_err(c, "invite_invalid", "register", "{s:s, s:s, s:s}",
 	    "invite", hx_str(res, "code"), "user", "bea", "password",
 	    HX_PASSWORD);
@@ -413,7 +445,7 @@ Test(hello_auth, passwd_revokes_other_sessions)
 Test(hello_auth, login_timeout_closes_idle_connection)
 {
 	struct hx_daemon	*d = hx_start("login_timeout = 1");
-	struct hx_conn		*idle, *busy;
+	struct hx_conn		*idle, *busy, *late;
 	json_t			*bye;
 
 	idle = hx_connect(d);
@@ -421,14 +453,17 @@ Test(hello_auth, login_timeout_closes_idle_connection)
 	    "login_timeout"), 1);
 	busy = hx_user(d, "refugee-action", "member", "ana");
 
-	bye = hx_event_named(idle, "bye", hx_ms(4000));
+	bye = hx_event_named(idle, "bye", hx_ms(HX_WAIT_MS));
 	cr_assert_not_null(bye, "no bye for a connection that never logged in");
 	hx_str(bye, "reason");
-	cr_assert(hx_wait_closed(idle, hx_ms(3000)),
+	cr_assert(hx_wait_closed(idle, hx_ms(HX_WAIT_MS)),
 	    "not closed after the login timeout's bye");
 
-	/* A connection that logged in in time stays. */
-	usleep(1200 * 1000);
+	/* A connection that logged in in time stays: once one opened after
+	 * it has timed out, its own login deadline has passed too. */
+	late = hx_connect(d);
+	cr_assert(hx_wait_closed(late, hx_ms(HX_WAIT_MS)),
+	    "a later connection was not closed after the login timeout");
 	hx_ok(busy, "whoami", NULL);
 	hx_stop(d);
 }
@@ -451,7 +486,7 @@ Test(hello_auth, login_timeout_covers_tls_handshake)
 	    "connect: %s", strerror(errno));
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	cr_assert_eq(poll(&pfd, 1, hx_ms(4000)), 1,
+	cr_assert_eq(poll(&pfd, 1, hx_ms(HX_WAIT_MS)), 1,
 	    "a connection without TLS was not closed after login_timeout");
 	n = (int)read(fd, buf, sizeof buf);
 	cr_assert(n <= 0, "the server sent %d bytes before TLS", n);
@@ -464,27 +499,29 @@ Test(hello_auth, idle_ping_then_close)
 	struct hx_daemon	*d = hx_start("idle_timeout = 1");
 	struct hx_conn		*quiet, *chatty;
 	json_t			*ping = NULL, *bye = NULL;
-	int			 i;
+	int			 waited;
 
 	quiet = hx_user(d, "refugee-action", "member", "ana");
 	chatty = hx_login(d, "ana");
 
-	/* chatty sends a request every 300 ms: it must never be closed,
-	 * while quiet gets a ping after a second and a bye after two. */
-	for (i = 0; i < 20 && bye == NULL; i++) {
+	/* chatty sends a request every CHATTY_MS, well inside the idle
+	 * timeout: it must never be closed, while quiet gets a ping after
+	 * a second and a bye after two. */
+	for (waited = 0; waited < hx_ms(HX_WAIT_MS) && bye == NULL;
+	    waited += CHATTY_MS) {
 		hx_ok(chatty, "ping", NULL);
 		if (ping == NULL) {
-			ping = hx_event_named(quiet, "ping", 300);
+			ping = hx_event_named(quiet, "ping", CHATTY_MS);
 			if (ping != NULL)
 				cr_assert_eq(json_object_size(ping), 1,
 				    "a ping is just {\"ev\":\"ping\"}: %s",
 				    hx_dump(ping));
 		} else
-			bye = hx_event_named(quiet, "bye", 300);
+			bye = hx_event_named(quiet, "bye", CHATTY_MS);
 	}
 	cr_assert_not_null(ping, "no ping after idle_timeout");
 	cr_assert_not_null(bye, "no bye for a connection silent after a ping");
-	cr_assert(hx_wait_closed(quiet, hx_ms(3000)),
+	cr_assert(hx_wait_closed(quiet, hx_ms(HX_WAIT_MS)),
 	    "an idle connection was not closed");
 	hx_ok(chatty, "whoami", NULL);
 	hx_stop(d);

@@ -26,6 +26,11 @@
 
 TestSuite(cli, .timeout = HX_TEST_TIMEOUT);
 
+/* Between two looks at a condition we poll for. */
+#define POLL_MS		20
+/* How long one marker post is given to reach a tail before the next. */
+#define MARKER_MS	200
+
 #define ORGCH	"refugee-action/general"
 #define PEERCH	"peer/vicarious-trauma"
 
@@ -210,7 +215,7 @@ Test(cli, tail_receives_live_post)
 	struct hx_conn		*ana;
 	struct hx_run		 r;
 	int64_t			 t;
-	int			 i;
+	int			 i, waited, step;
 
 	network(d);
 	ana = hx_login(d, "ana");
@@ -218,10 +223,14 @@ Test(cli, tail_receives_live_post)
 	tail = HX_CLI_START(d, "omar", HX_PASSWORD, NULL, "tail", PEERCH,
 	    "--count", "1", "--timeout", "30");
 	/* The tail subscribes some time after it starts: post until it has
-	 * seen one (it exits after --count 1), at most 20 times. */
-	for (i = 0; i < 20 && !hx_cli_done(tail); i++) {
-		usleep(500 * 1000);
+	 * seen one, which it shows and exits on (--count 1). */
+	for (i = 0, waited = 0; waited < hx_ms(HX_WAIT_MS) &&
+	    !hx_cli_done(tail); i++) {
 		hx_post(ana, PEERCH, NULL, t, hx_strf("live marker %d", i));
+		for (step = 0; step < MARKER_MS && !hx_cli_done(tail);
+		    step += POLL_MS)
+			usleep(POLL_MS * 1000);
+		waited += step;
 	}
 	r = hx_cli_wait(tail, 2 * hx_ms(HX_WAIT_MS));
 	assert_ok(r, "tail --count 1");

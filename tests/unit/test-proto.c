@@ -1158,6 +1158,7 @@ Test(proto, parse_post_rejects)
 		{ "state", "1" },
 		{ "note", "[]" },
 		{ "edited", "\"2\"" },
+		{ "edited", "-1" },
 		{ "eid", "\"42\"" },
 		{ "post", "4.2" },
 		{ "thread", NULL },
