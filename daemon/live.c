@@ -195,7 +195,8 @@ live_refresh_account(struct server *srv, const struct store_account *a)
 	}
 	if (n > 0)
 		log_info("%s: %d live connection(s) now %s of %s", a->name, n,
-		    proto_role_name(a->role), a->org);
+		    proto_role_name(a->role) != NULL ?
+		    proto_role_name(a->role) : "no role", a->org);
 	return n;
 }
 

@@ -99,6 +99,8 @@ Test(live, many_accounts_match_a_full_walk)
 		    MANY_ACCTS + 1, (int64_t)i / 3 + 1);
 	}
 	memset(&a, 0, sizeof a);
+	a.role = ROLE_MEMBER;
+	strcpy(a.org, "hope");
 	for (a.id = 0; a.id <= MANY_ACCTS + 1; a.id++) {
 		for (want = 0, i = 0; i < MANY; i++)
 			want += c[i].acct.id == a.id;
