@@ -13,6 +13,7 @@
 #include "bus.h"
 #include "cmd.h"
 #include "conn.h"
+#include "live.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -170,6 +171,167 @@ cmd_admin_status(struct cmd_q *q)
 	    "gaps", (json_int_t)bus_gaps(srv->bus)));
 }
 
+/* ---- suspension ----------------------------------------------------- */
+
+static void
+cmd_suspend_written(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+	int ended = 0;
+
+	if (w->result == STORE_OK) {
+		/* Committed with its log entry: every live session goes. */
+		if (w->role)
+			ended = live_end_account(c->srv, w->acct.id, 0,
+			    PROTO_BYE_SUSPENDED);
+		log_info("%s %s by %s%s", w->name, w->role ? "suspended" :
+		    "unsuspended", w->actor, ended > 0 ?
+		    "; its live connections ended" : "");
+	}
+	if (conn_is_open(c)) {
+		if (w->result == STORE_OK)
+			conn_reply_ok(c, w->arg, json_pack("{s:s, s:b}",
+			    "user", w->name, "suspended", w->role));
+		else if (w->result == STORE_NOTFOUND)
+			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
+			    "no such user");
+		else if (w->result == STORE_INVALID)
+			conn_reply_err(c, w->arg, PROTO_E_BAD_STATE, w->role ?
+			    "that account is suspended already" :
+			    "that account is not suspended");
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+	cmd_write_finish(w);
+}
+
+static void
+cmd_suspension(struct cmd_q *q, int suspend)
+{
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
+	const char *user, *reason = NULL;
+	struct store_write *w;
+	enum proto_err err;
+
+	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
+		return cmd_bad_field(c, req, "user");
+	if (proto_check_user(user) != PROTO_OK)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "user names are 1-" PROTO_XSTR(PROTO_MAX_NAME)
+		    " of a-z 0-9 . _ -");
+	if (suspend) {
+		if (proto_get_str(req, "reason", 1, &reason, NULL) != PROTO_OK)
+			return cmd_bad_field(c, req, "reason");
+		if ((err = proto_check_reason(reason)) != PROTO_OK)
+			return conn_reply_err(c, req->id, err,
+			    err == PROTO_E_TOO_LARGE ? "the reason is longer "
+			    "than " PROTO_XSTR(PROTO_MAX_REASON) " bytes" :
+			    "give a reason, without control characters");
+		if (strcmp(user, c->acct.name) == 0)
+			return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
+			    "you cannot suspend yourself");
+	}
+	w = cmd_write_new(c, req, SW_SUSPEND, cmd_suspend_written);
+	w->role = suspend ? 1 : 0;
+	strlcpy_h(w->name, user, sizeof w->name);
+	w->body = reason != NULL ? xstrdup(reason) : NULL;
+	store_submit(c->srv->store, w);
+}
+
+static void
+cmd_admin_suspend(struct cmd_q *q)
+{
+	cmd_suspension(q, 1);
+}
+
+static void
+cmd_admin_unsuspend(struct cmd_q *q)
+{
+	cmd_suspension(q, 0);
+}
+
+/* ---- the moderation log --------------------------------------------- */
+
+static int
+cmd_modlog_add(void *arg, const struct store_modlog *e)
+{
+	char ts[PROTO_TS_LEN];
+	json_t *o;
+
+	proto_ts_format(e->ts, ts);
+	o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)e->id, "ts", ts,
+	    "action", e->action);
+	json_object_set_new(o, "by", e->actor != NULL ?
+	    json_string(e->actor) : json_null());
+	if (e->channel != NULL)
+		json_object_set_new(o, "channel", json_string(e->channel));
+	if (e->account != NULL)
+		json_object_set_new(o, "user", json_string(e->account));
+	if (e->post != 0)
+		json_object_set_new(o, "post", json_integer(e->post));
+	if (e->reason != NULL)
+		json_object_set_new(o, "reason", json_string(e->reason));
+	json_array_append_new(arg, o);
+	return 0;
+}
+
+/*
+ * mod.log: with a channel, its entries, for its moderators (a channel
+ * you may not see answers as one that does not exist; one you see but
+ * do not moderate, forbidden); without, the server's own (suspensions),
+ * for admins.
+ */
+static void
+cmd_mod_log(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
+	struct store_channel ch;
+	const char *name;
+	int64_t since = 0, limit = PROTO_PAGE_DEFAULT, chan = 0;
+	int has_channel = 0, more = 0, rc;
+	json_t *list;
+
+	if (proto_get_str(req, "channel", 0, &name, &has_channel) != PROTO_OK)
+		return cmd_bad_field(c, req, "channel");
+	if (proto_get_int(req, "since", 0, 0, PROTO_ID_MAX, &since, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, req, "since");
+	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, req, "limit");
+	if (has_channel) {
+		char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
+
+		if (proto_check_channel(name, org, local) != PROTO_OK)
+			return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+			    "channel names are ORG/NAME or peer/NAME");
+		rc = store_channel_by_name(c->srv->store, name, &ch);
+		if (rc == STORE_ERROR)
+			return conn_reply_err(c, req->id, PROTO_E_INTERNAL,
+			    NULL);
+		if (rc != STORE_OK || !access_can_see(&c->acct, &ch))
+			return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+			    "no such channel");
+		if (!access_moderates(&c->acct, &ch))
+			return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
+			    "only its moderators read a channel's log");
+		chan = ch.id;
+	} else if (!(access_caps(c->acct.role) & CAP_ADMIN))
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
+		    "the server's log is for admins; name a channel you "
+		    "moderate");
+	list = json_array();
+	if (store_modlog(c->srv->store, chan, since, (int)limit,
+	    cmd_modlog_add, list, &more) != STORE_OK) {
+		json_decref(list);
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, req->id, json_pack("{s:o, s:b}", "entries", list,
+	    "more", more));
+}
+
 const struct cmd_entry cmd_admin_entries[] = {
 	{ "admin.status", CMD_AUTH, CAP_ADMIN, CMD_T_NONE, NULL,
 	    cmd_admin_status },
@@ -177,5 +339,11 @@ const struct cmd_entry cmd_admin_entries[] = {
 	{ "org.list", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_org_list },
 	{ "invite.create", CMD_AUTH, CAP_ORG_ADMIN | CAP_FACILITATE,
 	    CMD_T_NONE, NULL, cmd_invite_create },
+	{ "admin.suspend", CMD_AUTH, CAP_ADMIN, CMD_T_NONE, NULL,
+	    cmd_admin_suspend },
+	{ "admin.unsuspend", CMD_AUTH, CAP_ADMIN, CMD_T_NONE, NULL,
+	    cmd_admin_unsuspend },
+	{ "mod.log", CMD_AUTH, CAP_ORG_ADMIN | CAP_FACILITATE, CMD_T_NONE,
+	    NULL, cmd_mod_log },
 	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

@@ -239,6 +239,27 @@ cmd_register(struct cmd_q *q)
 
 /* ---- login -------------------------------------------------------- */
 
+/* The credentials were right, but the account is suspended (checked by
+ * the writer as it would have stored the session): say so, and why.
+ * Only someone who proved to be the account learns it. */
+static void
+cmd_reply_suspended(struct conn *c, json_t *id, int64_t account)
+{
+	struct store_account a;
+	char msg[PROTO_MAX_REASON + 64];
+
+	if (store_account_by_id(c->srv->store, account, &a) == STORE_OK &&
+	    a.suspended_reason[0] != '\0')
+		snprintf(msg, sizeof msg, "this account is suspended: %s",
+		    a.suspended_reason);
+	else
+		snprintf(msg, sizeof msg, "this account is suspended");
+	OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
+	log_info("conn %llu: login refused: account suspended",
+	    (unsigned long long)c->id);
+	conn_reply_err(c, id, PROTO_E_SUSPENDED, msg);
+}
+
 static void
 cmd_login_written(struct store_write *w)
 {
@@ -253,6 +274,8 @@ cmd_login_written(struct store_write *w)
 			conn_reply_err(l->c, l->id, PROTO_E_AUTH_FAILED,
 			    "the password was changed meanwhile: log in with "
 			    "the new one");
+		else if (w->result == STORE_FORBIDDEN)
+			cmd_reply_suspended(l->c, l->id, l->account);
 		else
 			cmd_reply_store_err(l->c, l->id, STORE_ERROR);
 	}

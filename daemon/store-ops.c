@@ -37,12 +37,26 @@ const char *const store_write_sql[WQ__COUNT] = {
 	    "INSERT INTO accounts (name, org_id, role, pwhash, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[WQ_ORG_NAME] = "SELECT name FROM orgs WHERE id = ?1",
-	/* ?4: the password hash a login was checked against ('' for a
-	 * certificate): no session for a password changed meanwhile. */
 	[WQ_SESSION_INSERT] =
 	    "INSERT INTO sessions (account_id, token_hash, created_at, cert_fp)"
-	    " SELECT id, ?2, ?3, ?5 FROM accounts WHERE id = ?1"
-	    " AND (?4 = '' OR pwhash = ?4)",
+	    " VALUES (?1, ?2, ?3, ?4)",
+	/* What a new session depends on, read in its own transaction. */
+	[WQ_ACCOUNT_STATE] =
+	    "SELECT suspended_at IS NOT NULL, pwhash FROM accounts"
+	    " WHERE id = ?1",
+	[WQ_SUSPEND] =
+	    "UPDATE accounts SET suspended_at = ?2, suspended_reason = ?3"
+	    " WHERE name = ?1 AND suspended_at IS NULL RETURNING id",
+	[WQ_UNSUSPEND] =
+	    "UPDATE accounts SET suspended_at = NULL, suspended_reason = NULL"
+	    " WHERE name = ?1 AND suspended_at IS NOT NULL RETURNING id",
+	[WQ_ACCOUNT_ID] = "SELECT id FROM accounts WHERE name = ?1",
+	[WQ_SESSION_REVOKE_ALL] =
+	    "UPDATE sessions SET revoked_at = ?2 WHERE account_id = ?1"
+	    " AND revoked_at IS NULL",
+	[WQ_MODLOG] =
+	    "INSERT INTO modlog (ts, actor_id, action, channel_id, account_id,"
+	    " post_id, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[WQ_SESSION_REVOKE] =
 	    "UPDATE sessions SET revoked_at = ?2 WHERE id = ?1"
 	    " AND revoked_at IS NULL",
@@ -168,27 +182,112 @@ store_bind_account(sqlite3_stmt *st, int col, int64_t account)
 
 /* ---- the operations ------------------------------------------------- */
 
+/*
+ * A session only for an account as the login found it, checked in the
+ * session's own transaction: not suspended since (STORE_FORBIDDEN), and
+ * for a password login (w->pwhash not empty) still holding the hash the
+ * password was checked against (STORE_INVALID), so that a login checked
+ * against the old password cannot land after a passwd.
+ */
 static int
 store_op_session_new(struct store *s, struct store_write *w)
 {
-	sqlite3_stmt	*st = store_wq(s, WQ_SESSION_INSERT);
-	int		 r;
+	sqlite3_stmt	*st = store_wq(s, WQ_ACCOUNT_STATE);
+	int		 rc, r, suspended, same;
 
+	sqlite3_bind_int64(st, 1, w->account);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_result(s->wdb, rc);
+	}
+	suspended = sqlite3_column_int(st, 0);
+	same = w->pwhash[0] == '\0' || strcmp(w->pwhash,
+	    (const char *)sqlite3_column_text(st, 1)) == 0;
+	store_stmt_done(st);
+	if (suspended)
+		return STORE_FORBIDDEN;
+	if (!same)
+		return STORE_INVALID;
+
+	st = store_wq(s, WQ_SESSION_INSERT);
 	sqlite3_bind_int64(st, 1, w->account);
 	sqlite3_bind_blob(st, 2, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, w->now);
-	sqlite3_bind_text(st, 4, w->pwhash, -1, SQLITE_STATIC);
 	if (w->by_cert)
-		sqlite3_bind_blob(st, 5, w->cert_fp, STORE_HASH_LEN,
+		sqlite3_bind_blob(st, 4, w->cert_fp, STORE_HASH_LEN,
 		    SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, 5);
-	if ((r = store_insert(s, st)) == STORE_OK)
+		sqlite3_bind_null(st, 4);
+	if ((r = store_run(s, st, NULL)) == STORE_OK)
 		w->session = sqlite3_last_insert_rowid(s->wdb);
-	else if (r == STORE_NOTFOUND && w->pwhash[0] != '\0' &&
-	    w->op == SW_SESSION_NEW)
-		r = STORE_INVALID;	/* the password changed meanwhile */
 	return r;
+}
+
+/* An entry of the moderation log, in the transaction of its effect.
+ * Zero ids are stored as NULL (the operator; no channel, account or
+ * post). */
+static int
+store_modlog_add(struct store *s, const struct store_write *w,
+    const char *action, int64_t channel, int64_t account, int64_t post,
+    const char *reason)
+{
+	sqlite3_stmt	*st = store_wq(s, WQ_MODLOG);
+
+	sqlite3_bind_int64(st, 1, w->now);
+	store_bind_account(st, 2, w->account);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	store_bind_account(st, 4, channel);
+	store_bind_account(st, 5, account);
+	store_bind_account(st, 6, post);
+	if (reason != NULL)
+		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	return store_run(s, st, NULL);
+}
+
+/*
+ * Suspend (w->role 1) or lift the suspension of (0) the account named
+ * w->name, with w->body the reason; a suspension also revokes every
+ * session it has, so no token outlives it. w->acct.id gets the
+ * account's id. STORE_NOTFOUND: no such account; STORE_INVALID: it is
+ * already so.
+ */
+static int
+store_op_suspend(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = store_wq(s, w->role ? WQ_SUSPEND : WQ_UNSUSPEND);
+	int		 rc, r;
+
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	if (w->role) {
+		sqlite3_bind_int64(st, 2, w->now);
+		sqlite3_bind_text(st, 3, w->body, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		w->acct.id = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return store_result(s->wdb, rc);
+		st = store_wq(s, WQ_ACCOUNT_ID);
+		sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		store_stmt_done(st);
+		return rc == SQLITE_ROW ? STORE_INVALID : rc == SQLITE_DONE ?
+		    STORE_NOTFOUND : store_result(s->wdb, rc);
+	}
+	if (w->role) {
+		st = store_wq(s, WQ_SESSION_REVOKE_ALL);
+		sqlite3_bind_int64(st, 1, w->acct.id);
+		sqlite3_bind_int64(st, 2, w->now);
+		if ((r = store_run(s, st, NULL)) != STORE_OK)
+			return r;
+	}
+	return store_modlog_add(s, w, w->role ? "suspend" : "unsuspend", 0,
+	    w->acct.id, 0, w->role ? w->body : NULL);
 }
 
 /* Fill w->acct with the account just registered. */
@@ -547,6 +646,7 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_LEAVE] = store_op_leave,
 	[SW_POST] = store_op_post,
 	[SW_MARK_READ] = store_op_mark_read,
+	[SW_SUSPEND] = store_op_suspend,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

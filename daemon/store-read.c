@@ -14,7 +14,8 @@
 #include "util.h"
 
 #define STORE_ACCOUNT_SELECT						\
-	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash"	\
+	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash,"	\
+	" a.suspended_at IS NOT NULL, coalesce(a.suspended_reason, '')" \
 	" FROM accounts a JOIN orgs o ON o.id = a.org_id"
 
 /*
@@ -47,10 +48,11 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ACCOUNT_BY_NAME] = STORE_ACCOUNT_SELECT " WHERE a.name = ?1",
 	[RQ_ACCOUNT_BY_ID] = STORE_ACCOUNT_SELECT " WHERE a.id = ?1",
 	[RQ_SESSION_LOOKUP] =
-	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, s.id"
-	    " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, 0, '',"
+	    " s.id FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	    " JOIN orgs o ON o.id = a.org_id"
 	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL"
+	    " AND a.suspended_at IS NULL"
 	    " AND (s.cert_fp IS NULL OR EXISTS (SELECT 1 FROM certs"
 	    "  WHERE fingerprint = s.cert_fp AND revoked_at IS NULL))",
 	[RQ_SESSION_CERT_REVOKED] =
@@ -138,6 +140,14 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " WHERE p.id > ?2 AND p.id <= ?3 AND (?5 IS NULL OR p.channel_id"
 	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
 	    " ORDER BY p.id LIMIT ?4",
+	[RQ_MODLOG] =
+	    "SELECT l.id, l.ts, a.name, l.action, c.name, t.name,"
+	    " coalesce(l.post_id, 0), l.reason FROM modlog l"
+	    " LEFT JOIN accounts a ON a.id = l.actor_id"
+	    " LEFT JOIN channels c ON c.id = l.channel_id"
+	    " LEFT JOIN accounts t ON t.id = l.account_id"
+	    " WHERE l.id > ?2 AND (l.channel_id = ?1 OR (?1 = 0 AND"
+	    " l.channel_id IS NULL)) ORDER BY l.id LIMIT ?3",
 	[RQ_LAST_EID] = "SELECT coalesce(max(id), 0) FROM events",
 	[RQ_BEGIN] = "BEGIN",
 	[RQ_END] = "COMMIT",
@@ -186,8 +196,11 @@ store_account_row(struct store *s, sqlite3_stmt *st,
 	strlcpy_h(a->name, store_text(st, 3), sizeof a->name);
 	strlcpy_h(a->org, store_text(st, 4), sizeof a->org);
 	strlcpy_h(a->pwhash, store_text(st, 5), sizeof a->pwhash);
+	a->suspended = sqlite3_column_int(st, 6);
+	strlcpy_h(a->suspended_reason, store_text(st, 7),
+	    sizeof a->suspended_reason);
 	if (session != NULL)
-		*session = sqlite3_column_int64(st, 6);
+		*session = sqlite3_column_int64(st, 8);
 	store_stmt_done(st);
 	return STORE_OK;
 }
@@ -641,6 +654,39 @@ store_snapshot_end(struct store *s)
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
+}
+
+int
+store_modlog(struct store *s, int64_t channel, int64_t since, int limit,
+    store_modlog_cb cb, void *arg, int *more)
+{
+	sqlite3_stmt		*st = s->rq[RQ_MODLOG];
+	struct store_modlog	 e;
+	int			 rc, n = 0;
+
+	*more = 0;
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		e.id = sqlite3_column_int64(st, 0);
+		e.ts = sqlite3_column_int64(st, 1);
+		e.actor = (const char *)sqlite3_column_text(st, 2);
+		e.action = store_text(st, 3);
+		e.channel = (const char *)sqlite3_column_text(st, 4);
+		e.account = (const char *)sqlite3_column_text(st, 5);
+		e.post = sqlite3_column_int64(st, 6);
+		e.reason = (const char *)sqlite3_column_text(st, 7);
+		if (cb(arg, &e) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+	    STORE_OK : store_result(s->rdb, rc);
 }
 
 int64_t

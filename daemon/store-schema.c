@@ -161,6 +161,33 @@ static const char store_schema_v6[] =
 static const char store_schema_v7[] =
 	"ALTER TABLE sessions ADD COLUMN cert_fp BLOB;";
 
+/*
+ * Version 8: suspension, and the moderation log. The log is append-only:
+ * triggers refuse to change or delete an entry, whoever asks, so that no
+ * path (the protocol, a bug, a hand with sqlite3 that forgets) can
+ * rewrite what a moderator or admin did. An entry is written in the same
+ * transaction as its effect: no effect without its entry, no entry
+ * without its effect.
+ */
+static const char store_schema_v8[] =
+	"ALTER TABLE accounts ADD COLUMN suspended_at INTEGER;"
+	"ALTER TABLE accounts ADD COLUMN suspended_reason TEXT;"
+	"CREATE TABLE modlog (id INTEGER PRIMARY KEY,"
+	" ts INTEGER NOT NULL,"
+	" actor_id INTEGER REFERENCES accounts(id),"
+	" action TEXT NOT NULL,"
+	" channel_id INTEGER REFERENCES channels(id),"
+	" account_id INTEGER REFERENCES accounts(id),"
+	" post_id INTEGER REFERENCES posts(id),"
+	" reason TEXT);"
+	"CREATE INDEX modlog_channel ON modlog(channel_id, id);"
+	"CREATE TRIGGER modlog_kept_update BEFORE UPDATE ON modlog BEGIN"
+	" SELECT RAISE(ABORT, 'the moderation log is never changed');"
+	" END;"
+	"CREATE TRIGGER modlog_kept_delete BEFORE DELETE ON modlog BEGIN"
+	" SELECT RAISE(ABORT, 'the moderation log is never changed');"
+	" END;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -169,6 +196,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v5,
 	store_schema_v6,
 	store_schema_v7,
+	store_schema_v8,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

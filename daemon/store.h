@@ -44,7 +44,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 struct store_account {
 	int64_t		 id;
@@ -53,6 +53,8 @@ struct store_account {
 	char		 name[PROTO_MAX_NAME + 1];
 	char		 org[PROTO_MAX_NAME + 1];
 	char		 pwhash[STORE_PWHASH_MAX];
+	int		 suspended;
+	char		 suspended_reason[PROTO_MAX_REASON + 1];
 };
 
 /* Who a logged-in connection is: an account without its password hash
@@ -253,6 +255,22 @@ int	store_read(struct store *, const struct store_viewer *, int64_t channel,
 int	store_sync(struct store *, const struct store_viewer *, int64_t since,
 	    int64_t until, const int64_t *ids, size_t n, int limit,
 	    store_post_cb, void *, int *more);
+/* One entry of the moderation log, as the store keeps it. */
+struct store_modlog {
+	int64_t		 id;
+	int64_t		 ts;
+	const char	*actor;		/* NULL: the operator, on the server */
+	const char	*action;	/* "suspend", "unsuspend", ... */
+	const char	*channel;	/* NULL: not about a channel */
+	const char	*account;	/* whom it was about, or NULL */
+	int64_t		 post;		/* 0: none */
+	const char	*reason;	/* or NULL */
+};
+typedef int (*store_modlog_cb)(void *arg, const struct store_modlog *);
+/* Entries after since, oldest first, at most limit: of one channel, or
+ * (channel 0) the server's own (suspensions). *more as for reads. */
+int	store_modlog(struct store *, int64_t channel, int64_t since, int limit,
+	    store_modlog_cb, void *, int *more);
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);
 /* Group the loop's reads for one batch of requests into one read
@@ -274,7 +292,8 @@ enum store_wop {
 	SW_JOIN,
 	SW_LEAVE,
 	SW_POST,
-	SW_MARK_READ		/* read marker = max(marker, eid) */
+	SW_MARK_READ,		/* read marker = max(marker, eid) */
+	SW_SUSPEND,		/* name: who; body: why; role: 1 suspend, 0 lift */
 };
 
 struct store_write {

@@ -66,6 +66,8 @@ static const struct {
 	[PROTO_E_INTERNAL] =		{ "internal", "internal error" },
 	[PROTO_E_LINE_TIMEOUT] =	{ "line_timeout",
 					  "a line took too long to arrive" },
+	[PROTO_E_SUSPENDED] =		{ "suspended",
+					  "this account is suspended" },
 };
 
 /* Indexed by enum proto_role; ROLE_NONE has no wire name. */
@@ -537,6 +539,12 @@ enum proto_err
 proto_check_title(const char *s)
 {
 	return (proto_check_text(s, PROTO_MAX_TITLE, PROTO_TEXT_TITLE));
+}
+
+enum proto_err
+proto_check_reason(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_REASON, PROTO_TEXT_TITLE));
 }
 
 /* Any UTF-8 at all: a passphrase in the user's own script is welcome. */

@@ -27,6 +27,8 @@
  * posts, so a reply stays well under this. */
 #define PROTO_MAX_SERVER_LINE	(4 * 1024 * 1024)
 #define PROTO_MAX_TITLE		200
+/* Why a moderator or admin acted: a sentence or two, never an essay. */
+#define PROTO_MAX_REASON	500
 #define PROTO_MAX_NAME		32
 /* "ORG/NAME": two names and the slash. */
 #define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)
@@ -72,6 +74,7 @@ enum proto_err {
 	PROTO_E_SHUTTING_DOWN,
 	PROTO_E_INTERNAL,
 	PROTO_E_LINE_TIMEOUT,	/* a line not ended in time: closed */
+	PROTO_E_SUSPENDED,	/* the account is suspended */
 	PROTO_E__COUNT
 };
 
@@ -86,6 +89,8 @@ enum proto_err {
 				"connection: log in again"
 #define PROTO_BYE_CERT_REVOKED	"the client certificate was revoked or " \
 				"has expired: ask the operator for a new one"
+#define PROTO_BYE_SUSPENDED	"this account was suspended: ask the " \
+				"network's operator"
 
 /* "not_found" etc.; NULL for PROTO_OK or out of range. */
 const char	*proto_err_code(enum proto_err);
@@ -181,6 +186,9 @@ enum proto_err	 proto_check_user(const char *);		/* BAD_NAME */
 enum proto_err	 proto_check_channel(const char *, char *org, char *name);
 enum proto_err	 proto_check_body(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_title(const char *);	/* BAD_TEXT, TOO_LARGE */
+/* A reason given for a moderation or admin action: as a title, up to
+ * PROTO_MAX_REASON bytes. */
+enum proto_err	 proto_check_reason(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_password(const char *);	/* BAD_PASSWORD */
 
 /*

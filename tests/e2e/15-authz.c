@@ -172,6 +172,27 @@ Test(authz, management_operations)
 			expect(c, r == 3 ? NULL : "forbidden",
 			    hx_strf("admin.status, %s", what),
 			    hx_call(c, "admin.status", NULL));
+			/* Suspension: admins only; the server's log too. */
+			expect(c, r == 3 ? "not_found" : "forbidden",
+			    hx_strf("admin.suspend, %s", what),
+			    hx_call(c, "admin.suspend", "{s:s, s:s}", "user",
+			    "nobody", "reason", "test"));
+			expect(c, r == 3 ? "not_found" : "forbidden",
+			    hx_strf("admin.unsuspend, %s", what),
+			    hx_call(c, "admin.unsuspend", "{s:s}", "user",
+			    "nobody"));
+			expect(c, r == 3 ? NULL : "forbidden",
+			    hx_strf("mod.log, %s", what),
+			    hx_call(c, "mod.log", NULL));
+			/* A channel's log: its moderators; another
+			 * organisation's channel does not exist. */
+			expect(c, r == 0 ? "forbidden" : o == 1 ?
+			    "not_found" : r == 2 ? "forbidden" : NULL,
+			    hx_strf("mod.log of %s, %s", ORGCH, what),
+			    hx_call(c, "mod.log", "{s:s}", "channel", ORGCH));
+			expect(c, r == 0 || r == 1 ? "forbidden" : NULL,
+			    hx_strf("mod.log of %s, %s", PEERCH, what),
+			    hx_call(c, "mod.log", "{s:s}", "channel", PEERCH));
 			/* What every role may do. */
 			expect(c, NULL, what, hx_call(c, "org.list", NULL));
 			expect(c, NULL, what, hx_call(c, "channel.list", NULL));
@@ -203,14 +224,21 @@ Test(authz, login_states)
 	struct hx_conn *c = hx_connect(d);
 	static const char *const ops[] = {
 		"logout", "whoami", "passwd", "org.create", "org.list",
-		"invite.create", "admin.status", "channel.create",
+		"invite.create", "admin.status", "admin.suspend",
+		"admin.unsuspend", "mod.log", "channel.create",
 		"channel.list", "join", "leave", "threads", "post", "read",
 		"sync", "subscribe", "unsubscribe"
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+	/* A fresh connection now and then: requests before login are
+	 * rate-limited per connection. */
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		if (i % 10 == 9)
+			c = hx_connect(d);
 		expect(c, "auth_required", ops[i], hx_call(c, ops[i], NULL));
+	}
+	c = hx_connect(d);
 	expect(c, NULL, "ping", hx_call(c, "ping", NULL));
 	c = hx_admin(d);
 	expect(c, "bad_state", "login", hx_call(c, "login", "{s:s}", "token",

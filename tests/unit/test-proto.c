@@ -1229,7 +1229,7 @@ static const char *err_names[PROTO_E__COUNT] = {
 	"forbidden", "not_found", "not_member", "exists", "bad_name",
 	"bad_text", "bad_password", "too_large", "invite_invalid",
 	"too_far_behind", "busy", "rate_limited", "shutting_down",
-	"internal", "line_timeout",
+	"internal", "line_timeout", "suspended",
 };
 
 Test(proto, err_codes_round_trip)
