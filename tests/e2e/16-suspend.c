@@ -136,3 +136,33 @@ Test(suspend, logged_and_the_log_is_kept)
 	    NULL), "entries")), 2);
 	hx_stop(d);
 }
+
+/* The same through the harbour command, as an admin would type it. */
+Test(suspend, from_the_cli)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_run r;
+
+	hx_close(hx_user(d, "refugee-action", "member", "ana"));
+	r = HX_CLI(d, "ops", HX_PASSWORD, NULL, "login", "--user", HX_ADMIN);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	r = HX_CLI(d, "ops", HX_PASSWORD, NULL, "admin", "suspend", "ana");
+	cr_assert_neq(r.status, 0, "a suspension without a reason");
+	cr_assert(strstr(r.err, "--reason") != NULL, "%s", r.err);
+	r = HX_CLI(d, "ops", HX_PASSWORD, NULL, "admin", "suspend", "ana",
+	    "--reason", REASON);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "ana is suspended") != NULL, "%s", r.out);
+	r = HX_CLI(d, "ana", HX_PASSWORD, NULL, "login", "--user", "ana");
+	cr_assert_neq(r.status, 0);
+	cr_assert(strstr(r.err, REASON) != NULL, "%s", r.err);
+	r = HX_CLI(d, "ops", HX_PASSWORD, NULL, "mod", "log");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "ops suspend ana: " REASON) != NULL, "%s",
+	    r.out);
+	r = HX_CLI(d, "ops", HX_PASSWORD, NULL, "admin", "unsuspend", "ana");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	r = HX_CLI(d, "ana", HX_PASSWORD, NULL, "login", "--user", "ana");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	hx_stop(d);
+}
