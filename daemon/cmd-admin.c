@@ -290,7 +290,7 @@ cmd_mod_log(struct cmd_q *q)
 	struct store_channel ch;
 	const char *name;
 	int64_t since = 0, limit = PROTO_PAGE_DEFAULT, chan = 0;
-	int has_channel = 0, more = 0, rc;
+	int has_channel = 0, more = 0;
 	json_t *list;
 
 	if (proto_get_str(req, "channel", 0, &name, &has_channel) != PROTO_OK)
@@ -302,18 +302,8 @@ cmd_mod_log(struct cmd_q *q)
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
 	if (has_channel) {
-		char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
-
-		if (proto_check_channel(name, org, local) != PROTO_OK)
-			return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
-			    "channel names are ORG/NAME or peer/NAME");
-		rc = store_channel_by_name(c->srv->store, name, &ch);
-		if (rc == STORE_ERROR)
-			return conn_reply_err(c, req->id, PROTO_E_INTERNAL,
-			    NULL);
-		if (rc != STORE_OK || !access_can_see(&c->acct, &ch))
-			return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
-			    "no such channel");
+		if (cmd_channel_named(c, req, name, &ch) != 0)
+			return;
 		if (!access_moderates(&c->acct, &ch))
 			return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 			    "only its moderators read a channel's log");

@@ -346,7 +346,7 @@ cmd_subscribe_channels(struct cmd_q *q, struct cmd_chans *cs, int *named)
 	struct store_channel ch;
 	struct store_viewer v;
 	json_t *asked = NULL;
-	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1], msg[96];
+	char msg[96];
 	int member;
 	size_t i;
 
@@ -374,17 +374,8 @@ cmd_subscribe_channels(struct cmd_q *q, struct cmd_chans *cs, int *named)
 	for (i = 0; i < json_array_size(asked); i++) {
 		const char *name = json_string_value(json_array_get(asked, i));
 
-		if (proto_check_channel(name, org, local) != PROTO_OK) {
-			conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
-			    "channel names are ORG/NAME or peer/NAME");
+		if (cmd_channel_named(c, req, name, &ch) != 0)
 			return -1;
-		}
-		if (store_channel_by_name(c->srv->store, name, &ch) !=
-		    STORE_OK || !access_can_see(&c->acct, &ch)) {
-			conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
-			    "no such channel");
-			return -1;
-		}
 		if ((member = store_is_member(c->srv->store, c->acct.id,
 		    ch.id)) != 1) {
 			conn_reply_err(c, req->id, member < 0 ?

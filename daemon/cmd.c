@@ -71,13 +71,37 @@ cmd_allowed(const char *op, int logged_in, enum proto_role role)
  * see it (and, for CMD_T_JOINED, has joined it). A channel that is not
  * yours and one that does not exist answer alike, byte for byte.
  */
+int
+cmd_channel_named(struct conn *c, struct proto_req *req, const char *name,
+    struct store_channel *ch)
+{
+	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
+	int rc;
+
+	if (proto_check_channel(name, org, local) != PROTO_OK) {
+		conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "channel names are ORG/NAME or peer/NAME");
+		return -1;
+	}
+	rc = store_channel_by_name(c->srv->store, name, ch);
+	if (rc == STORE_ERROR) {
+		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+		return -1;
+	}
+	if (rc != STORE_OK || !access_can_see(&c->acct, ch)) {
+		conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+		    "no such channel");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_resolve(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	const char *name;
-	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
-	int rc, member;
+	int member;
 
 	if (q->entry->target == CMD_T_NONE)
 		return 0;
@@ -85,21 +109,8 @@ cmd_resolve(struct cmd_q *q)
 		cmd_bad_field(c, q->req, "channel");
 		return -1;
 	}
-	if (proto_check_channel(name, org, local) != PROTO_OK) {
-		conn_reply_err(c, q->req->id, PROTO_E_BAD_NAME,
-		    "channel names are ORG/NAME or peer/NAME");
+	if (cmd_channel_named(c, q->req, name, &q->ch) != 0)
 		return -1;
-	}
-	rc = store_channel_by_name(c->srv->store, name, &q->ch);
-	if (rc == STORE_ERROR) {
-		conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
-		return -1;
-	}
-	if (rc != STORE_OK || !access_can_see(&c->acct, &q->ch)) {
-		conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND,
-		    "no such channel");
-		return -1;
-	}
 	if (q->entry->target != CMD_T_JOINED)
 		return 0;
 	member = store_is_member(c->srv->store, c->acct.id, q->ch.id);

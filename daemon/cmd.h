@@ -57,6 +57,11 @@ int	cmd_allowed(const char *op, int logged_in, enum proto_role);
  * after the last. */
 const struct cmd_entry *cmd_entry_at(size_t i);
 
+/* The channel called name, if the caller may see it; otherwise answers
+ * bad_name or not_found (a channel that is not yours exactly as one
+ * that does not exist) and returns -1. */
+int	cmd_channel_named(struct conn *, struct proto_req *, const char *name,
+	    struct store_channel *);
 /* Answers a getter's error (bad_request naming the field). */
 void	cmd_bad_field(struct conn *, struct proto_req *, const char *field);
 /* A store write job for this connection, holding a reference to it and
