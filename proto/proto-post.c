@@ -222,3 +222,43 @@ proto_reply_post(json_t *id, int64_t post, int64_t thread, int64_t eid,
 	proto_out_raw(&o, "}}", 2);
 	return (proto_out_end(&o, len));
 }
+
+int
+proto_parse_post(json_t *obj, struct proto_post *p)
+{
+	json_t		*v;
+	json_int_t	 eid, post, thread, edited;
+	const char	*ev, *ts;
+
+	memset(p, 0, sizeof *p);
+	if (json_unpack(obj, "{s:s, s:I, s:s, s:I, s:I, s:s}",
+	    "ev", &ev, "eid", &eid, "channel", &p->channel,
+	    "thread", &thread, "post", &post, "ts", &ts) != 0)
+		goto fail;
+	if (strcmp(ev, "post") != 0 || proto_ts_parse(ts, &p->ts) != 0)
+		goto fail;
+	/* An anonymous post has neither author nor organisation. */
+	if (!json_is_true(json_object_get(obj, "anon")) &&
+	    json_unpack(obj, "{s:s, s:s}", "author", &p->author,
+	    "org", &p->org) != 0)
+		goto fail;
+	if ((v = json_object_get(obj, "title")) != NULL && !json_is_null(v)) {
+		if (!json_is_string(v))
+			goto fail;
+		p->title = json_string_value(v);
+	}
+	/* Optional parts: a wrong type is a broken event. */
+	edited = 0;
+	if (json_unpack(obj, "{s?s, s?s, s?s, s?s, s?I}", "body", &p->body,
+	    "state", &p->state, "reason", &p->reason, "note", &p->note,
+	    "edited", &edited) != 0 || edited < 0)
+		goto fail;
+	p->edited = edited;
+	p->eid = eid;
+	p->post = post;
+	p->thread = thread;
+	return (0);
+fail:
+	memset(p, 0, sizeof *p);
+	return (-1);
+}

@@ -80,9 +80,6 @@ static const char *proto_roles[] = {
 };
 #define PROTO_NROLES	(sizeof proto_roles / sizeof proto_roles[0])
 
-/* ts range we print: four-digit years keep the string PROTO_TS_LEN. */
-#define PROTO_TS_MIN	(-62135596800LL)	/* 0001-01-01T00:00:00Z */
-#define PROTO_TS_MAX	253402300799LL		/* 9999-12-31T23:59:59Z */
 
 /* Which control characters a piece of display text may carry. */
 enum proto_text {
@@ -689,126 +686,6 @@ proto_hello(const char *server_version, int login_timeout, int idle_timeout)
 	    "idle_timeout", idle_timeout));
 }
 
-
-/* Exactly "YYYY-MM-DDTHH:MM:SSZ", a real UTC time; 0 or -1. */
-static int
-proto_ts_parse(const char *s, int64_t *out)
-{
-	static const char	 shape[] = "dddd-dd-ddTdd:dd:ddZ";
-	struct tm		 tm, back;
-	time_t			 t;
-	size_t			 i;
-
-	if (strlen(s) != sizeof shape - 1)
-		return (-1);
-	for (i = 0; shape[i] != '\0'; i++) {
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		    s[i] != shape[i])
-			return (-1);
-	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	back = tm;
-	/* timegm normalises 02-30 into March: a changed field means the
-	 * date did not exist. */
-	t = timegm(&tm);
-	/* Year 0000 parses but would not print back the same. */
-	if ((int64_t)t < PROTO_TS_MIN || (int64_t)t > PROTO_TS_MAX)
-		return (-1);
-	if (tm.tm_year != back.tm_year || tm.tm_mon != back.tm_mon ||
-	    tm.tm_mday != back.tm_mday || tm.tm_hour != back.tm_hour ||
-	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
-		return (-1);
-	*out = (int64_t)t;
-	return (0);
-}
-
-int
-proto_parse_post(json_t *obj, struct proto_post *p)
-{
-	json_t		*v;
-	json_int_t	 eid, post, thread, edited;
-	const char	*ev, *ts;
-
-	memset(p, 0, sizeof *p);
-	if (json_unpack(obj, "{s:s, s:I, s:s, s:I, s:I, s:s}",
-	    "ev", &ev, "eid", &eid, "channel", &p->channel,
-	    "thread", &thread, "post", &post, "ts", &ts) != 0)
-		goto fail;
-	if (strcmp(ev, "post") != 0 || proto_ts_parse(ts, &p->ts) != 0)
-		goto fail;
-	/* An anonymous post has neither author nor organisation. */
-	if (!json_is_true(json_object_get(obj, "anon")) &&
-	    json_unpack(obj, "{s:s, s:s}", "author", &p->author,
-	    "org", &p->org) != 0)
-		goto fail;
-	if ((v = json_object_get(obj, "title")) != NULL && !json_is_null(v)) {
-		if (!json_is_string(v))
-			goto fail;
-		p->title = json_string_value(v);
-	}
-	/* Optional parts: a wrong type is a broken event. */
-	edited = 0;
-	if (json_unpack(obj, "{s?s, s?s, s?s, s?s, s?I}", "body", &p->body,
-	    "state", &p->state, "reason", &p->reason, "note", &p->note,
-	    "edited", &edited) != 0 || edited < 0)
-		goto fail;
-	p->edited = edited;
-	p->eid = eid;
-	p->post = post;
-	p->thread = thread;
-	return (0);
-fail:
-	memset(p, 0, sizeof *p);
-	return (-1);
-}
-
-/* v as exactly n decimal digits (leading zeros) at buf. */
-static void
-proto_ts_digits(char *buf, unsigned v, int n)
-{
-	while (n-- > 0) {
-		buf[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-/* Out-of-range times are clamped: the string must fit PROTO_TS_LEN. */
-void
-proto_ts_format(int64_t ts, char *buf)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (ts < PROTO_TS_MIN)
-		ts = PROTO_TS_MIN;
-	if (ts > PROTO_TS_MAX)
-		ts = PROTO_TS_MAX;
-	t = (time_t)ts;
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	/* YYYY-MM-DDTHH:MM:SSZ by hand: one per post event, and printf's
-	 * general machinery showed in the loop's profile. The clamp bounds
-	 * every field to its digits. */
-	proto_ts_digits(buf, (unsigned)tm.tm_year + 1900, 4);
-	buf[4] = '-';
-	proto_ts_digits(buf + 5, (unsigned)tm.tm_mon + 1, 2);
-	buf[7] = '-';
-	proto_ts_digits(buf + 8, (unsigned)tm.tm_mday, 2);
-	buf[10] = 'T';
-	proto_ts_digits(buf + 11, (unsigned)tm.tm_hour, 2);
-	buf[13] = ':';
-	proto_ts_digits(buf + 14, (unsigned)tm.tm_min, 2);
-	buf[16] = ':';
-	proto_ts_digits(buf + 17, (unsigned)tm.tm_sec, 2);
-	buf[19] = 'Z';
-	buf[20] = '\0';
-}
 
 json_t *
 proto_request(int64_t id, const char *op)

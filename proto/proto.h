@@ -243,6 +243,8 @@ int	 proto_parse_post(json_t *obj, struct proto_post *);
 /* "2026-11-25T08:15:02Z"; buf at least PROTO_TS_LEN bytes. */
 #define PROTO_TS_LEN	21
 void	 proto_ts_format(int64_t ts, char *buf);
+/* The inverse: exactly that shape and a real UTC time; 0 or -1. */
+int	 proto_ts_parse(const char *s, int64_t *out);
 
 /* Client side: a new request object {"id": id, "op": op}. */
 json_t	*proto_request(int64_t id, const char *op);
