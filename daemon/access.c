@@ -37,7 +37,8 @@ access_moderates(const struct store_ident *a, const struct store_channel *ch)
 	if (ch->peer)
 		return (caps & CAP_FACILITATE) != 0;
 	/* An admin of another organisation still does not see it. */
-	return ch->org_id == a->org_id && (caps & CAP_ORG_ADMIN) != 0;
+	return ch->org_id == a->org_id && ((caps & CAP_ORG_ADMIN) != 0 ||
+	    a->lead);
 }
 
 int

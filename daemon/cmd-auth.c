@@ -112,6 +112,7 @@ cmd_set_ident(struct conn *c, const struct store_account *a)
 	c->acct.id = a->id;
 	c->acct.org_id = a->org_id;
 	c->acct.role = a->role;
+	c->acct.lead = a->lead;
 	memcpy(c->acct.name, a->name, sizeof c->acct.name);
 	memcpy(c->acct.org, a->org, sizeof c->acct.org);
 }

@@ -14,12 +14,15 @@
 #include "server.h"
 #include "store.h"
 #include "util.h"
+#include "view.h"
 
 static const struct cmd_entry *const cmd_tables[] = {
 	cmd_auth_entries,
 	cmd_admin_entries,
 	cmd_channel_entries,
 	cmd_post_entries,
+	cmd_mod_entries,
+	cmd_report_entries,
 };
 
 static const struct cmd_entry *
@@ -96,6 +99,77 @@ cmd_channel_named(struct conn *c, struct proto_req *req, const char *name,
 	return 0;
 }
 
+/* The post (or thread) a row names, with its channel. */
+struct cmd_found {
+	struct cmd_q	*q;
+	int		 found;
+	int		 failed;
+};
+
+static int
+cmd_post_found(void *arg, const struct store_post *p)
+{
+	struct cmd_found *f = arg;
+	struct cmd_q *q = f->q;
+	struct store_viewer v;
+	struct proto_post wire;
+	int rc;
+
+	rc = store_channel_by_name(q->c->srv->store, p->channel, &q->ch);
+	if (rc != STORE_OK) {
+		f->failed = rc != STORE_NOTFOUND;
+		return 1;
+	}
+	view_viewer(&v, &q->c->acct);
+	if (!access_can_see(&q->c->acct, &q->ch) ||
+	    view_post(&v, p, &wire) == VIEW_NONE)
+		return 1;
+	if (q->entry->target == CMD_T_THREAD && p->post != p->thread)
+		return 1;
+	q->post.id = p->post;
+	q->post.thread = p->thread;
+	q->post.author_id = p->author_id;
+	q->post.org_id = p->org_id;
+	q->post.state = p->state;
+	q->post.anonymous = p->anonymous;
+	q->post.root = p->post == p->thread;
+	f->found = 1;
+	return 1;
+}
+
+/*
+ * A row's post or thread: one the caller may read in some form, in a
+ * channel they may see. Every other id, a post held for someone else
+ * included, answers exactly as one that does not exist.
+ */
+static int
+cmd_resolve_post(struct cmd_q *q)
+{
+	int thread = q->entry->target == CMD_T_THREAD;
+	const char *field = thread ? "thread" : "post";
+	struct cmd_found f;
+	int64_t id;
+
+	if (proto_get_int(q->req, field, 1, 1, PROTO_ID_MAX, &id, NULL) !=
+	    PROTO_OK) {
+		cmd_bad_field(q->c, q->req, field);
+		return -1;
+	}
+	memset(&f, 0, sizeof f);
+	f.q = q;
+	if (store_post_by_id(q->c->srv->store, id, cmd_post_found, &f) < 0 ||
+	    f.failed) {
+		conn_reply_err(q->c, q->req->id, PROTO_E_INTERNAL, NULL);
+		return -1;
+	}
+	if (!f.found) {
+		conn_reply_err(q->c, q->req->id, PROTO_E_NOT_FOUND, thread ?
+		    "no such thread" : "no such post");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_resolve(struct cmd_q *q)
 {
@@ -105,6 +179,8 @@ cmd_resolve(struct cmd_q *q)
 
 	if (q->entry->target == CMD_T_NONE)
 		return 0;
+	if (q->entry->target == CMD_T_POST || q->entry->target == CMD_T_THREAD)
+		return cmd_resolve_post(q);
 	if (proto_get_str(q->req, "channel", 1, &name, NULL) != PROTO_OK) {
 		cmd_bad_field(c, q->req, "channel");
 		return -1;

@@ -25,7 +25,21 @@
 enum cmd_target {
 	CMD_T_NONE,		/* no object, or the handler's own */
 	CMD_T_CHANNEL,		/* "channel": one the caller may see */
-	CMD_T_JOINED		/* "channel": visible and joined */
+	CMD_T_JOINED,		/* "channel": visible and joined */
+	CMD_T_POST,		/* "post": one the caller may read */
+	CMD_T_THREAD		/* "thread": a thread the caller may read */
+};
+
+/* The post a CMD_T_POST or CMD_T_THREAD row acts on, as the store holds
+ * it now (its texts are not kept: a handler that needs them reads). */
+struct cmd_post_ref {
+	int64_t		 id;
+	int64_t		 thread;
+	int64_t		 author_id;
+	int64_t		 org_id;	/* the author's organisation */
+	int		 state;		/* STORE_POST_* */
+	int		 anonymous;
+	int		 root;		/* it starts its thread */
 };
 
 /* One request on its way through the table. */
@@ -33,7 +47,9 @@ struct cmd_q {
 	struct conn			*c;
 	struct proto_req		*req;
 	const struct cmd_entry		*entry;
-	struct store_channel		 ch;	/* CMD_T_CHANNEL, CMD_T_JOINED */
+	struct store_channel		 ch;	/* every target but CMD_T_NONE:
+						 * the channel, or the post's */
+	struct cmd_post_ref		 post;	/* CMD_T_POST, CMD_T_THREAD */
 };
 
 struct cmd_entry {
@@ -79,5 +95,7 @@ extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];
 extern const struct cmd_entry cmd_post_entries[];
+extern const struct cmd_entry cmd_mod_entries[];
+extern const struct cmd_entry cmd_report_entries[];
 
 #endif

@@ -189,6 +189,7 @@ live_refresh_account(struct server *srv, const struct store_account *a)
 	    c = RB_NEXT(live_accts, &srv->live->by_acct, c)) {
 		c->acct.org_id = a->org_id;
 		c->acct.role = a->role;
+		c->acct.lead = a->lead;
 		memcpy(c->acct.name, a->name, sizeof c->acct.name);
 		memcpy(c->acct.org, a->org, sizeof c->acct.org);
 		n++;

@@ -19,6 +19,36 @@
 
 /* Values of events.kind. */
 #define STORE_EV_POST		1
+#define STORE_EV_CHANGE		2	/* post_id's post changed: approved,
+					 * rejected, hidden, edited... */
+
+/*
+ * What a viewer may read in some form: visible, hidden and deleted posts
+ * (the last two as placeholders), their own held and rejected posts,
+ * and everything in a channel they moderate. The same rule as
+ * view_post() (view.c), which decides the form; the unit tests hold the
+ * two to agreement. Bound by store_bind_viewer(): ?20 the account, ?21
+ * whether it moderates peer channels and groups, ?22 whether it
+ * moderates its organisation's, ?23 its organisation.
+ */
+#define STORE_SEEN(p, c)						\
+	" (" p ".state IN (0, 2, 4)"					\
+	" OR (" p ".author_id = ?20 AND " p ".state IN (1, 3))"	\
+	" OR (?21 AND " c ".kind IN (1, 2))"				\
+	" OR (?22 AND " c ".kind = 0 AND " c ".org_id = ?23))"
+
+/* The columns store_posts() reads (eid: the event id to report for
+ * the row), and the joins that name things. */
+#define STORE_POST_SELECT(eid)						\
+	"SELECT " eid ", p.id, p.thread_id, p.ts, c.id, c.name, c.kind,"	\
+	" coalesce(c.org_id, 0), a.id, a.name, o.id, o.name,"		\
+	" CASE WHEN p.id = p.thread_id THEN p.title END, p.body,"	\
+	" p.content_note, p.hidden_reason, p.state, p.anonymous, p.edits,"	\
+	" coalesce(p.shown_eid, p.id)"
+#define STORE_POST_JOINS						\
+	" JOIN channels c ON c.id = p.channel_id"			\
+	" JOIN accounts a ON a.id = p.author_id"			\
+	" JOIN orgs o ON o.id = a.org_id"
 
 /* SQLite's wait for a lock held by a checkpoint or the other connection. */
 #define STORE_BUSY_MS		5000
@@ -105,11 +135,62 @@ enum store_wq {
 	WQ__COUNT
 };
 
+/* store-mod.c's statements: MR_ on the loop's connection, MQ_ on the
+ * writer's. */
+enum store_mr {
+	MR_POST,
+	MR_RESTRICTIONS,
+	MR_HELD,
+	MR_VERSIONS,
+	MR__COUNT
+};
+enum store_mq {
+	MQ_CHANNEL_SET,
+	MQ_POST_GET,
+	MQ_CHANGE_EVENT,
+	MQ_POST_STATE,
+	MQ_POST_EDIT,
+	MQ_VERSION_INSERT,
+	MQ_POST_READ,
+	MQ_THREAD_GET,
+	MQ_THREAD_FLAGS,
+	MQ_THREAD_SHOWN,
+	MQ_RESTRICT_SET,
+	MQ_RESTRICT_DEL,
+	MQ_MEMBER_OF,
+	MQ__COUNT
+};
+/* store-report.c's: PR_ on the loop's connection, PQ_ on the writer's. */
+enum store_pr {
+	PR_NONE,
+	PR__COUNT
+};
+enum store_pq {
+	PQ_NONE,
+	PQ__COUNT
+};
+
+/* A mute or ban, as the loop keeps them (store-mod.c): every row of
+ * restrictions, few, so that a post's check is one tree lookup. */
+struct store_restrict_cache {
+	int64_t				 account;
+	int64_t				 channel;
+	int				 kind;
+	int64_t				 until;		/* 0: no end */
+	char				 reason[PROTO_MAX_REASON + 1];
+	RB_ENTRY(store_restrict_cache)	 entry;
+};
+RB_HEAD(store_restricts, store_restrict_cache);
+
 struct store {
 	sqlite3			*rdb;		/* the loop's */
 	sqlite3			*wdb;		/* the writer's */
 	sqlite3_stmt		*rq[RQ__COUNT];
 	sqlite3_stmt		*wq[WQ__COUNT];
+	sqlite3_stmt		*mr[MR__COUNT];
+	sqlite3_stmt		*mq[MQ__COUNT];
+	sqlite3_stmt		*pr[PR__COUNT];
+	sqlite3_stmt		*pq[PQ__COUNT];
 
 	/* Everything below is guarded by lock. */
 	pthread_mutex_t		 lock;
@@ -139,6 +220,11 @@ struct store {
 	 * forgotten when its job comes back (store_member_forget), before
 	 * anyone hears of it. At most the size of the members table. */
 	struct store_members	 member_cache;
+	/* Mutes and bans (store-mod.c), loaded whole at open, kept up to
+	 * date as SW_RESTRICT jobs come back; and the time of each
+	 * member's last post in a slow-mode channel. */
+	struct store_restricts	 restrict_cache;
+	int			 restrict_loaded;
 
 	/* The writer thread's own, for the transaction it is running
 	 * (store-ops.c): the thread a reply last checked, so that a
@@ -148,6 +234,7 @@ struct store {
 	struct store_txn {
 		int64_t		 channel;	/* checked: thread is in it */
 		int64_t		 thread;	/* 0: none checked */
+		int		 locked;	/* thread is locked */
 		int		 defer;		/* owe summaries (fast path) */
 		int		 replies;	/* owed to thread */
 		int64_t		 last_eid;
@@ -167,6 +254,9 @@ struct store {
 
 /* store-read.c */
 extern const char *const store_read_sql[RQ__COUNT];
+void	store_post_row(sqlite3_stmt *, struct store_post *);
+/* Bind the viewer for STORE_SEEN (?20 to ?23). */
+void	store_bind_viewer(sqlite3_stmt *, const struct store_viewer *);
 void	store_caches_free(struct store *);
 void	store_cache_forget(struct store *, const struct store_write *);
 
@@ -201,10 +291,34 @@ void	store_ckpt_destroy(struct store *);
 /* store-ops.c */
 extern const char *const store_write_sql[WQ__COUNT];
 int	store_ctl(struct store *, enum store_wq);
+/* Step a statement that returns no row (*changes: rows changed). */
+int	store_run(struct store *, sqlite3_stmt *, int *changes);
+/* store_run, and STORE_NOTFOUND when the INSERT ... SELECT found
+ * nothing to refer to. */
+int	store_insert(struct store *, sqlite3_stmt *);
+/* Bind an account (or channel, post) id, 0 as NULL. */
+void	store_bind_account(sqlite3_stmt *, int col, int64_t account);
+/* An entry of the moderation log, in the transaction of its effect;
+ * the actor is w->account (0: the operator). */
+int	store_modlog_add(struct store *, const struct store_write *,
+	    const char *action, int64_t channel, int64_t account,
+	    int64_t post, const char *reason);
 int	store_op_run(struct store *, struct store_write *);
 int	store_changes_channel(enum store_wop);
 void	store_txn_begin(struct store *, int defer);
 int	store_txn_settle(struct store *);
+
+/* store-mod.c */
+extern const char *const store_mod_read_sql[MR__COUNT];
+extern const char *const store_mod_write_sql[MQ__COUNT];
+int	store_op_mod(struct store *, struct store_write *);
+void	store_mod_forget(struct store *, const struct store_write *);
+void	store_mod_caches_free(struct store *);
+
+/* store-report.c */
+extern const char *const store_report_read_sql[PR__COUNT];
+extern const char *const store_report_write_sql[PQ__COUNT];
+int	store_op_report(struct store *, struct store_write *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

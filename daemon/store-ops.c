@@ -86,7 +86,7 @@ const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_LEAVE] =
 	    "DELETE FROM members WHERE channel_id = ?1 AND account_id = ?2",
 	[WQ_THREAD_CHECK] =
-	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
+	    "SELECT t.locked FROM threads t JOIN posts r ON r.id = t.id"
 	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
 	/* The event carries the actor's organisation for reports. Only a
 	 * member of the channel may post: checked here, in the post's own
@@ -102,7 +102,8 @@ const char *const store_write_sql[WQ__COUNT] = {
 	    " JOIN orgs o ON o.id = a.org_id WHERE a.id = ?1",
 	[WQ_POST_INSERT] =
 	    "INSERT INTO posts (id, channel_id, thread_id, author_id, title,"
-	    " body, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    " body, ts, state, anonymous, content_note)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[WQ_THREAD_INSERT] =
 	    "INSERT INTO threads (id, channel_id, title, author_id, last_eid,"
 	    " last_ts) VALUES (?1, ?2, ?3, ?4, ?1, ?5)",
@@ -124,7 +125,7 @@ store_wq(struct store *s, enum store_wq q)
 
 /* Step a statement that returns no row; *changes (if given) gets how
  * many rows it changed. */
-static int
+int
 store_run(struct store *s, sqlite3_stmt *st, int *changes)
 {
 	int	r;
@@ -142,7 +143,7 @@ store_run(struct store *s, sqlite3_stmt *st, int *changes)
  * INSERT ... SELECT that finds the rows it refers to, and inserts
  * nothing when one is missing. Then it is STORE_NOTFOUND.
  */
-static int
+int
 store_insert(struct store *s, sqlite3_stmt *st)
 {
 	int	r, changes;
@@ -171,7 +172,7 @@ store_ctl(struct store *s, enum store_wq q)
 }
 
 /* An account id of 0 means "the operator", stored as NULL. */
-static void
+void
 store_bind_account(sqlite3_stmt *st, int col, int64_t account)
 {
 	if (account != 0)
@@ -227,7 +228,7 @@ store_op_session_new(struct store *s, struct store_write *w)
 /* An entry of the moderation log, in the transaction of its effect.
  * Zero ids are stored as NULL (the operator; no channel, account or
  * post). */
-static int
+int
 store_modlog_add(struct store *s, const struct store_write *w,
     const char *action, int64_t channel, int64_t account, int64_t post,
     const char *reason)
@@ -490,31 +491,38 @@ store_txn_begin(struct store *s, int defer)
 }
 
 /*
- * Is thread a live thread of channel? The answer stays true for the
- * rest of the transaction, since nothing a post does can change it;
- * any other job forgets it (store_write_run). STORE_OK, STORE_NOTFOUND
- * or an error. Checking another thread first settles what the last one
- * is owed.
+ * Is thread a live thread of channel, and is it locked? The answer
+ * stays true for the rest of the transaction, since nothing a post does
+ * can change it; any other job forgets it (store_write_run). STORE_OK,
+ * STORE_NOTFOUND, STORE_LOCKED (unless the poster moderates) or an
+ * error. Checking another thread first settles what the last one is
+ * owed.
  */
 static int
-store_txn_thread(struct store *s, int64_t channel, int64_t thread)
+store_txn_thread(struct store *s, int64_t channel, int64_t thread,
+    int moderator)
 {
 	sqlite3_stmt	*st;
-	int		 r;
+	int		 r, rc;
 
 	if (s->txn.thread == thread && s->txn.channel == channel)
-		return STORE_OK;
+		return s->txn.locked && !moderator ? STORE_LOCKED : STORE_OK;
 	if ((r = store_txn_settle(s)) != STORE_OK)
 		return r;
 	s->txn.thread = 0;
 	st = store_wq(s, WQ_THREAD_CHECK);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, thread);
-	if ((r = store_insert_check(s, st)) != STORE_OK)
-		return r;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		store_stmt_done(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_result(s->wdb, rc);
+	}
+	s->txn.locked = sqlite3_column_int(st, 0);
+	store_stmt_done(st);
 	s->txn.channel = channel;
 	s->txn.thread = thread;
-	return STORE_OK;
+	return s->txn.locked && !moderator ? STORE_LOCKED : STORE_OK;
 }
 
 /* Keep the thread's summary row in step with its newest post: a new
@@ -589,8 +597,8 @@ store_op_post(struct store *s, struct store_write *w)
 
 	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
 		return STORE_INVALID;
-	if (!root && (r = store_txn_thread(s, w->channel, w->thread)) !=
-	    STORE_OK)
+	if (!root && (r = store_txn_thread(s, w->channel, w->thread,
+	    w->moderator)) != STORE_OK)
 		return r;
 
 	st = store_wq(s, WQ_EVENT_INSERT);
@@ -602,7 +610,7 @@ store_op_post(struct store *s, struct store_write *w)
 		return r == STORE_NOTFOUND ? STORE_FORBIDDEN : r;
 	if ((r = store_txn_author(s, w)) != STORE_OK)
 		return r;
-	w->state = STORE_POST_VISIBLE;
+	w->state = w->pending ? STORE_POST_HELD : STORE_POST_VISIBLE;
 	w->eid = sqlite3_last_insert_rowid(s->wdb);
 	if (root)
 		w->thread = w->eid;
@@ -618,8 +626,18 @@ store_op_post(struct store *s, struct store_write *w)
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_text(st, 6, w->body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, w->now);
+	sqlite3_bind_int(st, 8, w->state);
+	sqlite3_bind_int(st, 9, w->anonymous != 0);
+	if (w->note != NULL)
+		sqlite3_bind_text(st, 10, w->note, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 10);
 	if ((r = store_run(s, st, NULL)) != STORE_OK)
 		return r;
+	/* A held reply is no activity members may see: its thread's
+	 * summary moves when it is approved (store-mod.c). */
+	if (!root && w->state == STORE_POST_HELD)
+		return STORE_OK;
 	return store_op_post_thread(s, w, root);
 }
 
@@ -647,16 +665,27 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_POST] = store_op_post,
 	[SW_MARK_READ] = store_op_mark_read,
 	[SW_SUSPEND] = store_op_suspend,
+	[SW_CHANNEL_SET] = store_op_mod,
+	[SW_POST_MOD] = store_op_mod,
+	[SW_EDIT] = store_op_mod,
+	[SW_DELETE] = store_op_mod,
+	[SW_THREAD_FLAG] = store_op_mod,
+	[SW_RESTRICT] = store_op_mod,
+	[SW_UNMASK] = store_op_mod,
+	[SW_REPORT] = store_op_report,
+	[SW_REPORT_STATE] = store_op_report,
+	[SW_REPORT_ESCALATE] = store_op_report,
+	[SW_LEAD] = store_op_report,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),
- * so that the loop's cached copy must go when it comes back. None does
- * yet: moderation modes, slow mode and anonymity will, each adding its
- * op here. */
+ * so that the loop's cached copy must go when it comes back. */
 int
 store_changes_channel(enum store_wop op)
 {
 	switch (op) {
+	case SW_CHANNEL_SET:
+		return 1;
 	default:
 		return 0;
 	}

@@ -15,41 +15,15 @@
 
 #define STORE_ACCOUNT_SELECT						\
 	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash,"	\
-	" a.suspended_at IS NOT NULL, coalesce(a.suspended_reason, '')" \
-	" FROM accounts a JOIN orgs o ON o.id = a.org_id"
-
-/*
- * What a viewer may read in some form: visible, hidden and deleted posts
- * (the last two as placeholders), their own held and rejected posts,
- * and everything in a channel they moderate. The same rule as
- * view_post() (view.c), which decides the form; the unit tests hold the
- * two to agreement. Bound by store_bind_viewer(): ?20 the account, ?21
- * whether it moderates peer channels and groups, ?22 whether it
- * moderates its organisation's, ?23 its organisation.
- */
-#define STORE_SEEN(p, c)						\
-	" (" p ".state IN (0, 2, 4)"					\
-	" OR (" p ".author_id = ?20 AND " p ".state IN (1, 3))"	\
-	" OR (?21 AND " c ".kind IN (1, 2))"				\
-	" OR (?22 AND " c ".kind = 0 AND " c ".org_id = ?23))"
-
-/* The columns store_posts() reads, and the joins that name things. */
-#define STORE_POST_SELECT						\
-	"SELECT p.id, p.thread_id, p.ts, c.id, c.name, c.kind,"	\
-	" coalesce(c.org_id, 0), a.id, a.name, o.id, o.name,"		\
-	" CASE WHEN p.id = p.thread_id THEN p.title END, p.body,"	\
-	" p.content_note, p.hidden_reason, p.state, p.anonymous"
-#define STORE_POST_JOINS						\
-	" JOIN channels c ON c.id = p.channel_id"			\
-	" JOIN accounts a ON a.id = p.author_id"			\
-	" JOIN orgs o ON o.id = a.org_id"
+	" a.suspended_at IS NOT NULL, coalesce(a.suspended_reason, ''),"\
+	" 0, a.lead FROM accounts a JOIN orgs o ON o.id = a.org_id"
 
 const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ACCOUNT_BY_NAME] = STORE_ACCOUNT_SELECT " WHERE a.name = ?1",
 	[RQ_ACCOUNT_BY_ID] = STORE_ACCOUNT_SELECT " WHERE a.id = ?1",
 	[RQ_SESSION_LOOKUP] =
 	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, 0, '',"
-	    " s.id FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	    " s.id, a.lead FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	    " JOIN orgs o ON o.id = a.org_id"
 	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL"
 	    " AND a.suspended_at IS NULL"
@@ -64,8 +38,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1",
 	[RQ_ORG_LIST] = "SELECT name FROM orgs ORDER BY name",
 	[RQ_CHANNEL_BY_NAME] =
-	    "SELECT id, coalesce(org_id, 0), kind, name FROM channels"
-	    " WHERE name = ?1",
+	    "SELECT id, coalesce(org_id, 0), kind, name, mode, anon, slow"
+	    " FROM channels WHERE name = ?1",
 	[RQ_IS_MEMBER] =
 	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
 	/* An organisation's channels, every peer channel, and the private
@@ -74,7 +48,10 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    "SELECT c.name, c.kind, m.account_id IS NOT NULL,"
 	    " CASE WHEN m.account_id IS NULL THEN 0 ELSE"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
-	    "   AND p.id > m.read_eid AND" STORE_SEEN("p", "c") ") END,"
+	    "   AND p.id > m.read_eid AND" STORE_SEEN("p", "c") ") +"
+	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
+	    "   AND p.shown_eid > m.read_eid AND p.id <= m.read_eid AND"
+	    STORE_SEEN("p", "c") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
 	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0)"
 	    " FROM channels c LEFT JOIN members m"
@@ -94,8 +71,9 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_THREADS] =
 	    "SELECT x.id, x.title, x.author, x.replies, x.last,"
 	    " (SELECT ts FROM posts WHERE id = x.last), x.state, x.anon,"
-	    " x.author_id FROM"
+	    " x.author_id, x.pinned, x.locked FROM"
 	    " (SELECT t.id AS id, t.title AS title, a.name AS author,"
+	    "  t.pinned AS pinned, t.locked AS locked,"
 	    "  r.state AS state, r.anonymous AS anon, a.id AS author_id,"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = t.channel_id"
 	    "   AND p.thread_id = t.id AND p.id > t.id AND"
@@ -108,14 +86,14 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " JOIN channels c ON c.id = t.channel_id"
 	    " JOIN accounts a ON a.id = t.author_id"
 	    " WHERE t.channel_id = ?1 AND" STORE_SEEN("r", "c")
-	    " ORDER BY t.last_eid DESC LIMIT ?2) x"
-	    " ORDER BY x.last DESC",
+	    " ORDER BY t.pinned DESC, t.last_eid DESC LIMIT ?2) x"
+	    " ORDER BY x.pinned DESC, x.last DESC",
 	[RQ_READ_CHANNEL] =
-	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
+	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
 	    " WHERE p.channel_id = ?1 AND p.id > ?2 AND" STORE_SEEN("p", "c")
 	    " ORDER BY p.id LIMIT ?3",
 	[RQ_READ_THREAD] =
-	    STORE_POST_SELECT " FROM posts p" STORE_POST_JOINS
+	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
 	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4"
 	    " AND p.id > ?2 AND" STORE_SEEN("p", "c") " ORDER BY p.id LIMIT ?3",
 	/* The newest page starts after the (limit+1)th newest post. */
@@ -128,18 +106,26 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " WHERE p.channel_id = ?1 AND p.thread_id = ?3"
 	    " AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1 OFFSET ?2",
 	/*
-	 * CROSS JOIN keeps posts as the outer loop: walking the rowid up
-	 * from since stops after limit + 1 rows, where starting from the
-	 * memberships would sort every post of every joined channel. ?5,
-	 * when not NULL, is a JSON array of the channel ids wanted.
+	 * Sync walks the events, not the posts: a post's later changes
+	 * (approved, hidden, edited, deleted) are events too, and each post
+	 * is handed out once, at its newest event (rev_eid), in its state
+	 * as it is now, so that a reader who was away never gets an old
+	 * text. CROSS JOIN keeps events as the outer loop: walking the
+	 * rowid up from since stops after limit + 1 rows, where starting
+	 * from the memberships would sort every post of every joined
+	 * channel. ?5, when not NULL, is a JSON array of the channel ids
+	 * wanted.
 	 */
 	[RQ_SYNC] =
-	    STORE_POST_SELECT " FROM posts p CROSS JOIN members m"
+	    STORE_POST_SELECT("e.id") " FROM events e CROSS JOIN posts p"
+	    " ON p.id = coalesce(e.post_id, e.id) CROSS JOIN members m"
 	    " ON m.channel_id = p.channel_id AND m.account_id = ?20"
 	    STORE_POST_JOINS
-	    " WHERE p.id > ?2 AND p.id <= ?3 AND (?5 IS NULL OR p.channel_id"
+	    " WHERE e.id > ?2 AND e.id <= ?3"
+	    " AND coalesce(p.rev_eid, p.id) = e.id"
+	    " AND (?5 IS NULL OR p.channel_id"
 	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
-	    " ORDER BY p.id LIMIT ?4",
+	    " ORDER BY e.id LIMIT ?4",
 	[RQ_MODLOG] =
 	    "SELECT l.id, l.ts, a.name, l.action, c.name, t.name,"
 	    " coalesce(l.post_id, 0), l.reason FROM modlog l"
@@ -201,6 +187,7 @@ store_account_row(struct store *s, sqlite3_stmt *st,
 	    sizeof a->suspended_reason);
 	if (session != NULL)
 		*session = sqlite3_column_int64(st, 8);
+	a->lead = sqlite3_column_int(st, 9);
 	store_stmt_done(st);
 	return STORE_OK;
 }
@@ -335,6 +322,9 @@ store_channel_by_name(struct store *s, const char *name,
 	c->kind = sqlite3_column_int(st, 2);
 	c->peer = c->kind == STORE_CHANNEL_PEER;
 	strlcpy_h(c->name, store_text(st, 3), sizeof c->name);
+	c->mode = sqlite3_column_int(st, 4);
+	c->anon = sqlite3_column_int(st, 5);
+	c->slow = sqlite3_column_int64(st, 6);
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
 	e->ch = *c;
@@ -356,6 +346,7 @@ store_caches_free(struct store *s)
 		RB_REMOVE(store_members, &s->member_cache, m);
 		free(m);
 	}
+	store_mod_caches_free(s);
 }
 
 int
@@ -409,11 +400,16 @@ store_cache_forget(struct store *s, const struct store_write *w)
 
 	if (w->result != STORE_OK)
 		return;
+	store_mod_forget(s, w);
 	if (store_changes_channel(w->op))
 		store_channel_forget(s, w->channel);
-	if (w->op != SW_LEAVE)
+	/* A ban ends the banned account's membership as a leave does. */
+	if (w->op == SW_LEAVE)
+		key.account = w->account;
+	else if (w->op == SW_RESTRICT && w->action == SA_BAN)
+		key.account = w->target;
+	else
 		return;
-	key.account = w->account;
 	key.channel = w->channel;
 	if ((e = RB_FIND(store_members, &s->member_cache, &key)) != NULL) {
 		RB_REMOVE(store_members, &s->member_cache, e);
@@ -421,7 +417,7 @@ store_cache_forget(struct store *s, const struct store_write *w)
 	}
 }
 
-static void
+void
 store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
 {
 	sqlite3_bind_int64(st, 20, v->account);
@@ -489,12 +485,41 @@ store_threads(struct store *s, const struct store_viewer *v, int64_t channel,
 		t.state = sqlite3_column_int(st, 6);
 		t.anonymous = sqlite3_column_int(st, 7);
 		t.author_id = sqlite3_column_int64(st, 8);
+		t.pinned = sqlite3_column_int(st, 9);
+		t.locked = sqlite3_column_int(st, 10);
 		if (cb(arg, &t) != 0)
 			break;
 	}
 	store_stmt_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
 	    STORE_OK : store_result(s->rdb, rc);
+}
+
+/* One row of STORE_POST_SELECT; the strings are the statement's. */
+void
+store_post_row(sqlite3_stmt *st, struct store_post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->eid = sqlite3_column_int64(st, 0);
+	p->post = sqlite3_column_int64(st, 1);
+	p->thread = sqlite3_column_int64(st, 2);
+	p->ts = sqlite3_column_int64(st, 3);
+	p->channel_id = sqlite3_column_int64(st, 4);
+	p->channel = store_text(st, 5);
+	p->channel_kind = sqlite3_column_int(st, 6);
+	p->channel_org = sqlite3_column_int64(st, 7);
+	p->author_id = sqlite3_column_int64(st, 8);
+	p->author = store_text(st, 9);
+	p->org_id = sqlite3_column_int64(st, 10);
+	p->org = store_text(st, 11);
+	p->title = (const char *)sqlite3_column_text(st, 12);
+	p->body = store_text(st, 13);
+	p->note = (const char *)sqlite3_column_text(st, 14);
+	p->reason = (const char *)sqlite3_column_text(st, 15);
+	p->state = sqlite3_column_int(st, 16);
+	p->anonymous = sqlite3_column_int(st, 17);
+	p->edits = sqlite3_column_int64(st, 18);
+	p->shown = sqlite3_column_int64(st, 19);
 }
 
 /*
@@ -514,24 +539,7 @@ store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
 			*more = 1;
 			break;
 		}
-		memset(&p, 0, sizeof p);
-		p.eid = p.post = sqlite3_column_int64(st, 0);
-		p.thread = sqlite3_column_int64(st, 1);
-		p.ts = sqlite3_column_int64(st, 2);
-		p.channel_id = sqlite3_column_int64(st, 3);
-		p.channel = store_text(st, 4);
-		p.channel_kind = sqlite3_column_int(st, 5);
-		p.channel_org = sqlite3_column_int64(st, 6);
-		p.author_id = sqlite3_column_int64(st, 7);
-		p.author = store_text(st, 8);
-		p.org_id = sqlite3_column_int64(st, 9);
-		p.org = store_text(st, 10);
-		p.title = (const char *)sqlite3_column_text(st, 11);
-		p.body = store_text(st, 12);
-		p.note = (const char *)sqlite3_column_text(st, 13);
-		p.reason = (const char *)sqlite3_column_text(st, 14);
-		p.state = sqlite3_column_int(st, 15);
-		p.anonymous = sqlite3_column_int(st, 16);
+		store_post_row(st, &p);
 		if (cb(arg, &p) != 0)
 			break;
 	}

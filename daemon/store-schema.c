@@ -188,6 +188,60 @@ static const char store_schema_v8[] =
 	" SELECT RAISE(ABORT, 'the moderation log is never changed');"
 	" END;";
 
+/*
+ * Version 9: moderation and safeguarding.
+ *
+ * - channels: anon (members may post anonymously), slow (seconds between
+ *   one member's posts, 0 off); mode (0 open, 1 pre, 2 announce) was
+ *   there from version 1.
+ * - accounts.lead: a safeguarding lead of its organisation.
+ * - posts: rev_eid, the last event that changed the post (an approval,
+ *   a hide, an edit; NULL when none has), so that sync hands each post
+ *   out once, at its newest event, in its current state; shown_eid, for
+ *   an approved post the approval's event, which is when members first
+ *   see it (unread counts and markers use it); edits, how many times it
+ *   was edited. Partial indexes: only approved posts pay for the one,
+ *   only held posts (the moderators' queue) for the other.
+ * - post_versions: the texts a post had before each edit, for its
+ *   moderators.
+ * - restrictions: mutes (kind 1, until a time) and bans (kind 2) of an
+ *   account in a channel.
+ * - reports, with their state (0 open, 1 acknowledged, 2 resolved) and
+ *   escalation.
+ */
+static const char store_schema_v9[] =
+	"ALTER TABLE channels ADD COLUMN anon INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE channels ADD COLUMN slow INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN lead INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN rev_eid INTEGER;"
+	"ALTER TABLE posts ADD COLUMN shown_eid INTEGER;"
+	"ALTER TABLE posts ADD COLUMN edits INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX posts_shown ON posts(channel_id, shown_eid)"
+	" WHERE shown_eid IS NOT NULL;"
+	"CREATE INDEX posts_held ON posts(id) WHERE state = 1;"
+	"CREATE TABLE post_versions (id INTEGER PRIMARY KEY,"
+	" post_id INTEGER NOT NULL REFERENCES posts(id),"
+	" eid INTEGER NOT NULL REFERENCES events(id),"
+	" title TEXT, body TEXT NOT NULL, ts INTEGER NOT NULL);"
+	"CREATE INDEX post_versions_post ON post_versions(post_id, id);"
+	"CREATE TABLE restrictions ("
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" kind INTEGER NOT NULL, until INTEGER, reason TEXT,"
+	" by_id INTEGER REFERENCES accounts(id), ts INTEGER NOT NULL,"
+	" PRIMARY KEY (channel_id, account_id, kind)) WITHOUT ROWID;"
+	"CREATE TABLE reports (id INTEGER PRIMARY KEY,"
+	" post_id INTEGER NOT NULL REFERENCES posts(id),"
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" reporter_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" reason TEXT NOT NULL, urgent INTEGER NOT NULL DEFAULT 0,"
+	" state INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+	" acked_by INTEGER REFERENCES accounts(id), acked_at INTEGER,"
+	" resolved_by INTEGER REFERENCES accounts(id), resolved_at INTEGER,"
+	" note TEXT, escalated_at INTEGER);"
+	"CREATE INDEX reports_state ON reports(state, id);"
+	"CREATE INDEX reports_channel ON reports(channel_id, id);";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -197,6 +251,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v6,
 	store_schema_v7,
 	store_schema_v8,
+	store_schema_v9,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

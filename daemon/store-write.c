@@ -192,7 +192,9 @@ int
 store_write_init(struct store *s, char **cause)
 {
 	if (store_prepare(s->wdb, store_write_sql, s->wq, WQ__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->wdb, store_mod_write_sql, s->mq,
+	    MQ__COUNT, cause) != 0 || store_prepare(s->wdb,
+	    store_report_write_sql, s->pq, PQ__COUNT, cause) != 0)
 		return -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
@@ -206,6 +208,8 @@ void
 store_write_destroy(struct store *s)
 {
 	store_finalize(s->wq, WQ__COUNT);
+	store_finalize(s->mq, MQ__COUNT);
+	store_finalize(s->pq, PQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
@@ -333,6 +337,8 @@ store_write_free(struct store_write *w)
 		return;
 	free(w->title);
 	free(w->body);
+	free(w->note);
+	free(w->reason);
 	/* A password hash does not linger in freed memory. */
 	explicit_bzero(w->pwhash, sizeof w->pwhash);
 	free(w);

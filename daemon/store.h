@@ -40,11 +40,12 @@ struct store;
 #define STORE_EXISTS		2	/* unique name taken */
 #define STORE_INVALID		3	/* invite unknown/used/expired, stale state */
 #define STORE_FORBIDDEN		4	/* not as things now stand: not a member */
+#define STORE_LOCKED		5	/* the thread is locked */
 #define STORE_ERROR		(-1)	/* SQLite failed; logged via cause */
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 struct store_account {
 	int64_t		 id;
@@ -54,6 +55,7 @@ struct store_account {
 	char		 org[PROTO_MAX_NAME + 1];
 	char		 pwhash[STORE_PWHASH_MAX];
 	int		 suspended;
+	int		 lead;		/* a safeguarding lead of its org */
 	char		 suspended_reason[PROTO_MAX_REASON + 1];
 };
 
@@ -63,6 +65,7 @@ struct store_ident {
 	int64_t		 id;
 	int64_t		 org_id;
 	enum proto_role	 role;
+	int		 lead;		/* a safeguarding lead of its org */
 	char		 name[PROTO_MAX_NAME + 1];
 	char		 org[PROTO_MAX_NAME + 1];
 };
@@ -80,13 +83,30 @@ struct store_ident {
 #define STORE_POST_REJECTED	3	/* never shown; hidden_reason says why */
 #define STORE_POST_DELETED	4	/* by its author */
 
+/* Values of channels.mode; stored, never renumbered. */
+#define STORE_MODE_OPEN		0
+#define STORE_MODE_PRE		1	/* members' posts wait for approval */
+#define STORE_MODE_ANNOUNCE	2	/* only moderators post */
+
 struct store_channel {
 	int64_t		 id;
 	int64_t		 org_id;	/* 0 for a peer channel */
 	int		 peer;
 	int		 kind;		/* STORE_CHANNEL_* */
+	int		 mode;		/* STORE_MODE_* */
+	int		 anon;		/* anonymous posts allowed */
+	int64_t		 slow;		/* seconds between a member's posts */
 	char		 name[PROTO_MAX_CHANNEL + 1];
 };
+
+/* Values of restrictions.kind; stored, never renumbered. */
+#define STORE_RESTRICT_MUTE	1
+#define STORE_RESTRICT_BAN	2
+
+/* Values of reports.state; stored, never renumbered. */
+#define STORE_REPORT_OPEN	0
+#define STORE_REPORT_ACKED	1
+#define STORE_REPORT_RESOLVED	2
 
 /*
  * Who is reading, as the store's queries need it to leave out what the
@@ -123,6 +143,8 @@ struct store_post {
 	int		 state;		/* STORE_POST_* */
 	int		 anonymous;
 	int64_t		 edits;
+	int64_t		 shown;		/* the event at which members first
+					 * see it: its own, or its approval */
 };
 
 struct store_channel_info {
@@ -145,6 +167,8 @@ struct store_thread {
 	int		 state;		/* the root's STORE_POST_* */
 	int		 anonymous;	/* the root's */
 	int64_t		 author_id;
+	int		 pinned;	/* listed first */
+	int		 locked;	/* refuses replies */
 };
 
 /* Iteration callbacks return 0 to go on, non-zero to stop. Strings are
@@ -271,6 +295,32 @@ typedef int (*store_modlog_cb)(void *arg, const struct store_modlog *);
  * (channel 0) the server's own (suspensions). *more as for reads. */
 int	store_modlog(struct store *, int64_t channel, int64_t since, int limit,
 	    store_modlog_cb, void *, int *more);
+/* ---- moderation reads (store-mod.c) ------------------------------ */
+
+/* The post with this id, whatever its state, given to cb once (the
+ * caller decides what the asker may know of it). STORE_OK whether or
+ * not there is one (cb not called: none). */
+int	store_post_by_id(struct store *, int64_t id, store_post_cb, void *);
+/* Whether account is muted (STORE_RESTRICT_MUTE, until *until) or
+ * banned (STORE_RESTRICT_BAN) in channel at now: the kind, or 0 when
+ * neither; *reason (may be "") stays valid until the next write job
+ * comes back. */
+int	store_restricted(struct store *, int64_t account, int64_t channel,
+	    int64_t now, int64_t *until, const char **reason);
+/* Held posts the viewer moderates, oldest first: of one channel, or
+ * (channel 0) of every channel the viewer moderates. */
+int	store_held(struct store *, const struct store_viewer *, int64_t channel,
+	    int limit, store_post_cb, void *, int *more);
+/* A post's earlier texts, oldest first: cb gets eid, ts, title, body. */
+typedef int (*store_version_cb)(void *arg, int64_t eid, int64_t ts,
+	    const char *title, const char *body);
+int	store_versions(struct store *, int64_t post, store_version_cb, void *);
+/* Slow mode: 0 and the post counts from now, or 1 when the account's
+ * last post in channel was less than slow seconds ago (*wait: how many
+ * seconds are left). On the loop; not stored (a restart forgets). */
+int	store_slow_take(struct store *, int64_t account, int64_t channel,
+	    int64_t slow, int64_t now, int64_t *wait);
+
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);
 /* Group the loop's reads for one batch of requests into one read
@@ -294,6 +344,30 @@ enum store_wop {
 	SW_POST,
 	SW_MARK_READ,		/* read marker = max(marker, eid) */
 	SW_SUSPEND,		/* name: who; body: why; role: 1 suspend, 0 lift */
+	/* Moderation (store-mod.c). Each writes its modlog entry in its
+	 * own transaction; each that changes what a post looks like also
+	 * writes an event (w->eid out) and hands the post back as
+	 * committed (w->title, body, note, reason, acct, state...). */
+	SW_CHANNEL_SET,		/* channel; mode, anon, slow */
+	SW_POST_MOD,		/* post; action approve/reject/hide/unhide */
+	SW_EDIT,		/* post; body (title for a root) by its author */
+	SW_DELETE,		/* post, by its author */
+	SW_THREAD_FLAG,		/* thread; action lock/unlock/pin/unpin */
+	SW_RESTRICT,		/* channel, target; action mute/ban/un-; until */
+	SW_UNMASK,		/* post; body: why; acct out: its author */
+	SW_REPORT,		/* post; body: why; flag: urgent */
+	SW_REPORT_STATE,	/* report; action ack/resolve; body: note */
+	SW_REPORT_ESCALATE,	/* report: mark escalated and log it */
+	SW_LEAD,		/* target account; flag: 1 make lead, 0 remove */
+};
+
+/* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */
+enum store_action {
+	SA_NONE,
+	SA_APPROVE, SA_REJECT, SA_HIDE, SA_UNHIDE,
+	SA_LOCK, SA_UNLOCK, SA_PIN, SA_UNPIN,
+	SA_MUTE, SA_UNMUTE, SA_BAN, SA_UNBAN,
+	SA_ACK, SA_RESOLVE
 };
 
 struct store_write {
@@ -323,6 +397,25 @@ struct store_write {
 	char		 pwhash[STORE_PWHASH_MAX];	/* REGISTER, PASSWD */
 	char		*title;		/* POST, owned: freed by store_write_free */
 	char		*body;		/* POST, owned */
+	char		*note;		/* POST in (content note), mod out; owned */
+	char		*reason;	/* mod out: hidden/rejected why; owned */
+
+	/* moderation (SW_CHANNEL_SET ... SW_LEAD) */
+	enum store_action action;
+	int64_t		 post;		/* the post acted on */
+	int64_t		 target;	/* the account acted on */
+	int64_t		 report;	/* SW_REPORT out, SW_REPORT_* in */
+	int64_t		 until;		/* SW_RESTRICT mute: ends at */
+	int64_t		 slow;		/* SW_CHANNEL_SET */
+	int		 mode;		/* SW_CHANNEL_SET: STORE_MODE_* */
+	int		 flag;		/* CHANNEL_SET anon, REPORT urgent,
+					 * LEAD make (1) or remove (0) */
+	int		 pending;	/* POST in: store it held */
+	int		 moderator;	/* POST in: may reply to locked threads */
+	int		 anonymous;	/* POST in; mod out */
+	int64_t		 edits;		/* mod out */
+	int64_t		 shown;		/* mod out */
+	int64_t		 ts;		/* mod out: the post's own time */
 
 	/* REGISTER out: the new account as a login would read it; POST
 	 * out: the author as committed (id, organisation, names) */
@@ -345,5 +438,11 @@ void			 store_submit(struct store *, struct store_write *);
 /* Run one job in its own transaction on the calling thread, before
  * store_start() (harbourd init, tests). Returns w->result. */
 int			 store_write_sync(struct store *, struct store_write *);
+
+/* "approve", "mute"...: the log's name of an action. */
+const char *store_action_name(enum store_action);
+/* The post a write job committed (a new post, or one a moderation job
+ * changed), as a post; strings borrowed from the job. */
+void	store_write_post(const struct store_write *, struct store_post *);
 
 #endif

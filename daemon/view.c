@@ -38,7 +38,7 @@ view_viewer(struct store_viewer *v, const struct store_ident *a)
 	v->org_id = a->org_id;
 	/* The same rule as access_moderates(), by kind of channel. */
 	v->mod_peer = (caps & CAP_FACILITATE) != 0;
-	v->mod_org = (caps & CAP_ORG_ADMIN) != 0;
+	v->mod_org = (caps & CAP_ORG_ADMIN) != 0 || a->lead;
 }
 
 static int

@@ -68,6 +68,14 @@ static const struct {
 					  "a line took too long to arrive" },
 	[PROTO_E_SUSPENDED] =		{ "suspended",
 					  "this account is suspended" },
+	[PROTO_E_MUTED] =		{ "muted",
+					  "you are muted in this channel" },
+	[PROTO_E_BANNED] =		{ "banned",
+					  "you are banned from this channel" },
+	[PROTO_E_SLOW_MODE] =		{ "slow_mode",
+					  "this channel is in slow mode" },
+	[PROTO_E_LOCKED] =		{ "locked",
+					  "this thread is locked" },
 };
 
 /* Indexed by enum proto_role; ROLE_NONE has no wire name. */

@@ -30,6 +30,11 @@
 /* Why a moderator or admin acted: a sentence or two, never an essay. */
 #define PROTO_MAX_REASON	500
 #define PROTO_MAX_NAME		32
+/* A content note ("suicide", "detention"): a few words. */
+#define PROTO_MAX_NOTE		100
+/* Mutes last at least a second and at most this; slow mode likewise. */
+#define PROTO_MUTE_MAX		(365 * 86400)
+#define PROTO_SLOW_MAX		86400
 /* "ORG/NAME": two names and the slash. */
 #define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)
 #define PROTO_MAX_ID_STR	64
@@ -75,6 +80,10 @@ enum proto_err {
 	PROTO_E_INTERNAL,
 	PROTO_E_LINE_TIMEOUT,	/* a line not ended in time: closed */
 	PROTO_E_SUSPENDED,	/* the account is suspended */
+	PROTO_E_MUTED,		/* muted in this channel, until a time */
+	PROTO_E_BANNED,		/* banned from this channel */
+	PROTO_E_SLOW_MODE,	/* slow mode: too soon after one's last post */
+	PROTO_E_LOCKED,		/* the thread is locked */
 	PROTO_E__COUNT
 };
 

@@ -1230,6 +1230,7 @@ static const char *err_names[PROTO_E__COUNT] = {
 	"bad_text", "bad_password", "too_large", "invite_invalid",
 	"too_far_behind", "busy", "rate_limited", "shutting_down",
 	"internal", "line_timeout", "suspended",
+	"muted", "banned", "slow_mode", "locked",
 };
 
 Test(proto, err_codes_round_trip)
