@@ -91,6 +91,15 @@ void	cmd_write_finish(struct store_write *);
 /* Map a store result to a reply error (NOTFOUND -> not_found etc.). */
 void	cmd_reply_store_err(struct conn *, json_t *id, int result);
 
+/* cmd-report.c: after a subscribe, the alerts the connection's account
+ * has waiting (open urgent reports it may act on); their number, for
+ * login's reply; the escalation timer, started with the server and
+ * stopped at shutdown. */
+void	cmd_report_subscribed(struct conn *);
+int64_t	cmd_report_alert_count(struct conn *);
+void	cmd_report_start(struct server *);
+void	cmd_report_stop(struct server *);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];
