@@ -4,6 +4,8 @@
  * identity and the object's row, so the authorisation tests can check
  * it as a table without a server.
  */
+#include <string.h>
+
 #include "access.h"
 
 uint32_t
@@ -39,6 +41,31 @@ access_moderates(const struct store_ident *a, const struct store_channel *ch)
 	/* An admin of another organisation still does not see it. */
 	return ch->org_id == a->org_id && ((caps & CAP_ORG_ADMIN) != 0 ||
 	    a->lead);
+}
+
+int
+access_acts_on_report(const struct store_ident *a,
+    const struct store_report *r)
+{
+	struct store_channel ch;
+
+	if (r->author_id == a->id)
+		return 0;
+	memset(&ch, 0, sizeof ch);
+	ch.id = r->channel_id;
+	ch.kind = r->channel_kind;
+	ch.peer = r->channel_kind != STORE_CHANNEL_ORG;
+	ch.org_id = r->channel_org;
+	if (access_moderates(a, &ch))
+		return 1;
+	return a->lead && !r->anonymous && r->author_org == a->org_id;
+}
+
+int
+access_handles_reports(const struct store_ident *a)
+{
+	return a->lead ||
+	    (access_caps(a->role) & (CAP_ORG_ADMIN | CAP_FACILITATE)) != 0;
 }
 
 int

@@ -34,6 +34,15 @@ int		access_can_see(const struct store_ident *,
  * its org-admins (and, once they exist, its safeguarding leads). */
 int		access_moderates(const struct store_ident *,
 		    const struct store_channel *);
+/* Whether the account may act on (read, acknowledge, resolve) a report
+ * of a post: the channel's moderators, and the safeguarding leads of
+ * the post author's organisation unless the post is anonymous; never
+ * the post's author. The store's STORE_ACTS is the same rule. */
+int		access_acts_on_report(const struct store_ident *,
+		    const struct store_report *);
+/* Whether the account acts on any reports at all: a role that moderates
+ * some channel, or a safeguarding lead. */
+int		access_handles_reports(const struct store_ident *);
 /* Whether the account may create a channel: peer channels facilitators
  * and admins; an organisation's, its org-admins and admins of it. */
 int		access_may_create_channel(const struct store_ident *, int peer,

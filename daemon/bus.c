@@ -445,3 +445,48 @@ bus_post(struct bus *b, const struct store_post *p)
 	for (i = 0; i < VIEW__COUNT; i++)
 		free(out.line[i]);
 }
+
+/*
+ * Events for an account are few (an urgent report, a report resolved)
+ * and differ by who receives them, so each is built for its connection
+ * and sent at once; they are not numbered events, so they move no
+ * high-water mark. Past output_limit the connection gets its gap like
+ * any slow reader: what it missed is still in the store (mod.queue,
+ * and the alerts a new subscribe sends).
+ */
+int
+bus_account_event(struct bus *b, int64_t account, bus_event_fn make,
+    void *arg)
+{
+	struct bus_account key, *a;
+	struct bus_sub *sub, *next;
+	struct conn *c;
+	json_t *ev;
+	char *line;
+	size_t len;
+	int n = 0;
+
+	key.id = account;
+	if ((a = RB_FIND(bus_accounts, &b->accounts, &key)) == NULL)
+		return 0;
+	/* A gap frees the record, and the account's once it is empty:
+	 * the next is taken first, and a is not touched after the last. */
+	for (sub = LIST_FIRST(&a->subs); sub != NULL; sub = next) {
+		next = LIST_NEXT(sub, entry);
+		c = sub->c;
+		if (!conn_is_open(c) || (ev = make(arg, &c->acct)) == NULL)
+			continue;
+		line = proto_encode(ev, &len);
+		json_decref(ev);
+		if (conn_output_len(c) + len > b->srv->cf.output_limit) {
+			free(line);
+			bus_gap(b, c);
+			continue;
+		}
+		conn_write(c, line, len);
+		free(line);
+		b->deliveries++;
+		n++;
+	}
+	return n;
+}

@@ -63,6 +63,15 @@ void		 bus_leave(struct bus *, int64_t account, int64_t channel);
 int64_t		 bus_last_eid(struct bus *);
 /* A committed post: decide it for every subscriber of its channel. */
 void		 bus_post(struct bus *, const struct store_post *);
+/*
+ * An event for one account rather than a channel (an alert, a report's
+ * new state): to each of its connections that has sent subscribe, as
+ * make(arg, that connection's identity) builds it (NULL: none for that
+ * one), under the same slow-reader rule as posts. How many were sent.
+ */
+typedef json_t *(*bus_event_fn)(void *arg, const struct store_ident *);
+int		 bus_account_event(struct bus *, int64_t account,
+		    bus_event_fn make, void *arg);
 /* Deliveries made and gaps sent, for status and tests. */
 uint64_t	 bus_deliveries(struct bus *);
 uint64_t	 bus_gaps(struct bus *);

@@ -93,13 +93,17 @@ cmd_login_free(struct cmd_login *l)
 	free(l);
 }
 
+/* Who the connection is now, and how many urgent reports wait for it
+ * (alert events follow its subscribe). */
 static json_t *
-cmd_login_result(const struct store_ident *a, const char *token)
+cmd_login_result(struct conn *c, const char *token)
 {
+	const struct store_ident *a = &c->acct;
 	json_t *r;
 
-	r = json_pack("{s:s, s:s, s:s}", "user", a->name, "org", a->org,
-	    "role", proto_role_name(a->role));
+	r = json_pack("{s:s, s:s, s:s, s:I}", "user", a->name, "org", a->org,
+	    "role", proto_role_name(a->role), "alerts",
+	    (json_int_t)cmd_report_alert_count(c));
 	if (token != NULL)
 		json_object_set_new(r, "token", json_string(token));
 	return r;
@@ -129,7 +133,7 @@ cmd_login_accept(struct cmd_login *l, const struct store_account *a,
 	c->auth = l->how;
 	memcpy(c->cert_fp, l->cert_fp, sizeof c->cert_fp);
 	conn_logged_in(c);
-	conn_reply_ok(c, l->id, cmd_login_result(&c->acct, l->token));
+	conn_reply_ok(c, l->id, cmd_login_result(c, l->token));
 }
 
 static void
@@ -352,7 +356,7 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	c->session = session;
 	c->auth = CONN_AUTH_TOKEN;
 	conn_logged_in(c);
-	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
+	conn_reply_ok(c, req->id, cmd_login_result(c, NULL));
 }
 
 /* The TLS layer verified the certificate against the network CA and
@@ -487,7 +491,7 @@ cmd_whoami(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	conn_reply_ok(c, req->id, cmd_login_result(&c->acct, NULL));
+	conn_reply_ok(c, req->id, cmd_login_result(c, NULL));
 }
 
 /* ---- passwd ------------------------------------------------------- */

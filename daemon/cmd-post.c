@@ -488,6 +488,7 @@ cmd_subscribe(struct cmd_q *q)
 	else {
 		conn_reply_ok(c, req->id, json_pack("{s:O, s:I}", "channels",
 		    cs.names, "last_eid", (json_int_t)live));
+		cmd_report_subscribed(c);
 	}
 out:
 	json_decref(cs.names);

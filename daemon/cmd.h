@@ -98,6 +98,15 @@ int	cmd_refuse_restricted(struct cmd_q *, int posting);
 int	cmd_check_not_banned(struct cmd_q *);
 const char *cmd_mode_name(int mode);
 
+/* cmd-report.c: after a subscribe, the alerts the connection's account
+ * has waiting (open urgent reports it may act on); their number, for
+ * login's reply; the escalation timer, started with the server and
+ * stopped at shutdown. */
+void	cmd_report_subscribed(struct conn *);
+int64_t	cmd_report_alert_count(struct conn *);
+void	cmd_report_start(struct server *);
+void	cmd_report_stop(struct server *);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];

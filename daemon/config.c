@@ -56,6 +56,8 @@ static const struct config_key config_keys[] = {
 	{ "unauth_rate", CT_INT, OFF(unauth_rate), SZ(unauth_rate), 1, 1000000 },
 	{ "unauth_burst", CT_INT, OFF(unauth_burst), SZ(unauth_burst), 1, 1000000 },
 	{ "log_level", CT_LEVEL, OFF(log_level), SZ(log_level), 0, 3 },
+	/* A day at most: a safeguarding concern left longer is no alert. */
+	{ "urgent_ack_minutes", CT_INT, OFF(urgent_ack_minutes), SZ(urgent_ack_minutes), 1, 1440 },
 };
 #undef OFF
 #undef SZ
@@ -105,6 +107,9 @@ config_defaults(struct config *cf)
 	cf->unauth_rate = 20;
 	cf->unauth_burst = 100;
 	cf->log_level = LOG_LEVEL_INFO;
+	/* A quarter of an hour: long enough for a lead to see an alert and
+	 * answer, short enough that someone at risk is not left waiting. */
+	cf->urgent_ack_minutes = 15;
 }
 
 static int

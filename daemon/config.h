@@ -40,6 +40,8 @@ struct config {
 	int		 unauth_rate;		/* per address before login */
 	int		 unauth_burst;
 	int		 log_level;		/* enum log_level */
+	int		 urgent_ack_minutes;	/* an urgent report unacknowledged
+						 * this long is escalated */
 };
 
 void	config_defaults(struct config *);

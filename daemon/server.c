@@ -31,6 +31,7 @@
 #include "auth.h"
 #include "bus.h"
 #include "cert.h"
+#include "cmd.h"
 #include "config.h"
 #include "conn.h"
 #include "limit.h"
@@ -129,6 +130,7 @@ server_shutdown(struct server *srv)
 	 * it ends when the last one has gone (conn_drop). */
 	if (srv->watchdog != NULL)
 		event_del(srv->watchdog);
+	cmd_report_stop(srv);
 	/* Finish every queued commit and answer it before saying bye. */
 	store_stop(srv->store);
 	store_drain(srv->store);
@@ -369,6 +371,7 @@ server_setup(struct server *srv)
 	}
 	if (store_start(srv->store, server_store_notify, srv) != 0)
 		fatal("cannot start the writer thread");
+	cmd_report_start(srv);
 	server_watchdog_start(srv);
 }
 
@@ -378,6 +381,7 @@ server_teardown(struct server *srv)
 	/* Hash jobs still running finish, and their follow-up writes fail
 	 * cleanly against the stopped store; drain those too. */
 	auth_free(srv->auth);
+	cmd_report_stop(srv);
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);

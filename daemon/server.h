@@ -33,6 +33,8 @@ struct server {
 	struct event		*store_ev;	/* writer finished jobs */
 	struct event		*flush_ev;	/* end of pass: write output */
 	struct event		*tick_ev;	/* timeouts, heap trim */
+	struct event		*escalate_ev;	/* urgent reports (cmd-report.c) */
+	int			 escalating;	/* escalations in flight */
 	int			 heap_busy;	/* handshakes since the last tick */
 	int			 trim_due;
 	uint64_t		 heap_busy_ms;	/* the last tick that saw some */

@@ -162,11 +162,21 @@ enum store_mq {
 };
 /* store-report.c's: PR_ on the loop's connection, PQ_ on the writer's. */
 enum store_pr {
-	PR_NONE,
+	PR_REPORT,
+	PR_LIST,
+	PR_ALERTS,
+	PR_RECIPIENTS,
+	PR_DUE,
 	PR__COUNT
 };
 enum store_pq {
-	PQ_NONE,
+	PQ_INSERT,
+	PQ_GET,
+	PQ_ACK,
+	PQ_RESOLVE,
+	PQ_ESCALATE,
+	PQ_ACCOUNT_IN_ORG,
+	PQ_LEAD,
 	PQ__COUNT
 };
 

@@ -215,6 +215,13 @@ static const struct {
 	{ "mod.history",		0, 1, 1, 1, 1, CMD_T_POST },
 	{ "edit",		0, 1, 1, 1, 1, CMD_T_POST },
 	{ "delete",		0, 1, 1, 1, 1, CMD_T_POST },
+	/* Reports: the object check decides (who acts on which report). */
+	{ "report",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.reports",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "mod.queue",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "mod.ack",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "mod.resolve",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "org.lead",		0, 0, 1, 0, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 

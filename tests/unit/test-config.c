@@ -172,3 +172,43 @@ Test(config, missing_file)
 	cr_expect(strstr(cause, "/nonexistent/harbourd.conf") != NULL);
 	free(cause);
 }
+
+/* urgent_ack_minutes: 15 by default; 1 and 1440 are allowed, and one
+ * past either end is refused, naming the key. */
+Test(config, urgent_ack_minutes_limits)
+{
+	static const struct { const char *text; int ok, value; } cases[] = {
+		{ "urgent_ack_minutes = 1\n", 1, 1 },
+		{ "urgent_ack_minutes = 1440\n", 1, 1440 },
+		{ "urgent_ack_minutes = 0\n", 0, 0 },
+		{ "urgent_ack_minutes = 1441\n", 0, 0 },
+		{ "urgent_ack_minutes = -5\n", 0, 0 },
+		{ "urgent_ack_minutes = soon\n", 0, 0 },
+	};
+	struct config cf;
+	char *cause, *path;
+	size_t i;
+
+	config_defaults(&cf);
+	cr_expect_eq(cf.urgent_ack_minutes, 15);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		path = write_conf(cases[i].text);
+		config_defaults(&cf);
+		cause = NULL;
+		if (cases[i].ok) {
+			cr_expect_eq(config_load(&cf, path, &cause), 0,
+			    "case %zu: %s", i, cause);
+			cr_expect_eq(cf.urgent_ack_minutes, cases[i].value,
+			    "case %zu", i);
+		} else {
+			cr_expect_eq(config_load(&cf, path, &cause), -1,
+			    "case %zu", i);
+			cr_expect(cause != NULL && strstr(cause,
+			    "bad value for urgent_ack_minutes") != NULL,
+			    "case %zu: %s", i, cause);
+			cr_expect_eq(cf.urgent_ack_minutes, 15, "case %zu", i);
+		}
+		free(cause);
+		unlink(path);
+	}
+}
