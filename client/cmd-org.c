@@ -164,41 +164,6 @@ cmd_admin_status_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
-/* "90s", "15m", "12h", "7d": seconds, or -1. */
-static int64_t
-invite_expires(const char *s)
-{
-	int64_t	 n = 0, unit;
-	size_t	 len = strlen(s), i;
-
-	if (len < 2 || len > 12)
-		return (-1);
-	switch (s[len - 1]) {
-	case 's':
-		unit = 1;
-		break;
-	case 'm':
-		unit = 60;
-		break;
-	case 'h':
-		unit = 3600;
-		break;
-	case 'd':
-		unit = 86400;
-		break;
-	default:
-		return (-1);
-	}
-	for (i = 0; i < len - 1; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		n = n * 10 + (s[i] - '0');	/* 11 digits cannot overflow */
-	}
-	if (n == 0 || n > PROTO_INVITE_MAX / unit)
-		return (-1);
-	return (n * unit);
-}
-
 static int
 cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 {
@@ -215,7 +180,8 @@ cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 	if (proto_role_parse(role) == ROLE_NONE)
 		return (client_usage(a->entry, "no such role: %s (use member, "
 		    "org-admin, facilitator or admin)", role));
-	if (expires != NULL && (secs = invite_expires(expires)) == -1)
+	if (expires != NULL && (secs = proto_parse_duration(expires,
+	    PROTO_INVITE_MAX)) == -1)
 		return (client_usage(a->entry, "--expires takes a time like "
 		    "30m, 12h or 7d, from 1s up to 90d"));
 	if ((r = org_check(org)) != 0 || (r = client_login(c)) != 0)
