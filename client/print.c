@@ -104,6 +104,12 @@ print_set_noted(int show, const char *hint)
 		print_fold_hint = hint;
 }
 
+int
+print_noted_shown(void)
+{
+	return (print_noted);
+}
+
 /* The header's tail: what state the post is in, as a reader sees it. */
 static void
 print_post_state(const struct proto_post *p)
@@ -151,8 +157,11 @@ print_post_text(const struct proto_post *p)
 	}
 	if (p->body == NULL)
 		return;
-	if (p->note != NULL && !print_noted)
-		printf("  [folded: %s]\n", print_fold_hint);
+	if (p->note != NULL && !print_noted) {
+		fputs("  [folded: ", stdout);
+		printf(print_fold_hint, (long long)p->post);
+		fputs("]\n", stdout);
+	}
 	else
 		print_indented("  ", p->body);
 }
