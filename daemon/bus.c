@@ -406,7 +406,10 @@ bus_post(struct bus *b, const struct store_post *p)
 
 	if (p->eid > b->last_eid)
 		b->last_eid = p->eid;
-	bus_count_post(b, now_seconds());
+	/* A change to an older post (approved, hidden, edited) is an
+	 * event, not a new post. */
+	if (p->eid == p->post)
+		bus_count_post(b, now_seconds());
 	if ((ch = bus_chan(b, p->channel_id, 0)) == NULL || ch->nsubs == 0)
 		return;
 	memset(&out, 0, sizeof out);

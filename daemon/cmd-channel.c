@@ -77,10 +77,12 @@ cmd_channel_create(struct cmd_q *q)
 static int
 cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:I, s:I}",
-	    "channel", ci->name, "kind", ci->peer ? "peer" : "org",
-	    "joined", ci->joined, "unread", (json_int_t)ci->unread,
-	    "last_eid", (json_int_t)ci->last_eid));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:I, s:I, s:s,"
+	    " s:b, s:I}", "channel", ci->name, "kind", ci->peer ? "peer" :
+	    "org", "joined", ci->joined, "unread", (json_int_t)ci->unread,
+	    "last_eid", (json_int_t)ci->last_eid, "moderation",
+	    cmd_mode_name(ci->mode), "anon", ci->anon, "slow",
+	    (json_int_t)ci->slow));
 	return 0;
 }
 
@@ -169,6 +171,10 @@ cmd_threads_add(void *arg, const struct store_thread *t)
 	json_object_set_new(o, "last_eid",
 	    json_integer((json_int_t)t->last_eid));
 	json_object_set_new(o, "last_ts", json_string(when));
+	if (t->pinned)
+		json_object_set_new(o, "pinned", json_true());
+	if (t->locked)
+		json_object_set_new(o, "locked", json_true());
 	json_array_append_new(ts->list, o);
 	return 0;
 }
@@ -200,7 +206,8 @@ const struct cmd_entry cmd_channel_entries[] = {
 	    CMD_T_NONE, NULL, cmd_channel_create },
 	{ "channel.list", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
 	    cmd_channel_list },
-	{ "join", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_join },
+	{ "join", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, cmd_check_not_banned,
+	    cmd_join },
 	{ "leave", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_leave },
 	{ "threads", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_threads },
 	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }

@@ -37,29 +37,8 @@ struct cmd_page {
 	size_t			 bytes;
 	int			 cut;		/* stopped by the byte budget */
 	int64_t			 last_eid;	/* the last post examined */
+	int64_t			 shown;		/* the latest a post was shown */
 };
-
-/* The committed post as the store holds it: author, organisation and
- * state are what the writer committed, never the connection's now. */
-static void
-cmd_post_committed(const struct store_write *w, struct store_post *p)
-{
-	memset(p, 0, sizeof *p);
-	p->eid = p->post = w->eid;
-	p->thread = w->thread;
-	p->ts = w->now;
-	p->channel_id = w->channel;
-	p->channel = w->name;
-	p->channel_kind = w->channel_kind;
-	p->channel_org = w->org;
-	p->author_id = w->acct.id;
-	p->author = w->acct.name;
-	p->org_id = w->acct.org_id;
-	p->org = w->acct.org;
-	p->title = w->thread == w->eid ? w->title : NULL;
-	p->body = w->body;
-	p->state = w->state;
-}
 
 static void
 cmd_post_written(struct store_write *w)
@@ -68,19 +47,30 @@ cmd_post_written(struct store_write *w)
 	struct store_post p;
 
 	if (w->result == STORE_OK) {
-		cmd_post_committed(w, &p);
-		/* Committed: now, and only now, others may see it. */
+		/* The post as the writer committed it (author, organisation,
+		 * state), never the connection's now. Committed: now, and only
+		 * now, others may see it. */
+		store_write_post(w, &p);
 		bus_post(c->srv->bus, &p);
 	}
 	if (conn_is_open(c)) {
-		if (w->result == STORE_OK) {
+		if (w->result == STORE_OK && w->state == STORE_POST_HELD)
+			conn_reply_ok(c, w->arg, json_pack("{s:I, s:I, s:I, s:s}",
+			    "post", (json_int_t)w->eid, "thread",
+			    (json_int_t)w->thread, "eid", (json_int_t)w->eid,
+			    "state", "held"));
+		else if (w->result == STORE_OK) {
 			size_t len;
 			char *line = proto_reply_post(w->arg, w->eid,
 			    w->thread, w->eid, &len);
 
 			conn_write(c, line, len);
 			free(line);
-		} else if (w->result == STORE_NOTFOUND)
+		} else if (w->result == STORE_LOCKED)
+			conn_reply_err(c, w->arg, PROTO_E_LOCKED,
+			    "this thread is locked: it stays readable, but "
+			    "takes no replies");
+		else if (w->result == STORE_NOTFOUND)
 			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
 			    "no such thread in this channel");
 		else if (w->result == STORE_FORBIDDEN)
@@ -141,16 +131,87 @@ cmd_post_texts(struct conn *c, struct proto_req *req, const char **body,
 	return 0;
 }
 
+/* The content note and anonymity a post asks for; 0, or -1 having
+ * answered. */
+static int
+cmd_post_extras(struct cmd_q *q, const char **note, int *anon)
+{
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
+	enum proto_err err;
+	char msg[PROTO_MAX_CHANNEL + 64];
+
+	if (proto_get_str(req, "note", 0, note, NULL) != PROTO_OK ||
+	    proto_get_bool(req, "anon", anon) != PROTO_OK) {
+		cmd_bad_field(c, req, "note\" or \"anon");
+		return -1;
+	}
+	if (*note != NULL && (err = proto_check_note(*note)) != PROTO_OK) {
+		conn_reply_err(c, req->id, err, err == PROTO_E_TOO_LARGE ?
+		    "the content note is longer than " PROTO_XSTR(PROTO_MAX_NOTE)
+		    " bytes" : "the content note is empty or has control "
+		    "characters");
+		return -1;
+	}
+	if (*anon && !q->ch.anon) {
+		snprintf(msg, sizeof msg, "anonymous posts are off in %s",
+		    q->ch.name);
+		conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What the channel's settings and the member's standing allow: not
+ * banned or muted, an announcement channel only for its moderators,
+ * slow mode (moderators exempt). Moderators of the channel are never
+ * held either. 0, or -1 having answered.
+ */
+static int
+cmd_post_allowed(struct cmd_q *q, int mod)
+{
+	struct conn *c = q->c;
+	char msg[PROTO_MAX_CHANNEL + 64];
+	int64_t wait;
+	int r;
+
+	if (cmd_refuse_restricted(q, 1) != 0)
+		return -1;
+	if (mod)
+		return 0;
+	if (q->ch.mode == STORE_MODE_ANNOUNCE) {
+		snprintf(msg, sizeof msg, "only moderators post in %s "
+		    "(announcements)", q->ch.name);
+		conn_reply_err(c, q->req->id, PROTO_E_FORBIDDEN, msg);
+		return -1;
+	}
+	if (q->ch.slow > 0 && (r = store_slow_take(c->srv->store, c->acct.id,
+	    q->ch.id, q->ch.slow, now_seconds(), &wait)) != 0) {
+		snprintf(msg, sizeof msg, "slow mode in %s: wait %llds before "
+		    "posting again", q->ch.name, (long long)wait);
+		conn_reply_err(c, q->req->id, r < 0 ? PROTO_E_INTERNAL :
+		    PROTO_E_SLOW_MODE, r < 0 ? NULL : msg);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 cmd_post(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	const char *body, *title = NULL;
+	const char *body, *title = NULL, *note = NULL;
 	int64_t thread = 0;
 	struct store_write *w;
+	int anon = 0, mod;
 
-	if (cmd_post_texts(c, req, &body, &title, &thread) != 0)
+	if (cmd_post_texts(c, req, &body, &title, &thread) != 0 ||
+	    cmd_post_extras(q, &note, &anon) != 0)
+		return;
+	mod = access_moderates(&c->acct, &q->ch);
+	if (cmd_post_allowed(q, mod) != 0)
 		return;
 	/* Membership was checked by the table (CMD_T_JOINED) and is checked
 	 * again by the writer, in the post's own transaction, so that a
@@ -163,6 +224,10 @@ cmd_post(struct cmd_q *q)
 	strlcpy_h(w->name, q->ch.name, sizeof w->name);
 	w->title = title != NULL ? xstrdup(title) : NULL;
 	w->body = xstrdup(body);
+	w->note = note != NULL ? xstrdup(note) : NULL;
+	w->anonymous = anon;
+	w->moderator = mod;
+	w->pending = q->ch.mode == STORE_MODE_PRE && !mod;
 	store_submit(c->srv->store, w);
 }
 
@@ -189,6 +254,8 @@ cmd_page_add(void *arg, const struct store_post *p)
 	}
 	pg->bytes += size;
 	pg->last_eid = p->eid;
+	if (p->shown > pg->shown)
+		pg->shown = p->shown;
 	json_array_append_new(pg->events, proto_event_post(&wire));
 	return 0;
 }
@@ -262,6 +329,11 @@ cmd_read(struct cmd_q *q)
 	w = cmd_write_new(c, req, SW_MARK_READ, cmd_read_marked);
 	w->channel = q->ch.id;
 	w->eid = pg.last_eid;
+	/* A page that reaches the newest post has been read up to the
+	 * latest approval in it too (an approved post counts as unread
+	 * from its approval). */
+	if ((since < 0 || !more) && pg.shown > w->eid)
+		w->eid = pg.shown;
 	w->ctx2 = result;
 	/* The page waits for the writer: it counts against the connection's
 	 * output limit from now, so pipelined reads stop being read. */

@@ -91,6 +91,13 @@ void	cmd_write_finish(struct store_write *);
 /* Map a store result to a reply error (NOTFOUND -> not_found etc.). */
 void	cmd_reply_store_err(struct conn *, json_t *id, int result);
 
+/* cmd-mod.c: refuse (answering banned or, when posting, muted) an
+ * account restricted in q->ch: 0, or -1 having answered. join's row
+ * check. The wire name of a channel's moderation mode. */
+int	cmd_refuse_restricted(struct cmd_q *, int posting);
+int	cmd_check_not_banned(struct cmd_q *);
+const char *cmd_mode_name(int mode);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];

@@ -53,7 +53,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    "   AND p.shown_eid > m.read_eid AND p.id <= m.read_eid AND"
 	    STORE_SEEN("p", "c") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
-	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0)"
+	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0),"
+	    " c.mode, c.anon, c.slow"
 	    " FROM channels c LEFT JOIN members m"
 	    "  ON m.channel_id = c.id AND m.account_id = ?20"
 	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
@@ -441,6 +442,9 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 		ci.joined = sqlite3_column_int(st, 2);
 		ci.unread = sqlite3_column_int64(st, 3);
 		ci.last_eid = sqlite3_column_int64(st, 4);
+		ci.mode = sqlite3_column_int(st, 5);
+		ci.anon = sqlite3_column_int(st, 6);
+		ci.slow = sqlite3_column_int64(st, 7);
 		if (cb(arg, &ci) != 0)
 			break;
 	}

@@ -153,6 +153,9 @@ struct store_channel_info {
 	int		 joined;
 	int64_t		 unread;
 	int64_t		 last_eid;	/* 0 when empty */
+	int		 mode;		/* STORE_MODE_* */
+	int		 anon;
+	int64_t		 slow;
 };
 
 /* A thread as one viewer sees it: the counts and the last activity

@@ -8,6 +8,8 @@
  *   hidden     "hidden", no text it, the reason        "hidden", no text
  *   deleted    "deleted", no text it, "deleted"        "deleted", no text
  *
+ * (a moderator's "it" is the post with its text, author and reason.)
+ *
  * An anonymous post carries no author or organisation for anyone, its
  * author and moderators included (an audited unmask is the only way).
  * A content note travels with every view that carries the post.
@@ -99,7 +101,7 @@ view_post(const struct store_viewer *v, const struct store_post *p,
 	own = p->author_id == v->account;
 	if (mod || (own && (p->state == STORE_POST_HELD ||
 	    p->state == STORE_POST_REJECTED))) {
-		if (p->state != STORE_POST_DELETED) {
+		if (mod || p->state != STORE_POST_DELETED) {
 			out->title = p->title;
 			out->body = p->body;
 		}

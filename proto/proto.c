@@ -552,6 +552,12 @@ proto_check_reason(const char *s)
 	return (proto_check_text(s, PROTO_MAX_REASON, PROTO_TEXT_TITLE));
 }
 
+enum proto_err
+proto_check_note(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_NOTE, PROTO_TEXT_TITLE));
+}
+
 /* Any UTF-8 at all: a passphrase in the user's own script is welcome. */
 enum proto_err
 proto_check_password(const char *s)

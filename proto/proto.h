@@ -198,6 +198,8 @@ enum proto_err	 proto_check_title(const char *);	/* BAD_TEXT, TOO_LARGE */
 /* A reason given for a moderation or admin action: as a title, up to
  * PROTO_MAX_REASON bytes. */
 enum proto_err	 proto_check_reason(const char *);	/* BAD_TEXT, TOO_LARGE */
+/* A content note: as a title, up to PROTO_MAX_NOTE bytes. */
+enum proto_err	 proto_check_note(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_password(const char *);	/* BAD_PASSWORD */
 
 /*

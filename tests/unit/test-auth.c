@@ -184,7 +184,7 @@ static const struct {
 	{ "invite.create",	0, 0, 1, 1, 1, CMD_T_NONE },
 	{ "admin.suspend",	0, 0, 0, 0, 1, CMD_T_NONE },
 	{ "admin.unsuspend",	0, 0, 0, 0, 1, CMD_T_NONE },
-	{ "mod.log",		0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "mod.log",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "channel.create",	0, 0, 1, 1, 1, CMD_T_NONE },
 	{ "channel.list",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "join",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
@@ -195,6 +195,26 @@ static const struct {
 	{ "sync",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "subscribe",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "unsubscribe",	0, 1, 1, 1, 1, CMD_T_NONE },
+	/* Moderation: open to every member by capability; whether the
+	 * caller moderates is the object's rule (auth/channel_rules), run
+	 * by the row's check, and tested over the wire (e2e mod/authz). */
+	{ "channel.set",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "mod.approve",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.reject",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.hide",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.unhide",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.lock",		0, 1, 1, 1, 1, CMD_T_THREAD },
+	{ "mod.unlock",		0, 1, 1, 1, 1, CMD_T_THREAD },
+	{ "mod.pin",		0, 1, 1, 1, 1, CMD_T_THREAD },
+	{ "mod.unpin",		0, 1, 1, 1, 1, CMD_T_THREAD },
+	{ "mod.mute",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "mod.unmute",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "mod.ban",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "mod.unban",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "mod.unmask",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "mod.history",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "edit",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "delete",		0, 1, 1, 1, 1, CMD_T_POST },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
@@ -271,6 +291,15 @@ Test(auth, channel_rules)
 				cr_expect_eq(access_may_create_channel(&a, peer,
 				    peer ? 0 : ch.org_id), create[r][own][peer],
 				    "create %d %d %d", r, own, peer);
+				/* A safeguarding lead also moderates its own
+				 * organisation's channels, and nothing more. */
+				a.lead = 1;
+				cr_expect_eq(access_moderates(&a, &ch),
+				    moderate[r][own][peer] || (own && !peer),
+				    "lead moderates %d %d %d", r, own, peer);
+				cr_expect_eq(access_can_see(&a, &ch),
+				    see[r][own][peer], "lead sees %d %d %d", r,
+				    own, peer);
 			}
 }
 
