@@ -148,11 +148,6 @@ Test(modcli, held_approved_rejected)
 	HAS(r.out, "Is anyone up?");
 	r = OK(d, "bob", "read", CH);
 	HASNT(r.out, "Is anyone up?");
-	r = OK(d, "fay", "mod", "queue");
-	HAS(r.out, "1 held post");
-	HAS(r.out, "Is anyone up?");
-	r = OK(d, "fay", "mod", "queue", CH);
-	HAS(r.out, "Is anyone up?");
 	r = OK(d, "fay", "mod", "approve", id);
 	HAS(r.out, hx_strf("post #%s approved", id));
 	r = OK(d, "bob", "read", CH);
@@ -355,8 +350,17 @@ Test(modcli, reports)
 	r = OK(d, "fay", "mod", "reports", "--open");
 	HAS(r.out, hx_strf("report #%s open URGENT, post #%s in " CH, rep, id));
 	HAS(r.out, "by bob: she may be at risk");
+	/* The queue: the open report, and a post held in the channel. */
+	OK(d, "fay", "channel", "set", CH, "--moderation", "pre");
+	OK(d, "ana", "post", CH, "--title", "Held", "Is anyone up?");
 	r = OK(d, "fay", "mod", "queue");
+	HAS(r.out, "1 held post");
+	HAS(r.out, "Is anyone up?");
 	HAS(r.out, "1 open report");
+	r = OK(d, "fay", "mod", "queue", CH);
+	HAS(r.out, "Is anyone up?");
+	r = OK(d, "bob", "mod", "queue");
+	HAS(r.out, "nothing waits for you");
 	r = OK(d, "fay", "mod", "ack", rep);
 	HAS(r.out, hx_strf("report #%s acknowledged", rep));
 	r = FAILS(d, "fay", 64, "mod", "resolve", rep);
@@ -385,5 +389,30 @@ Test(modcli, org_lead)
 	r = FAILS(d, "bob", 1, "org", "lead", "refugee-action", "ana");
 	HAS(r.err, "forbidden");
 	FAILS(d, HX_ADMIN, 1, "org", "lead", "refugee-action", "fay");
+	hx_stop(d);
+}
+
+/* chat folds a noted post, /unfold opens it, and a change to a post on
+ * the screen is shown again, marked. */
+Test(modcli, chat_unfold)
+{
+	struct hx_daemon *d = setup();
+	struct hx_run r;
+	const char *t, *id;
+
+	t = post(d, "ana", TITLE("Heavy"), "context first");
+	r = OK(d, "ana", "post", CH, "--thread", t, "--note", "detention",
+	    "what I saw in there");
+	id = hx_strf("%lld", atoll(r.out));
+	r = hx_cliv(d, "bob", HX_PASSWORD, hx_strf("/thread %s\n/unfold %s\n"
+	    "/unfold 999999\n/quit\n", t, id), (const char *const[]){ "chat",
+	    CH, NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, "[note: detention]");
+	HAS(r.out, hx_strf("[folded: /unfold %s to read]", id));
+	/* Folded the first time, shown after /unfold. */
+	cr_assert(strstr(r.out, "what I saw in there") >
+	    strstr(r.out, "[folded:"), "%s", r.out);
+	HAS(r.err, "not among the posts shown here");
 	hx_stop(d);
 }
