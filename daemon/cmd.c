@@ -190,6 +190,9 @@ cmd_resolve(struct cmd_q *q)
 	if (q->entry->target != CMD_T_JOINED)
 		return 0;
 	member = store_is_member(c->srv->store, c->acct.id, q->ch.id);
+	/* Not a member because banned: say that, and until when. */
+	if (member == 0 && cmd_refuse_restricted(q, 0) != 0)
+		return -1;
 	if (member != 1) {
 		conn_reply_err(c, q->req->id, member < 0 ? PROTO_E_INTERNAL :
 		    PROTO_E_NOT_MEMBER, member < 0 ? NULL :
