@@ -347,6 +347,9 @@ Test(modcli, reports)
 	HAS(r.out, "URGENT REPORT");
 	HAS(r.out, "she may be at risk");
 
+	/* Logging in again says it waits. */
+	r = OK(d, "fay", "login", "--user", "fay");
+	HAS(r.out, "1 urgent report is waiting for you");
 	r = OK(d, "fay", "mod", "reports", "--open");
 	HAS(r.out, hx_strf("report #%s open URGENT, post #%s in " CH, rep, id));
 	HAS(r.out, "by bob: she may be at risk");
@@ -359,8 +362,9 @@ Test(modcli, reports)
 	HAS(r.out, "1 open report");
 	r = OK(d, "fay", "mod", "queue", CH);
 	HAS(r.out, "Is anyone up?");
-	r = OK(d, "bob", "mod", "queue");
-	HAS(r.out, "nothing waits for you");
+	/* A member acts on no report. */
+	r = FAILS(d, "bob", 1, "mod", "queue");
+	HAS(r.err, "forbidden");
 	r = OK(d, "fay", "mod", "ack", rep);
 	HAS(r.out, hx_strf("report #%s acknowledged", rep));
 	r = FAILS(d, "fay", 64, "mod", "resolve", rep);
@@ -414,5 +418,26 @@ Test(modcli, chat_unfold)
 	cr_assert(strstr(r.out, "what I saw in there") >
 	    strstr(r.out, "[folded:"), "%s", r.out);
 	HAS(r.err, "not among the posts shown here");
+	hx_stop(d);
+}
+
+/* /report and /urgent from chat. */
+Test(modcli, chat_report)
+{
+	struct hx_daemon *d = setup();
+	struct hx_run r;
+	const char *t;
+
+	t = post(d, "ana", TITLE("Late"), "cannot sleep again");
+	r = hx_cliv(d, "bob", HX_PASSWORD, hx_strf("/report %s\n"
+	    "/report %s spam\n/urgent %s she may not be safe\n/quit\n", t, t,
+	    t), (const char *const[]){ "chat", CH, NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	HAS(r.err, "Say which post and why");
+	HAS(r.err, hx_strf("Post #%s is reported (report #", t));
+	HAS(r.err, "urgently");
+	r = OK(d, "fay", "mod", "reports");
+	HAS(r.out, "by bob: spam");
+	HAS(r.out, "URGENT");
 	hx_stop(d);
 }
