@@ -8,6 +8,14 @@
  * posts so that a tired reader can tell where one ends. --json: every
  * event or result as one compact JSON object per line, for scripts.
  *
+ * What a post's state means is said in words on the header line
+ * ("[held: waiting for a moderator]", "[hidden by a moderator]",
+ * "[deleted]", "[rejected: REASON]", "(edited)", "anonymous" for the
+ * author), and a content note is shown as "[note: ...]" with the body
+ * folded until the reader asks (print_set_noted): someone who has had
+ * a hard day chooses what they read. An urgent report (an alert event)
+ * rings the bell and stands out from the posts around it.
+ *
  * Text from the network is shown on someone's terminal, so control
  * characters (C0 but newline and tab, DEL, C1) are replaced before they
  * are printed: the server refuses them already, and the client does not
