@@ -187,7 +187,7 @@ cmd_channel_set(struct cmd_q *q)
 	if (proto_get_int(req, "slow", 0, 0, PROTO_SLOW_MAX, &slow,
 	    &has_slow) != PROTO_OK)
 		return cmd_bad_field(c, req, "slow\" (0 to "
-		    PROTO_XSTR(PROTO_SLOW_MAX) " seconds");
+		    PROTO_XSTR(PROTO_SLOW_MAX) " seconds, a day");
 	if (!has_mode && !has_slow && json_object_get(req->root, "anon") ==
 	    NULL)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
@@ -469,7 +469,7 @@ cmd_restrict(struct cmd_q *q, enum store_action a)
 	if (a == SA_MUTE && proto_get_int(req, "seconds", 1, 1,
 	    PROTO_MUTE_MAX, &seconds, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "seconds\" (1 to "
-		    PROTO_XSTR(PROTO_MUTE_MAX));
+		    PROTO_XSTR(PROTO_MUTE_MAX) ", a year");
 	if ((a == SA_MUTE || a == SA_BAN) &&
 	    cmd_reason(q, "reason", 0, &reason) != 0)
 		return;

@@ -33,7 +33,7 @@
 /* A content note ("suicide", "detention"): a few words. */
 #define PROTO_MAX_NOTE		100
 /* Mutes last at least a second and at most this; slow mode likewise. */
-#define PROTO_MUTE_MAX		(365 * 86400)
+#define PROTO_MUTE_MAX		31536000	/* 365 days */
 #define PROTO_SLOW_MAX		86400
 /* "ORG/NAME": two names and the slash. */
 #define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)

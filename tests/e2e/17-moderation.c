@@ -380,15 +380,19 @@ Test(mod, mute_ends_by_itself)
 	cast_start(&k, NULL);
 	root = hx_post(k.fac, CH, "Week", 0, "hi");
 	hx_err(k.fac, "bad_request", "mod.mute", "{s:s, s:s, s:I}", "user",
-	    "ana", "channel", CH, "seconds", 0);
+	    "ana", "channel", CH, "seconds", (json_int_t)0);
+	hx_err(k.fac, "bad_request", "mod.mute", "{s:s, s:s, s:I}", "user",
+	    "ana", "channel", CH, "seconds", (json_int_t)31536001);
+	hx_err(k.fac, "bad_request", "mod.mute", "{s:s, s:s, s:s}", "user",
+	    "ana", "channel", CH, "seconds", "10m");
 	hx_err(k.fac, "not_found", "mod.mute", "{s:s, s:s, s:I}", "user",
-	    "nobody", "channel", CH, "seconds", 60);
+	    "nobody", "channel", CH, "seconds", (json_int_t)60);
 	hx_err(k.cy, "forbidden", "mod.mute", "{s:s, s:s, s:I}", "user",
-	    "ana", "channel", CH, "seconds", 60);
+	    "ana", "channel", CH, "seconds", (json_int_t)60);
 	hx_err(k.fac, "bad_state", "mod.unmute", "{s:s, s:s}", "user", "ana",
 	    "channel", CH);
 	hx_ok(k.fac, "mod.mute", "{s:s, s:s, s:I, s:s}", "user", "ana",
-	    "channel", CH, "seconds", 600, "reason",
+	    "channel", CH, "seconds", (json_int_t)600, "reason",
 	    "repeated personal details");
 	r = hx_err(k.ana, "muted", "post", "{s:s, s:I, s:s}", "channel", CH,
 	    "thread", root, "body", "still here");
@@ -402,7 +406,7 @@ Test(mod, mute_ends_by_itself)
 	    "channel", CH);
 	/* A moderator of the channel cannot be muted in it. */
 	hx_err(k.fac, "forbidden", "mod.mute", "{s:s, s:s, s:I}", "user",
-	    "fac", "channel", CH, "seconds", 60);
+	    "fac", "channel", CH, "seconds", (json_int_t)60);
 	hx_stop(k.d);
 }
 
@@ -438,11 +442,11 @@ Test(mod, slow_mode_and_announcements)
 	cast_start(&k, NULL);
 	root = hx_post(k.fac, CH, "Slowly", 0, "one at a time");
 	hx_err(k.fac, "bad_request", "channel.set", "{s:s, s:I}", "channel",
-	    CH, "slow", 86401);
+	    CH, "slow", (json_int_t)86401);
 	hx_err(k.fac, "bad_request", "channel.set", "{s:s}", "channel", CH);
 	hx_err(k.cy, "forbidden", "channel.set", "{s:s, s:I}", "channel", CH,
-	    "slow", 30);
-	hx_ok(k.fac, "channel.set", "{s:s, s:I}", "channel", CH, "slow", 30);
+	    "slow", (json_int_t)30);
+	hx_ok(k.fac, "channel.set", "{s:s, s:I}", "channel", CH, "slow", (json_int_t)30);
 	hx_post(k.ana, CH, NULL, root, "first");
 	hx_err(k.ana, "slow_mode", "post", "{s:s, s:I, s:s}", "channel", CH,
 	    "thread", root, "body", "second");
@@ -452,7 +456,7 @@ Test(mod, slow_mode_and_announcements)
 	hx_post(k.ana, CH, NULL, root, "second, later");
 
 	hx_ok(k.fac, "channel.set", "{s:s, s:s, s:I}", "channel", CH,
-	    "moderation", "announce", "slow", 0);
+	    "moderation", "announce", "slow", (json_int_t)0);
 	hx_err(k.ana, "forbidden", "post", "{s:s, s:I, s:s}", "channel", CH,
 	    "thread", root, "body", "may I?");
 	hx_post(k.fac, CH, NULL, root, "announcement");
@@ -498,4 +502,56 @@ Test(mod, organisation_channels)
 	cr_expect(dump_has(a, "\"action\":\"hide\"") &&
 	    dump_has(a, "\"action\":\"set\""), "%s", hx_dump(a));
 	hx_stop(d);
+}
+
+/* Every moderation action is in the channel's log, in order, with who
+ * did it and why; members may not read the log. */
+Test(mod, every_action_is_logged)
+{
+	static const char *const want[] = {
+		"set", "approve", "set", "hide", "unhide", "lock", "unlock",
+		"pin", "unpin", "mute", "unmute", "ban", "unban", "unmask",
+	};
+	struct cast k;
+	json_t *entries, *e;
+	int64_t root, held, anon;
+	size_t i;
+
+	cast_start(&k, NULL);
+	root = hx_post(k.ana, CH, "Log", 0, "start");
+	hx_ok(k.fac, "channel.set", "{s:s, s:s}", "channel", CH,
+	    "moderation", "pre");
+	held = hx_int(hx_ok(k.ana, "post", "{s:s, s:I, s:s}", "channel", CH,
+	    "thread", root, "body", "wait"), "post");
+	hx_ok(k.fac, "mod.approve", "{s:I}", "post", held);
+	hx_ok(k.fac, "channel.set", "{s:s, s:s, s:b}", "channel", CH,
+	    "moderation", "open", "anon", 1);
+	hx_ok(k.fac, "mod.hide", "{s:I, s:s}", "post", held, "reason", "why");
+	hx_ok(k.fac, "mod.unhide", "{s:I}", "post", held);
+	hx_ok(k.fac, "mod.lock", "{s:I}", "thread", root);
+	hx_ok(k.fac, "mod.unlock", "{s:I}", "thread", root);
+	hx_ok(k.fac, "mod.pin", "{s:I}", "thread", root);
+	hx_ok(k.fac, "mod.unpin", "{s:I}", "thread", root);
+	hx_ok(k.fac, "mod.mute", "{s:s, s:s, s:I}", "user", "cy", "channel",
+	    CH, "seconds", (json_int_t)60);
+	hx_ok(k.fac, "mod.unmute", "{s:s, s:s}", "user", "cy", "channel", CH);
+	hx_ok(k.fac, "mod.ban", "{s:s, s:s}", "user", "cy", "channel", CH);
+	hx_ok(k.fac, "mod.unban", "{s:s, s:s}", "user", "cy", "channel", CH);
+	anon = hx_int(hx_ok(k.ana, "post", "{s:s, s:I, s:s, s:b}", "channel",
+	    CH, "thread", root, "body", "quietly", "anon", 1), "post");
+	hx_ok(k.fac, "mod.unmask", "{s:I, s:s}", "post", anon, "reason",
+	    "concern");
+	entries = json_object_get(hx_ok(k.fac, "mod.log", "{s:s}", "channel",
+	    CH), "entries");
+	cr_assert_eq(json_array_size(entries), sizeof want / sizeof want[0],
+	    "%s", hx_dump(entries));
+	json_array_foreach(entries, i, e) {
+		cr_expect_str_eq(hx_str(e, "action"), want[i]);
+		cr_expect_str_eq(hx_str(e, "by"), "fac");
+		cr_expect_str_eq(hx_str(e, "channel"), CH);
+	}
+	cr_expect_str_eq(hx_str(json_array_get(entries, 3), "reason"), "why");
+	cr_expect_str_eq(hx_str(json_array_get(entries, 9), "user"), "cy");
+	hx_err(k.cy, "forbidden", "mod.log", "{s:s}", "channel", CH);
+	hx_stop(k.d);
 }
