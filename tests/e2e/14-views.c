@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "hx-ops.h"
 
 TestSuite(views, .timeout = HX_TEST_TIMEOUT);
 
@@ -30,22 +31,6 @@ TestSuite(views, .timeout = HX_TEST_TIMEOUT);
 #define BUSY_POSTS	1100
 /* Joined channels past the old silent cap of 1,024. */
 #define MANY_CHANNELS	1030
-
-/* Set a post's state (or anything else) behind the daemon's back, as a
- * moderation command will: the daemon reads the file through WAL. */
-static void
-db_exec(struct hx_daemon *d, const char *sql)
-{
-	sqlite3 *db;
-	char *err = NULL;
-	const char *path = hx_strf("%s/harbour.db", hx_dir(d));
-
-	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, hx_ms(HX_WAIT_MS));
-	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK,
-	    "%s: %s", sql, err ? err : "");
-	sqlite3_close(db);
-}
 
 /* Several requests in one write, so the daemon reads them in one pass:
  * whatever the first one's commit does, the others have run by then. */
@@ -270,7 +255,7 @@ Test(views, held_and_hidden_posts_by_reader)
 	shown = hx_post(ana, CH, NULL, root, "a walk");
 	held = hx_post(ana, CH, NULL, root, "SECRET-HELD-TEXT");
 	hidden = hx_post(ana, CH, NULL, root, "SECRET-HIDDEN-TEXT");
-	db_exec(d, hx_strf("UPDATE posts SET state = 1 WHERE id = %lld;"
+	hx_db_exec(d, hx_strf("UPDATE posts SET state = 1 WHERE id = %lld;"
 	    "UPDATE posts SET state = 2, hidden_reason = 'personal details'"
 	    " WHERE id = %lld", (long long)held, (long long)hidden));
 
@@ -339,7 +324,7 @@ Test(views, anonymous_posts_name_nobody)
 	three_readers(d, &ana, &bob, &fac);
 	root = hx_post(bob, CH, "Hard week", 0, "anyone else?");
 	anon = hx_post(ana, CH, NULL, root, "ANON-BODY");
-	db_exec(d, hx_strf("UPDATE posts SET anonymous = 1 WHERE id = %lld",
+	hx_db_exec(d, hx_strf("UPDATE posts SET anonymous = 1 WHERE id = %lld",
 	    (long long)anon));
 	raws[0] = hx_raw(bob, hx_call(bob, "read", "{s:s, s:I}", "channel",
 	    CH, "since", root));

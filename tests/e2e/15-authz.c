@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "hx-ops.h"
 
 TestSuite(authz, .timeout = HX_TEST_TIMEOUT);
 
@@ -245,5 +246,114 @@ Test(authz, login_states)
 	expect(c, "bad_state", "login", hx_call(c, "login", "{s:s}", "token",
 	    "x"));
 	expect(c, "bad_state", "register", hx_call(c, "register", NULL));
+	hx_stop(d);
+}
+
+/*
+ * The moderation operations: every one x every role (and a safeguarding
+ * lead, a member with the flag) x own or other organisation x channel
+ * kind. Where the caller cannot see the channel, not_found; where it
+ * sees but does not moderate, forbidden; where it moderates, the
+ * operation's own answer (each request is built to fail, or to change
+ * nothing, after the check: a visible post cannot be approved, a thread
+ * not locked cannot be unlocked, a missing reason is a bad request).
+ */
+struct modop {
+	const char	*op;
+	const char	*authorised;	/* the answer a moderator gets */
+	int		 on;		/* 0 post, 1 open thread, 2 channel,
+					 * 3 locked and pinned thread */
+	const char	*extra;		/* more fields, as JSON */
+};
+
+static const struct modop modops[] = {
+	{ "mod.approve", "bad_state", 0, "{}" },
+	{ "mod.reject", "bad_state", 0, "{\"reason\":\"r\"}" },
+	{ "mod.hide", "bad_request", 0, "{}" },
+	{ "mod.unhide", "bad_state", 0, "{}" },
+	{ "mod.unmask", "bad_state", 0, "{\"reason\":\"r\"}" },
+	{ "mod.history", NULL, 0, "{}" },
+	{ "mod.lock", "bad_state", 3, "{}" },
+	{ "mod.unlock", "bad_state", 1, "{}" },
+	{ "mod.pin", "bad_state", 3, "{}" },
+	{ "mod.unpin", "bad_state", 1, "{}" },
+	{ "mod.mute", "bad_request", 2, "{\"user\":\"u00\"}" },
+	{ "mod.unmute", "bad_state", 2, "{\"user\":\"u00\"}" },
+	{ "mod.ban", "bad_text", 2, "{\"user\":\"u00\",\"reason\":\"\"}" },
+	{ "mod.unban", "bad_state", 2, "{\"user\":\"u00\"}" },
+	{ "channel.set", "bad_request", 2, "{}" },
+	{ "mod.log", NULL, 2, "{}" },
+};
+
+static json_t *
+modop_call(struct hx_conn *c, const struct modop *m, const char *ch,
+    int64_t thread, int64_t reply, int64_t locked)
+{
+	json_t *req = json_loads(m->extra, 0, NULL);
+
+	json_object_set_new(req, "op", json_string(m->op));
+	if (m->on == 0)
+		json_object_set_new(req, "post", json_integer(reply));
+	else if (m->on == 1 || m->on == 3)
+		json_object_set_new(req, "thread", json_integer(m->on == 1 ?
+		    thread : locked));
+	else
+		json_object_set_new(req, "channel", json_string(ch));
+	return hx_reply_int(c, hx_send(c, req));
+}
+
+Test(authz, moderation_operations)
+{
+	struct hx_daemon *d = setup();
+	static const char *const chans[] = { ORGCH, PEERCH };
+	struct hx_conn *lead[2], *c;
+	int64_t thread[2], reply[2], locked[2];
+	size_t i;
+	int r, o, k, mod;
+
+	for (o = 0; o < 2; o++) {
+		c = hx_user(d, o == 0 ? OWN : OTHER, "member",
+		    hx_strf("lead%d", o));
+		hx_close(c);
+		hx_db_exec(d, hx_strf("UPDATE accounts SET lead = 1"
+		    " WHERE name = 'lead%d'", o));
+		lead[o] = hx_login(d, hx_strf("lead%d", o));
+	}
+	for (k = 0; k < 2; k++) {
+		thread[k] = hx_post(who[k == 0 ? 1 : 2][0], chans[k], "t", 0,
+		    "root");
+		reply[k] = hx_post(who[k == 0 ? 1 : 2][0], chans[k], NULL,
+		    thread[k], "reply");
+		locked[k] = hx_post(who[k == 0 ? 1 : 2][0], chans[k], "l", 0,
+		    "locked");
+		hx_ok(who[k == 0 ? 1 : 2][0], "mod.lock", "{s:I}", "thread",
+		    locked[k]);
+		hx_ok(who[k == 0 ? 1 : 2][0], "mod.pin", "{s:I}", "thread",
+		    locked[k]);
+	}
+	for (r = 0; r <= NROLES; r++)
+		for (o = 0; o < 2; o++)
+			for (k = 0; k < 2; k++) {
+				const char *role = r < NROLES ? roles[r] :
+				    "lead";
+				c = r < NROLES ? who[r][o] : lead[o];
+				/* Peer: facilitators and admins; an
+				 * organisation's: its org-admins, admins
+				 * and leads, and nobody outside sees it. */
+				mod = k == 1 ? r == 2 || r == 3 :
+				    o == 0 && (r == 1 || r == 3 || r == NROLES);
+				for (i = 0; i < sizeof modops /
+				    sizeof modops[0]; i++) {
+					const char *want = k == 0 && o == 1 ?
+					    "not_found" : mod ?
+					    modops[i].authorised : "forbidden";
+
+					expect(c, want, hx_strf("%s, %s of %s "
+					    "on %s", modops[i].op, role, o ?
+					    OTHER : OWN, chans[k]),
+					    modop_call(c, &modops[i], chans[k],
+					    thread[k], reply[k], locked[k]));
+				}
+			}
 	hx_stop(d);
 }

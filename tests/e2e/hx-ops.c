@@ -48,6 +48,7 @@
 #include <openssl/x509v3.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "hx-internal.h"
 #include "hx-ops.h"
@@ -603,4 +604,17 @@ hx_try_connect(struct hx_daemon *d, const struct hx_tls_opts *o,
 	    "the first line is not the hello: %s", hx_dump(ev));
 	c->hello = ev;
 	return c;
+}
+
+void
+hx_db_exec(struct hx_daemon *d, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	cr_assert_eq(sqlite3_open(hx_db(d), &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, hx_ms(HX_WAIT_MS));
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &err), SQLITE_OK,
+	    "%s: %s", sql, err ? err : "");
+	sqlite3_close(db);
 }

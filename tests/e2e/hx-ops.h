@@ -58,6 +58,9 @@ struct hx_cli	*hx_harbourd_startv(const char *const *args);
 /* --- The daemon's configuration and reload. --- */
 const char	*hx_conf(const struct hx_daemon *);	/* its -c file */
 const char	*hx_db(const struct hx_daemon *);	/* its database */
+/* Run SQL on the daemon's database behind its back (it reads the file
+ * through WAL): fixtures the protocol cannot make. */
+void		 hx_db_exec(struct hx_daemon *, const char *sql);
 /* Append "key = value" lines (a newline is added) to the config. */
 void		 hx_conf_append(struct hx_daemon *, const char *lines);
 /* SIGHUP, then wait for the log line that ends the reload: returns 1
