@@ -13,6 +13,13 @@
  * that a post arriving mid-line hides the half-typed text from view
  * (it is still there, and Enter still sends it).
  *
+ * Posts are kept (the newest CHAT_KEEP of them) by id, so that a
+ * changed post, which arrives as a new event for the same id, replaces
+ * what was kept and is shown again marked as changed, and so that
+ * /unfold ID can show the text behind a content note (folded by
+ * default) and /report ID can name a post on the screen. Urgent
+ * reports arrive as alerts and are shown at once, whatever the thread.
+ *
  * A typed line is a reply to the current thread. There is no guessing
  * which thread a line was meant for: until the person picks one with
  * /thread ID or starts one with /new TITLE, a line is not sent, and
@@ -37,6 +44,11 @@
 #define CHAT_THREADS		10
 /* How much of a thread /thread shows, to pick up the conversation. */
 #define CHAT_CONTEXT		5
+/* Posts remembered for /unfold and /report and to notice a change. */
+#define CHAT_KEEP		512
+#define CHAT_COMMANDS		"/thread ID, /new TITLE, /threads, " \
+				"/unfold ID, /report ID REASON, " \
+				"/urgent ID REASON, /help, /quit"
 
 static int	cmd_chat_exec(struct client *, struct cmd_args *);
 
@@ -50,10 +62,15 @@ const struct cmd_entry cmd_chat_entry = {
 "  /thread ID    reply to thread ID from now on (shows its last posts)\n"
 "  /new TITLE    your next line starts a new thread called TITLE\n"
 "  /threads      list the channel's recent threads\n"
+"  /unfold ID    show the text of post ID behind its content note\n"
+"  /report ID REASON   report post ID to the moderators\n"
+"  /urgent ID REASON   the same, urgently: someone may be at risk\n"
 "  /help         list these commands\n"
 "  /quit         leave (so does Ctrl-D)\n"
 "A line starting with // is posted with one / less. You must have\n"
-"joined the channel.\n",
+"joined the channel. Held, hidden, rejected and deleted posts are\n"
+"marked so; a post that changes is shown again, marked (changed).\n"
+"Urgent reports you may act on appear as alerts as they come.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_chat_exec,
@@ -64,6 +81,8 @@ struct chat {
 	struct follow	 f;
 	int64_t		 thread;	/* where a line goes; 0: nowhere yet */
 	char		*title;		/* /new: the next line starts it */
+	json_t		*kept[CHAT_KEEP];	/* posts shown, newest events */
+	size_t		 nkept;		/* next slot, round the ring */
 	int		 tty;		/* a person at a terminal */
 	int		 prompted;	/* the prompt is on the screen */
 	int		 quit;
@@ -113,14 +132,120 @@ chat_say(struct chat *ch, const char *fmt, ...)
 	fputc('\n', ch->tty ? stdout : stderr);
 }
 
+/* The kept event of post id, or NULL. */
+static json_t **
+chat_find(struct chat *ch, json_int_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < CHAT_KEEP; i++) {
+		if (ch->kept[i] != NULL && json_integer_value(
+		    json_object_get(ch->kept[i], "post")) == id)
+			return (&ch->kept[i]);
+	}
+	return (NULL);
+}
+
+/* Keep ev as its post's newest event; 1 if it replaced an earlier one. */
+static int
+chat_keep(struct chat *ch, json_t *ev)
+{
+	json_t	**slot;
+
+	if ((slot = chat_find(ch, json_integer_value(json_object_get(ev,
+	    "post")))) != NULL) {
+		json_decref(*slot);
+		*slot = json_incref(ev);
+		return (1);
+	}
+	json_decref(ch->kept[ch->nkept]);
+	ch->kept[ch->nkept] = json_incref(ev);
+	ch->nkept = (ch->nkept + 1) % CHAT_KEEP;
+	return (0);
+}
+
 static void
 chat_show(struct follow *f, json_t *ev)
 {
 	struct chat	*ch = f->arg;
 
 	chat_unprompt(ch);
+	if (chat_keep(ch, ev) && !ch->c->json)
+		printf("\n(changed) post #%lld now reads:\n", (long long)
+		    json_integer_value(json_object_get(ev, "post")));
 	print_event(ch->c, ev);
 	fflush(stdout);
+}
+
+/* Alerts and report events: at once, above the prompt. */
+static void
+chat_notice(struct follow *f, json_t *ev)
+{
+	struct chat	*ch = f->arg;
+
+	chat_unprompt(ch);
+	print_event(ch->c, ev);
+	fflush(stdout);
+}
+
+/* /unfold ID: the kept post again, its text shown this once. */
+static void
+chat_unfold(struct chat *ch, const char *arg)
+{
+	json_t	**slot;
+	int64_t	  id;
+
+	if (client_parse_int(arg, 1, PROTO_ID_MAX, &id) == -1) {
+		chat_say(ch, "/unfold takes a post number, like /unfold 42.");
+		return;
+	}
+	if ((slot = chat_find(ch, id)) == NULL) {
+		chat_say(ch, "Post #%lld is not among the posts shown here.",
+		    (long long)id);
+		return;
+	}
+	chat_unprompt(ch);
+	print_set_noted(1, NULL);
+	print_event(ch->c, *slot);
+	print_set_noted(0, NULL);
+	fflush(stdout);
+}
+
+/* /report ID REASON and /urgent ID REASON. */
+static int
+chat_report(struct chat *ch, const char *arg, int urgent)
+{
+	json_t	*req, *result;
+	int64_t	 id;
+	char	 num[PROTO_MAX_ID_STR];
+	size_t	 n = strcspn(arg, " ");
+	int	 r;
+
+	snprintf(num, sizeof num, "%.*s", (int)n, arg);
+	arg += n;
+	while (*arg == ' ')
+		arg++;
+	if (client_parse_int(num, 1, PROTO_ID_MAX, &id) == -1 ||
+	    proto_check_reason(arg) != PROTO_OK) {
+		chat_say(ch, "Say which post and why, like %s 42 they say "
+		    "they have a plan to end their life.", urgent ? "/urgent" :
+		    "/report");
+		return (CLIENT_EXIT_OK);
+	}
+	req = client_request(ch->c, "report");
+	json_object_set_new(req, "post", json_integer(id));
+	json_object_set_new(req, "reason", json_string(arg));
+	if (urgent)
+		json_object_set_new(req, "urgent", json_true());
+	chat_unprompt(ch);
+	if ((r = client_call(ch->c, req, &result)) != 0)
+		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
+	chat_say(ch, "Post #%lld is reported (report #%lld)%s; you will be "
+	    "told when it is resolved.", (long long)id, (long long)
+	    json_integer_value(json_object_get(result, "report")), urgent ?
+	    ", urgently: the people who can help are alerted now" : "");
+	json_decref(result);
+	return (CLIENT_EXIT_OK);
 }
 
 static int
@@ -173,8 +298,11 @@ chat_thread(struct chat *ch, const char *arg)
 	chat_unprompt(ch);
 	if ((r = client_call(ch->c, req, &result)) != 0)
 		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
-	json_array_foreach(json_object_get(result, "events"), i, ev)
+	json_array_foreach(json_object_get(result, "events"), i, ev) {
+		if (print_is_post(ev))
+			chat_keep(ch, ev);
 		print_event(ch->c, ev);
+	}
 	json_decref(result);
 	free(ch->title);
 	ch->title = NULL;
@@ -255,12 +383,17 @@ chat_line(struct chat *ch, char *line)
 		chat_new(ch, line + 5);
 	else if (strcmp(line, "/threads") == 0)
 		return (chat_threads(ch));
+	else if (strncmp(line, "/unfold ", 8) == 0)
+		chat_unfold(ch, line + 8);
+	else if (strncmp(line, "/report ", 8) == 0)
+		return (chat_report(ch, line + 8, 0));
+	else if (strncmp(line, "/urgent ", 8) == 0)
+		return (chat_report(ch, line + 8, 1));
 	else if (strcmp(line, "/help") == 0)
-		chat_say(ch, "Commands: /thread ID, /new TITLE, /threads, "
-		    "/help, /quit.");
+		chat_say(ch, "Commands: " CHAT_COMMANDS ".");
 	else
-		chat_say(ch, "There is no command %.20s. Commands: /thread ID, "
-		    "/new TITLE, /threads, /help, /quit.", line);
+		chat_say(ch, "There is no command %.20s. Commands: "
+		    CHAT_COMMANDS ".", line);
 	return (CLIENT_EXIT_OK);
 }
 
@@ -360,6 +493,7 @@ static int
 cmd_chat_exec(struct client *c, struct cmd_args *a)
 {
 	struct chat	*ch;
+	size_t		 i;
 	int		 r;
 
 	if ((r = client_channel(a->argv[0])) != 0 ||
@@ -372,7 +506,9 @@ cmd_chat_exec(struct client *c, struct cmd_args *a)
 	ch->f.c = c;
 	ch->f.channel = a->argv[0];
 	ch->f.show = chat_show;
+	ch->f.notice = chat_notice;
 	ch->f.arg = ch;
+	print_set_noted(0, "/unfold %lld to read");
 	if ((r = follow_subscribe(&ch->f, -1)) == 0) {
 		if (ch->tty) {
 			printf("You are in %s as ", ch->f.channel);
@@ -385,6 +521,8 @@ cmd_chat_exec(struct client *c, struct cmd_args *a)
 		if (r == 0)
 			r = chat_loop(ch);
 	}
+	for (i = 0; i < CHAT_KEEP; i++)
+		json_decref(ch->kept[i]);
 	free(ch->title);
 	free(ch);
 	return (r);

@@ -161,6 +161,19 @@ auth_print_identity(struct client *c)
 	fputs(")\n", stdout);
 }
 
+/* Urgent reports waiting for this account, from login's reply. */
+static void
+auth_print_alerts(json_t *result)
+{
+	json_int_t	n;
+
+	n = json_integer_value(json_object_get(result, "alerts"));
+	if (n > 0)
+		printf("%lld urgent %s waiting for you: `harbour mod queue` "
+		    "lists %s\n", (long long)n, n == 1 ? "report is" :
+		    "reports are", n == 1 ? "it" : "them");
+}
+
 /* Save the new session and say who we are; the token stays private. */
 static int
 auth_logged_in(struct client *c, json_t *result, const char *what)
@@ -187,6 +200,7 @@ auth_logged_in(struct client *c, json_t *result, const char *what)
 	else {
 		printf("%s as ", what);
 		auth_print_identity(c);
+		auth_print_alerts(result);
 	}
 	return (print_done());
 }

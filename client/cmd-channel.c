@@ -1,5 +1,5 @@
 /*
- * cmd-channel.c: channel create, channels, join, leave.
+ * cmd-channel.c: channel create, channel set, channels, join, leave.
  *
  * A channel is always named in full, ORG/NAME or peer/NAME, on the
  * command line as on the wire: a name that meant something different
@@ -17,6 +17,26 @@ static int	cmd_channel_create_exec(struct client *, struct cmd_args *);
 static int	cmd_channels_exec(struct client *, struct cmd_args *);
 static int	cmd_join_exec(struct client *, struct cmd_args *);
 static int	cmd_leave_exec(struct client *, struct cmd_args *);
+static int	cmd_channel_set_exec(struct client *, struct cmd_args *);
+
+const struct cmd_entry cmd_channel_set_entry = {
+	.name = "channel set",
+	.usage = "CHANNEL --moderation open|pre|announce | --anon allowed|off | "
+	    "--slow SECONDS",
+	.summary = "Change how a channel is moderated (its moderators).",
+	.help =
+"--moderation open: members' posts appear at once (the default); pre:\n"
+"they wait for a moderator's approval (`harbour mod queue`); announce:\n"
+"only moderators post. --anon allowed lets members post anonymously\n"
+"(`harbour post --anon`); off (the default) does not. --slow SECONDS\n"
+"lets each member post at most once every SECONDS (up to\n"
+PROTO_XSTR(PROTO_SLOW_MAX) "); 0 turns slow mode off; moderators are exempt. Give one\n"
+"or more of them; the change is logged. Prints the channel's settings.\n",
+	.opts = { { "moderation", "open|pre|announce" },
+	    { "anon", "allowed|off" }, { "slow", "SECONDS" }, { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_channel_set_exec,
+};
 
 const struct cmd_entry cmd_channel_create_entry = {
 	.name = "channel create",
@@ -39,7 +59,9 @@ const struct cmd_entry cmd_channels_entry = {
 	.summary = "List the channels you can see, with unread counts.",
 	.help =
 "One channel a line, joined or not: CHANNEL  KIND  joined|-  N unread.\n"
-"KIND is org or peer. Unread counts only channels you have joined.\n",
+"KIND is org or peer. Unread counts only channels you have joined.\n"
+"Then what is not the default: pre or announce (moderation), anonymous\n"
+"posts allowed, slow mode Ns.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_channels_exec,
@@ -122,6 +144,91 @@ cmd_channel_create_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
+/* ", pre-moderated, anonymous posts allowed, slow mode 30s": what
+ * differs from the defaults, or everything when all. */
+static void
+channel_print_modes(json_t *ch, int all)
+{
+	const char	*mod = json_string_value(json_object_get(ch,
+			    "moderation"));
+	json_int_t	 slow = json_integer_value(json_object_get(ch, "slow"));
+	int		 anon = json_is_true(json_object_get(ch, "anon"));
+
+	if (mod != NULL && (all || strcmp(mod, "open") != 0)) {
+		fputs(all ? "moderation " : "  ", stdout);
+		print_safe(mod);
+	}
+	if (all || anon)
+		printf("%sanonymous posts %s", all ? ", " : "  ",
+		    anon ? "allowed" : "off");
+	if (slow > 0)
+		printf("%sslow mode %llds", all ? ", " : "  ", (long long)slow);
+	else if (all)
+		fputs(", slow mode off", stdout);
+}
+
+/* channel set's options into req: at least one, each a known value. */
+static int
+channel_set_options(const struct cmd_args *a, json_t *req)
+{
+	const char	*mod = client_opt(a, "moderation");
+	const char	*anon = client_opt(a, "anon");
+	const char	*slow = client_opt(a, "slow");
+	int64_t		 secs;
+
+	if (mod == NULL && anon == NULL && slow == NULL)
+		return (client_usage(a->entry, "say what to change: "
+		    "--moderation, --anon or --slow"));
+	if (mod != NULL && strcmp(mod, "open") != 0 &&
+	    strcmp(mod, "pre") != 0 && strcmp(mod, "announce") != 0)
+		return (client_usage(a->entry, "--moderation is open, pre or "
+		    "announce, not %s", mod));
+	if (anon != NULL && strcmp(anon, "allowed") != 0 &&
+	    strcmp(anon, "off") != 0)
+		return (client_usage(a->entry, "--anon is allowed or off, not "
+		    "%s", anon));
+	if (slow != NULL && client_parse_int(slow, 0, PROTO_SLOW_MAX,
+	    &secs) == -1)
+		return (client_usage(a->entry, "--slow takes seconds from 0 "
+		    "(off) to %d", PROTO_SLOW_MAX));
+	if (mod != NULL)
+		json_object_set_new(req, "moderation", json_string(mod));
+	if (anon != NULL)
+		json_object_set_new(req, "anon", json_boolean(strcmp(anon,
+		    "allowed") == 0));
+	if (slow != NULL)
+		json_object_set_new(req, "slow", json_integer(secs));
+	return (CLIENT_EXIT_OK);
+}
+
+static int
+cmd_channel_set_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*req, *result;
+	int	 r;
+
+	req = client_request(c, "channel.set");
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	if ((r = channel_set_options(a, req)) != 0 ||
+	    (r = client_channel(a->argv[0])) != 0 ||
+	    (r = client_login(c)) != 0) {
+		json_decref(req);
+		return (r);
+	}
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else {
+		print_safe(a->argv[0]);
+		fputs(": ", stdout);
+		channel_print_modes(result, 1);
+		putchar('\n');
+	}
+	json_decref(result);
+	return (print_done());
+}
+
 static int
 cmd_channels_exec(struct client *c, struct cmd_args *a)
 {
@@ -144,9 +251,11 @@ cmd_channels_exec(struct client *c, struct cmd_args *a)
 		fputs("  ", stdout);
 		print_safe(json_string_value(json_object_get(ch, "kind")));
 		joined = json_is_true(json_object_get(ch, "joined"));
-		printf("  %s  %lld unread\n", joined ? "joined" : "-",
+		printf("  %s  %lld unread", joined ? "joined" : "-",
 		    (long long)json_integer_value(json_object_get(ch,
 		    "unread")));
+		channel_print_modes(ch, 0);
+		putchar('\n');
 	}
 	json_decref(result);
 	return (print_done());

@@ -1,6 +1,6 @@
 /*
  * cmd-org.c: organisations and invitations: org create, org list,
- * invite create.
+ * org lead, invite create.
  *
  * `invite create` prints the code alone on stdout, so that an operator
  * can pass it on with a pipe or $(...) without picking it out of a
@@ -17,6 +17,21 @@ static int	cmd_org_create_exec(struct client *, struct cmd_args *);
 static int	cmd_org_list_exec(struct client *, struct cmd_args *);
 static int	cmd_invite_create_exec(struct client *, struct cmd_args *);
 static int	cmd_admin_status_exec(struct client *, struct cmd_args *);
+static int	cmd_org_lead_exec(struct client *, struct cmd_args *);
+
+const struct cmd_entry cmd_org_lead_entry = {
+	.name = "org lead",
+	.usage = "ORG USER [--remove]",
+	.summary = "Make someone a safeguarding lead of their organisation.",
+	.help =
+"USER, a member of ORG, becomes one of its safeguarding leads: they\n"
+"moderate ORG's channels and receive the reports about posts by ORG's\n"
+"people, urgent ones as live alerts. --remove ends it. An admin, or an\n"
+"org-admin of ORG, may do this; it is logged.\n",
+	.opts = { { "remove", NULL }, { NULL, NULL } },
+	.args_min = 2, .args_max = 2,
+	.exec = cmd_org_lead_exec,
+};
 
 const struct cmd_entry cmd_org_create_entry = {
 	.name = "org create",
@@ -164,41 +179,6 @@ cmd_admin_status_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
-/* "90s", "15m", "12h", "7d": seconds, or -1. */
-static int64_t
-invite_expires(const char *s)
-{
-	int64_t	 n = 0, unit;
-	size_t	 len = strlen(s), i;
-
-	if (len < 2 || len > 12)
-		return (-1);
-	switch (s[len - 1]) {
-	case 's':
-		unit = 1;
-		break;
-	case 'm':
-		unit = 60;
-		break;
-	case 'h':
-		unit = 3600;
-		break;
-	case 'd':
-		unit = 86400;
-		break;
-	default:
-		return (-1);
-	}
-	for (i = 0; i < len - 1; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		n = n * 10 + (s[i] - '0');	/* 11 digits cannot overflow */
-	}
-	if (n == 0 || n > PROTO_INVITE_MAX / unit)
-		return (-1);
-	return (n * unit);
-}
-
 static int
 cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 {
@@ -215,7 +195,8 @@ cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 	if (proto_role_parse(role) == ROLE_NONE)
 		return (client_usage(a->entry, "no such role: %s (use member, "
 		    "org-admin, facilitator or admin)", role));
-	if (expires != NULL && (secs = invite_expires(expires)) == -1)
+	if (expires != NULL && (secs = proto_parse_duration(expires,
+	    PROTO_INVITE_MAX)) == -1)
 		return (client_usage(a->entry, "--expires takes a time like "
 		    "30m, 12h or 7d, from 1s up to 90d"));
 	if ((r = org_check(org)) != 0 || (r = client_login(c)) != 0)
@@ -230,6 +211,41 @@ cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 		print_json(result);
 	else {
 		print_safe(json_string_value(json_object_get(result, "code")));
+		putchar('\n');
+	}
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+cmd_org_lead_exec(struct client *c, struct cmd_args *a)
+{
+	int	 remove = client_opt(a, "remove") != NULL;
+	json_t	*req, *result;
+	int	 r;
+
+	if ((r = org_check(a->argv[0])) != 0)
+		return (r);
+	if (proto_check_user(a->argv[1]) != PROTO_OK)
+		return (client_usage(a->entry, "\"%s\" is not a user name",
+		    a->argv[1]));
+	if ((r = client_login(c)) != 0)
+		return (r);
+	req = client_request(c, "org.lead");
+	json_object_set_new(req, "org", json_string(a->argv[0]));
+	json_object_set_new(req, "user", json_string(a->argv[1]));
+	if (remove)
+		json_object_set_new(req, "remove", json_true());
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else {
+		print_safe(a->argv[1]);
+		fputs(json_is_true(json_object_get(result, "lead")) ?
+		    " is a safeguarding lead of " :
+		    " is not a safeguarding lead of ", stdout);
+		print_safe(a->argv[0]);
 		putchar('\n');
 	}
 	json_decref(result);

@@ -1,5 +1,5 @@
 /*
- * cmd-post.c: post, threads, read.
+ * cmd-post.c: post, edit, delete, threads, read.
  *
  * `post` prints the new post's id alone on stdout, so a script can
  * start a thread and reply to it: id=$(harbour post ... --title T x).
@@ -21,10 +21,13 @@
 static int	cmd_post_exec(struct client *, struct cmd_args *);
 static int	cmd_threads_exec(struct client *, struct cmd_args *);
 static int	cmd_read_exec(struct client *, struct cmd_args *);
+static int	cmd_edit_exec(struct client *, struct cmd_args *);
+static int	cmd_delete_exec(struct client *, struct cmd_args *);
 
 const struct cmd_entry cmd_post_entry = {
 	.name = "post",
-	.usage = "CHANNEL (--title TITLE | --thread ID) [TEXT ... | -]",
+	.usage = "CHANNEL (--title TITLE | --thread ID) [--note \"CONTENT NOTE\"] "
+	    "[--anon] [TEXT ... | -]",
 	.summary = "Start a thread, or reply to one; prints the post's id.",
 	.help =
 "With --title, starts a new thread called TITLE; with --thread, replies\n"
@@ -32,10 +35,48 @@ const struct cmd_entry cmd_post_entry = {
 "arguments joined by spaces or, without any or with \"-\", standard\n"
 "input (up to " PROTO_XSTR(PROTO_MAX_BODY) " bytes; newlines at its end are\n"
 "dropped). You must have joined the channel. Prints the new post's id\n"
-"alone.\n",
-	.opts = { { "title", "TITLE" }, { "thread", "ID" }, { NULL, NULL } },
+"alone.\n"
+"\n"
+"--note gives the post a content note (\"suicide\", \"detention\", at\n"
+"most " PROTO_XSTR(PROTO_MAX_NOTE) " bytes): readers see the note and open the text only\n"
+"when they choose to. --anon posts without your name, where the\n"
+"channel allows it: nobody sees who wrote it, unless a moderator\n"
+"unmasks it with a reason, which is logged. In a pre-moderated\n"
+"channel the post waits for a moderator's approval (you are told so\n"
+"on stderr); until then only you and the moderators see it.\n",
+	.opts = { { "title", "TITLE" }, { "thread", "ID" }, { "note", "NOTE" },
+	    { "anon", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = -1,
 	.exec = cmd_post_exec,
+};
+
+const struct cmd_entry cmd_edit_entry = {
+	.name = "edit",
+	.usage = "POST [--title TITLE] [TEXT ... | -]",
+	.summary = "Change the text of one of your posts.",
+	.help =
+"The new text is the TEXT arguments or standard input, as for `harbour\n"
+"post`. --title changes the title too, for the first post of a thread.\n"
+"Readers see the new text marked (edited); only the channel's\n"
+"moderators can see the earlier versions (`harbour mod history`). An\n"
+"anonymous post stays anonymous. A deleted, hidden or rejected post\n"
+"cannot be edited.\n",
+	.opts = { { "title", "TITLE" }, { NULL, NULL } },
+	.args_min = 1, .args_max = -1,
+	.exec = cmd_edit_exec,
+};
+
+const struct cmd_entry cmd_delete_entry = {
+	.name = "delete",
+	.usage = "POST",
+	.summary = "Delete one of your posts.",
+	.help =
+"Everyone but the channel's moderators then reads it as [deleted],\n"
+"with no text. A thread whose first post is deleted stays, with its\n"
+"replies.\n",
+	.opts = { { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_delete_exec,
 };
 
 const struct cmd_entry cmd_threads_entry = {
@@ -43,8 +84,10 @@ const struct cmd_entry cmd_threads_entry = {
 	.usage = "CHANNEL",
 	.summary = "List a channel's threads, most recently active first.",
 	.help =
-"One thread a line: #ID  TITLE  (N replies, last TIME). ID is what\n"
-"`harbour read --thread` and `harbour post --thread` take.\n",
+"One thread a line: #ID  TITLE  (N replies, last TIME), then [pinned]\n"
+"and [locked] when so; pinned threads come first. ID is what `harbour\n"
+"read --thread` and `harbour post --thread` take. A locked thread takes\n"
+"no replies but its moderators'.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_threads_exec,
@@ -52,15 +95,19 @@ const struct cmd_entry cmd_threads_entry = {
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
-	.usage = "CHANNEL [--thread ID] [--since ID] [--limit N]",
+	.usage = "CHANNEL [--thread ID] [--since ID] [--limit N] [--show-noted]",
 	.summary = "Show a channel's posts, oldest first.",
 	.help =
 "Without --since, the newest N posts (default 50, at most 1000); with\n"
 "--since, the first N posts after event ID. --thread keeps to one\n"
 "thread. Reading moves your read marker in a channel you have joined,\n"
-"which is what `harbour channels` counts unread posts from.\n",
+"which is what `harbour channels` counts unread posts from.\n"
+"\n"
+"A post with a content note shows the note and folds its text away;\n"
+"--show-noted shows the text as well. Posts waiting for approval, hidden,\n"
+"rejected or deleted ones are marked so; an edited one says (edited).\n",
 	.opts = { { "thread", "ID" }, { "since", "ID" }, { "limit", "N" },
-	    { NULL, NULL } },
+	    { "show-noted", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_read_exec,
 };
@@ -144,25 +191,74 @@ post_body(const struct cmd_args *a)
 	return (body);
 }
 
+/* A content note: a few words on one line, as a title is. */
 static int
-cmd_post_exec(struct client *c, struct cmd_args *a)
+post_check_note(const char *note)
+{
+	enum proto_err	err = proto_check_title(note);
+
+	if (err == PROTO_OK && strlen(note) > PROTO_MAX_NOTE)
+		err = PROTO_E_TOO_LARGE;
+	return (post_check_text("content note", err, PROTO_MAX_NOTE));
+}
+
+/* post's options, checked before anything is read or sent. */
+static int
+post_check_args(const struct cmd_args *a, int64_t *tid)
 {
 	const char	*title = client_opt(a, "title");
 	const char	*thread = client_opt(a, "thread");
-	json_t		*req, *result;
-	int64_t		 tid = 0;
-	char		*body;
+	const char	*note = client_opt(a, "note");
 	int		 r;
 
 	if ((title == NULL) == (thread == NULL))
 		return (client_usage(a->entry, "post needs either --title "
 		    "(a new thread) or --thread (a reply)"));
 	if (thread != NULL && client_parse_int(thread, 1, PROTO_ID_MAX,
-	    &tid) == -1)
+	    tid) == -1)
 		return (client_usage(a->entry, "--thread takes a post id"));
 	if ((r = client_channel(a->argv[0])) != 0 || (title != NULL &&
 	    (r = post_check_text("title", proto_check_title(title),
-	    PROTO_MAX_TITLE)) != 0))
+	    PROTO_MAX_TITLE)) != 0) || (note != NULL &&
+	    (r = post_check_note(note)) != 0))
+		return (r);
+	return (CLIENT_EXIT_OK);
+}
+
+/* The post's id alone on stdout; a held post is said on stderr, so a
+ * script's $(harbour post ...) still gets only the id. */
+static void
+post_print_result(struct client *c, json_t *result)
+{
+	const char	*state;
+
+	if (c->json) {
+		print_json(result);
+		return;
+	}
+	printf("%lld\n", (long long)json_integer_value(json_object_get(result,
+	    "post")));
+	state = json_string_value(json_object_get(result, "state"));
+	if (state != NULL && strcmp(state, "held") == 0) {
+		fflush(stdout);
+		fprintf(stderr, "harbour: post %lld waits for a moderator's "
+		    "approval; until then only you and the moderators see "
+		    "it\n", (long long)json_integer_value(json_object_get(
+		    result, "post")));
+	}
+}
+
+static int
+cmd_post_exec(struct client *c, struct cmd_args *a)
+{
+	const char	*title = client_opt(a, "title");
+	const char	*note = client_opt(a, "note");
+	json_t		*req, *result;
+	int64_t		 tid = 0;
+	char		*body;
+	int		 r;
+
+	if ((r = post_check_args(a, &tid)) != 0)
 		return (r);
 	if ((body = post_body(a)) == NULL)
 		return (CLIENT_EXIT_FAIL);
@@ -179,13 +275,79 @@ cmd_post_exec(struct client *c, struct cmd_args *a)
 		json_object_set_new(req, "title", json_string(title));
 	else
 		json_object_set_new(req, "thread", json_integer(tid));
+	if (note != NULL)
+		json_object_set_new(req, "note", json_string(note));
+	if (client_opt(a, "anon") != NULL)
+		json_object_set_new(req, "anon", json_true());
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	post_print_result(c, result);
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+post_parse_id(const struct cmd_args *a, int64_t *id)
+{
+	if (client_parse_int(a->argv[0], 1, PROTO_ID_MAX, id) == -1)
+		return (client_usage(a->entry, "POST is a post's number, like "
+		    "42, not %s", a->argv[0]));
+	return (CLIENT_EXIT_OK);
+}
+
+static int
+cmd_edit_exec(struct client *c, struct cmd_args *a)
+{
+	const char	*title = client_opt(a, "title");
+	json_t		*req, *result;
+	int64_t		 id;
+	char		*body;
+	int		 r;
+
+	if ((r = post_parse_id(a, &id)) != 0 || (title != NULL &&
+	    (r = post_check_text("title", proto_check_title(title),
+	    PROTO_MAX_TITLE)) != 0))
+		return (r);
+	if ((body = post_body(a)) == NULL)
+		return (CLIENT_EXIT_FAIL);
+	if ((r = post_check_text("text", proto_check_body(body),
+	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0) {
+		free(body);
+		return (r);
+	}
+	req = client_request(c, "edit");
+	json_object_set_new(req, "post", json_integer(id));
+	json_object_set_new(req, "body", json_string(body));
+	free(body);
+	if (title != NULL)
+		json_object_set_new(req, "title", json_string(title));
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	if (c->json)
 		print_json(result);
 	else
-		printf("%lld\n", (long long)json_integer_value(
-		    json_object_get(result, "post")));
+		printf("edited post #%lld\n", (long long)id);
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+cmd_delete_exec(struct client *c, struct cmd_args *a)
+{
+	json_t	*req, *result;
+	int64_t	 id;
+	int	 r;
+
+	if ((r = post_parse_id(a, &id)) != 0 || (r = client_login(c)) != 0)
+		return (r);
+	req = client_request(c, "delete");
+	json_object_set_new(req, "post", json_integer(id));
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else
+		printf("deleted post #%lld\n", (long long)id);
 	json_decref(result);
 	return (print_done());
 }
@@ -204,8 +366,10 @@ threads_print(json_t *t)
 		print_safe(json_string_value(json_object_get(t, "title")));
 	else
 		fputs("[title withheld]", stdout);
-	printf("  (%lld %s, last %s)\n", (long long)replies,
-	    replies == 1 ? "reply" : "replies", ts);
+	printf("  (%lld %s, last %s)%s%s\n", (long long)replies,
+	    replies == 1 ? "reply" : "replies", ts,
+	    json_is_true(json_object_get(t, "pinned")) ? " [pinned]" : "",
+	    json_is_true(json_object_get(t, "locked")) ? " [locked]" : "");
 }
 
 static int
@@ -277,6 +441,7 @@ cmd_read_exec(struct client *c, struct cmd_args *a)
 	}
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
+	print_set_noted(client_opt(a, "show-noted") != NULL, NULL);
 	json_array_foreach(json_object_get(result, "events"), i, ev)
 		print_event(c, ev);
 	json_decref(result);

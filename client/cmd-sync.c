@@ -51,7 +51,9 @@ const struct cmd_entry cmd_tail_entry = {
 "with --count, or after SECONDS with --timeout, whichever comes first;\n"
 "without either, runs until interrupted. You must have joined the\n"
 "channel. If the connection falls behind, the missed posts are fetched\n"
-"and shown in order, so none is skipped.\n",
+"and shown in order, so none is skipped. A post that changes (approved,\n"
+"hidden, edited, deleted) is shown again as it is now. Urgent reports\n"
+"you may act on are shown as they come, as alerts, from any channel.\n",
 	.opts = { { "count", "N" }, { "timeout", "SECONDS" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_tail_exec,
@@ -129,6 +131,17 @@ tail_show(struct follow *f, json_t *ev)
 		f->stop = 1;
 }
 
+/* Alerts are shown as they come, and never count as posts. */
+static void
+tail_notice(struct follow *f, json_t *ev)
+{
+	struct tail	*t = f->arg;
+
+	print_event(f->c, ev);
+	if ((t->status = print_done()) != 0)
+		f->stop = 1;
+}
+
 /* Milliseconds until deadline (0 when it has passed), -1 for none;
  * capped to what poll(2) takes, the caller waits again after. */
 static int
@@ -177,6 +190,7 @@ cmd_tail_exec(struct client *c, struct cmd_args *a)
 	f.c = c;
 	f.channel = a->argv[0];
 	f.show = tail_show;
+	f.notice = tail_notice;
 	f.arg = &t;
 	if ((r = follow_subscribe(&f, -1)) != 0)
 		return (r);

@@ -13,6 +13,12 @@
  *
  * The server also pings a connection it has not heard from for a while;
  * any request answers it, and `ping` is the cheapest.
+ *
+ * A changed post (approved, hidden, edited, deleted) arrives as a new
+ * event for the same post id with a higher eid, so it passes `seen`
+ * like any new post; the caller shows it as replacing the old one.
+ * Alerts (urgent reports) and report events are not the channel's:
+ * they go to notice, whatever channel is followed.
  */
 #include <string.h>
 
@@ -124,6 +130,9 @@ follow_event(struct follow *f, json_t *ev)
 		if ((r = follow_history(f, &since)) != 0 || f->stop)
 			return (r);
 		return (follow_subscribe(f, since));
+	} else if (follow_is(ev, "alert") || follow_is(ev, "report")) {
+		if (f->notice != NULL && !f->stop)
+			f->notice(f, ev);
 	} else if (follow_is(ev, "ping"))
 		return (client_call(f->c, client_request(f->c, "ping"), NULL));
 	/* Other events are for other clients, or for a later version. */

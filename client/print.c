@@ -8,6 +8,14 @@
  * posts so that a tired reader can tell where one ends. --json: every
  * event or result as one compact JSON object per line, for scripts.
  *
+ * What a post's state means is said in words on the header line
+ * ("[held: waiting for a moderator]", "[hidden by a moderator]",
+ * "[deleted]", "[rejected: REASON]", "(edited)", "anonymous" for the
+ * author), and a content note is shown as "[note: ...]" with the body
+ * folded until the reader asks (print_set_noted): someone who has had
+ * a hard day chooses what they read. An urgent report (an alert event)
+ * rings the bell and stands out from the posts around it.
+ *
  * Text from the network is shown on someone's terminal, so control
  * characters (C0 but newline and tab, DEL, C1) are replaced before they
  * are printed: the server refuses them already, and the client does not
@@ -91,6 +99,81 @@ print_ts(json_t *v, char *buf)
 		snprintf(buf, PROTO_TS_LEN, "?");
 }
 
+/* Whether bodies behind a content note are shown, and how a folded
+ * one says how to read it (read --show-noted, chat /unfold ID). */
+static int		 print_noted;
+static const char	*print_fold_hint = "--show-noted to read";
+
+void
+print_set_noted(int show, const char *hint)
+{
+	print_noted = show;
+	if (hint != NULL)
+		print_fold_hint = hint;
+}
+
+int
+print_noted_shown(void)
+{
+	return (print_noted);
+}
+
+/* The header's tail: what state the post is in, as a reader sees it. */
+static void
+print_post_state(const struct proto_post *p)
+{
+	if (p->edited > 0)
+		fputs(" (edited)", stdout);
+	if (p->state == NULL)
+		return;
+	if (strcmp(p->state, "held") == 0)
+		fputs(" [held: waiting for a moderator]", stdout);
+	else if (strcmp(p->state, "hidden") == 0)
+		fputs(" [hidden by a moderator]", stdout);
+	else if (strcmp(p->state, "deleted") == 0)
+		fputs(" [deleted]", stdout);
+	else if (strcmp(p->state, "rejected") == 0 && p->reason != NULL) {
+		fputs(" [rejected: ", stdout);
+		print_safe(p->reason);
+		fputs("]", stdout);
+	} else {
+		fputs(" [", stdout);
+		print_safe(p->state);
+		fputs("]", stdout);
+	}
+}
+
+/* The lines under the header: reason, note, title, body (or a fold). */
+static void
+print_post_text(const struct proto_post *p)
+{
+	if (p->reason != NULL && (p->state == NULL ||
+	    strcmp(p->state, "rejected") != 0)) {
+		fputs("  reason: ", stdout);
+		print_safe(p->reason);
+		putchar('\n');
+	}
+	if (p->note != NULL) {
+		fputs("  [note: ", stdout);
+		print_safe(p->note);
+		fputs("]\n", stdout);
+	}
+	if (p->title != NULL) {
+		fputs("  \xc2\xab ", stdout);		/* « */
+		print_safe(p->title);
+		fputs(" \xc2\xbb\n", stdout);		/* » */
+	}
+	if (p->body == NULL)
+		return;
+	if (p->note != NULL && !print_noted) {
+		fputs("  [folded: ", stdout);
+		printf(print_fold_hint, (long long)p->post);
+		fputs("]\n", stdout);
+	}
+	else
+		print_indented("  ", p->body);
+}
+
 void
 print_post(json_t *ev)
 {
@@ -112,26 +195,63 @@ print_post(json_t *ev)
 		printf(") %s", ts);
 	} else
 		printf("anonymous %s", ts);
-	if (p.state != NULL) {
-		fputs(" [", stdout);
-		print_safe(p.state);
-		fputs("]", stdout);
-	}
-	if (p.edited > 0)
-		fputs(" (edited)", stdout);
+	print_post_state(&p);
 	putchar('\n');
-	if (p.note != NULL) {
-		fputs("  content note: ", stdout);
-		print_safe(p.note);
+	print_post_text(&p);
+}
+
+/* Who acknowledged and who resolved a report, and the resolver's note. */
+static void
+print_report_after(json_t *r)
+{
+	const char	*s;
+
+	if ((s = json_string_value(json_object_get(r, "acked_by"))) != NULL) {
+		fputs("  acknowledged by ", stdout);
+		print_safe(s);
 		putchar('\n');
 	}
-	if (p.title != NULL) {
-		fputs("  \xc2\xab ", stdout);		/* « */
-		print_safe(p.title);
-		fputs(" \xc2\xbb\n", stdout);		/* » */
+	if ((s = json_string_value(json_object_get(r, "resolved_by"))) !=
+	    NULL) {
+		fputs("  resolved by ", stdout);
+		print_safe(s);
+		putchar('\n');
 	}
-	if (p.body != NULL)
-		print_indented("  ", p.body);
+	if ((s = json_string_value(json_object_get(r, "note"))) != NULL) {
+		fputs("  note: ", stdout);
+		print_safe(s);
+		putchar('\n');
+	}
+}
+
+/* "report #5 open URGENT, post #42 in peer/x, TS, by bob: REASON" and
+ * what has happened to it since. */
+void
+print_report(json_t *r)
+{
+	const char	*s;
+	char		 ts[PROTO_TS_LEN];
+
+	print_ts(json_object_get(r, "ts"), ts);
+	printf("report #%lld ", (long long)json_integer_value(
+	    json_object_get(r, "report")));
+	print_safe(json_string_value(json_object_get(r, "state")));
+	if (json_is_true(json_object_get(r, "urgent")))
+		fputs(" URGENT", stdout);
+	if (json_is_true(json_object_get(r, "escalated")))
+		fputs(" (escalated)", stdout);
+	printf(", post #%lld in ", (long long)json_integer_value(
+	    json_object_get(r, "post")));
+	print_safe(json_string_value(json_object_get(r, "channel")));
+	printf(", %s", ts);
+	if ((s = json_string_value(json_object_get(r, "by"))) != NULL) {
+		fputs(", by ", stdout);
+		print_safe(s);
+	}
+	fputs(": ", stdout);
+	print_safe(json_string_value(json_object_get(r, "reason")));
+	putchar('\n');
+	print_report_after(r);
 }
 
 int
@@ -143,7 +263,41 @@ print_is_post(json_t *ev)
 	return (name != NULL && strcmp(name, "post") == 0);
 }
 
-/* In JSON every event goes out; as text only posts mean anything yet. */
+static int
+print_is(json_t *ev, const char *name)
+{
+	const char	*s;
+
+	s = json_string_value(json_object_get(ev, "ev"));
+	return (s != NULL && strcmp(s, name) == 0);
+}
+
+/*
+ * An urgent report, live: someone may be at risk, so it stands out from
+ * the posts around it (a bell, and a line of its own before and after)
+ * and says what to do next.
+ */
+static void
+print_alert(json_t *ev)
+{
+	json_t	*r = json_object_get(ev, "report");
+
+	if (!json_is_object(r))
+		return;
+	if (print_posts++ > 0)
+		putchar('\n');
+	printf("\a!!! URGENT REPORT%s: someone may need help now\n",
+	    json_is_true(json_object_get(r, "escalated")) ||
+	    json_is_true(json_object_get(ev, "escalated")) ?
+	    " (escalated: nobody acknowledged it yet)" : "");
+	fputs("!!! ", stdout);
+	print_report(r);
+	printf("!!! `harbour mod ack %lld` says you are on it\n",
+	    (long long)json_integer_value(json_object_get(r, "report")));
+}
+
+/* In JSON every event goes out; as text posts, alerts and what became
+ * of one's own reports. */
 void
 print_event(struct client *c, json_t *ev)
 {
@@ -151,6 +305,16 @@ print_event(struct client *c, json_t *ev)
 		print_json(ev);
 	else if (print_is_post(ev))
 		print_post(ev);
+	else if (print_is(ev, "alert"))
+		print_alert(ev);
+	else if (print_is(ev, "report")) {
+		if (print_posts++ > 0)
+			putchar('\n');
+		printf("your report #%lld was ", (long long)json_integer_value(
+		    json_object_get(ev, "report")));
+		print_safe(json_string_value(json_object_get(ev, "state")));
+		puts(" by a moderator");
+	}
 }
 
 /* 0, or the exit status after saying why stdout failed. */

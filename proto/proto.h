@@ -257,6 +257,10 @@ void	 proto_ts_format(int64_t ts, char *buf);
 /* The inverse: exactly that shape and a real UTC time; 0 or -1. */
 int	 proto_ts_parse(const char *s, int64_t *out);
 
+/* "30s", "10m", "2h", "3d" (one number, one unit) as seconds from 1 to
+ * max; -1 for anything else (proto-duration.c). */
+int64_t	 proto_parse_duration(const char *s, int64_t max);
+
 /* Client side: a new request object {"id": id, "op": op}. */
 json_t	*proto_request(int64_t id, const char *op);
 
