@@ -262,8 +262,11 @@ cmd_modlog_add(void *arg, const struct store_modlog *e)
 	proto_ts_format(e->ts, ts);
 	o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)e->id, "ts", ts,
 	    "action", e->action);
-	json_object_set_new(o, "by", e->actor != NULL ?
-	    json_string(e->actor) : json_null());
+	/* null: the operator; absent: not for this reader to know (who
+	 * reported the reader's own post). */
+	if (e->actor == NULL || *e->actor != '\0')
+		json_object_set_new(o, "by", e->actor != NULL ?
+		    json_string(e->actor) : json_null());
 	if (e->channel != NULL)
 		json_object_set_new(o, "channel", json_string(e->channel));
 	if (e->account != NULL)
@@ -313,7 +316,7 @@ cmd_mod_log(struct cmd_q *q)
 		    "the server's log is for admins; name a channel you "
 		    "moderate");
 	list = json_array();
-	if (store_modlog(c->srv->store, chan, since, (int)limit,
+	if (store_modlog(c->srv->store, c->acct.id, chan, since, (int)limit,
 	    cmd_modlog_add, list, &more) != STORE_OK) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);

@@ -127,10 +127,15 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " AND (?5 IS NULL OR p.channel_id"
 	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
 	    " ORDER BY e.id LIMIT ?4",
+	/* A report's entry names its reporter for every moderator but the
+	 * reported post's author: the author never learns who reported. */
 	[RQ_MODLOG] =
-	    "SELECT l.id, l.ts, a.name, l.action, c.name, t.name,"
+	    "SELECT l.id, l.ts, CASE WHEN l.action = 'report'"
+	    " AND p.author_id = ?4 THEN '' ELSE a.name END,"
+	    " l.action, c.name, t.name,"
 	    " coalesce(l.post_id, 0), l.reason FROM modlog l"
 	    " LEFT JOIN accounts a ON a.id = l.actor_id"
+	    " LEFT JOIN posts p ON p.id = l.post_id"
 	    " LEFT JOIN channels c ON c.id = l.channel_id"
 	    " LEFT JOIN accounts t ON t.id = l.account_id"
 	    " WHERE l.id > ?2 AND (l.channel_id = ?1 OR (?1 = 0 AND"
@@ -669,8 +674,8 @@ store_snapshot_end(struct store *s)
 }
 
 int
-store_modlog(struct store *s, int64_t channel, int64_t since, int limit,
-    store_modlog_cb cb, void *arg, int *more)
+store_modlog(struct store *s, int64_t reader, int64_t channel, int64_t since,
+    int limit, store_modlog_cb cb, void *arg, int *more)
 {
 	sqlite3_stmt		*st = s->rq[RQ_MODLOG];
 	struct store_modlog	 e;
@@ -680,6 +685,7 @@ store_modlog(struct store *s, int64_t channel, int64_t since, int limit,
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+	sqlite3_bind_int64(st, 4, reader);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == limit) {
 			*more = 1;

@@ -295,8 +295,11 @@ struct store_modlog {
 };
 typedef int (*store_modlog_cb)(void *arg, const struct store_modlog *);
 /* Entries after since, oldest first, at most limit: of one channel, or
- * (channel 0) the server's own (suspensions). *more as for reads. */
-int	store_modlog(struct store *, int64_t channel, int64_t since, int limit,
+ * (channel 0) the server's own (suspensions). *more as for reads. For
+ * the reader who wrote a reported post, a report's actor is "" (not
+ * told). */
+int	store_modlog(struct store *, int64_t reader, int64_t channel,
+	    int64_t since, int limit,
 	    store_modlog_cb, void *, int *more);
 /* ---- moderation reads (store-mod.c) ------------------------------ */
 

@@ -490,7 +490,7 @@ Test(reports, reporter_hidden_from_author)
 	const char *seen = "";
 	json_t *r, *l;
 	int64_t id, own;
-	size_t i;
+	size_t i, n;
 
 	setup(&k, NULL);
 	hx_ok(k.ana, "subscribe", NULL);
@@ -538,6 +538,30 @@ Test(reports, reporter_hidden_from_author)
 	cr_assert_eq(hx_int(login(k.d, "fred", &c), "alerts"), 0);
 	hx_err(fred, "not_found", "mod.ack", "{s:I}", "report",
 	    (json_int_t)hx_int(r, "report"));
+	/* Nor does the channel's log tell him: its report entry has no
+	 * "by" for him, while another moderator reads who it was. */
+	l = json_object_get(hx_ok(fred, "mod.log", "{s:s}", "channel",
+	    PEERCH), "entries");
+	for (i = 0, n = 0; i < json_array_size(l); i++) {
+		json_t *e = json_array_get(l, i);
+
+		if (json_integer_value(json_object_get(e, "post")) != own)
+			continue;
+		n++;
+		cr_assert_null(json_object_get(e, "by"), "%s", hx_dump(e));
+	}
+	cr_assert_eq(n, 1, "%s", hx_dump(l));
+	l = json_object_get(hx_ok(k.fay, "mod.log", "{s:s}", "channel",
+	    PEERCH), "entries");
+	for (i = 0, n = 0; i < json_array_size(l); i++) {
+		json_t *e = json_array_get(l, i);
+
+		if (json_integer_value(json_object_get(e, "post")) == own &&
+		    json_object_get(e, "by") != NULL)
+			n += strcmp(hx_str(e, "by"), "rita") == 0;
+	}
+	cr_assert_eq(n, 1, "%s", hx_dump(json_array_get(l,
+	    json_array_size(l) - 1)));
 	hx_stop(k.d);
 }
 
