@@ -7,7 +7,8 @@
  * Who may act on a report is one SQL rule (STORE_ACTS), the same as
  * access_acts_on_report() in access.c: the channel's moderators, and
  * the safeguarding leads of the post author's organisation unless the
- * post is anonymous; never the author. The author of an anonymous post
+ * post is anonymous and no moderator has unmasked it (STORE_MASKED);
+ * never the author. The author of an anonymous post
  * is read here to decide, and never written anywhere a moderator
  * reads: the log's "report" entry names the channel and the post, not
  * whom it is about.
@@ -18,10 +19,19 @@
 #include "store-internal.h"
 #include "util.h"
 
+/* An anonymous post nobody has unmasked: its reports stay with the
+ * channel's moderators. Once a moderator has (the log's "unmask" entry,
+ * in the channel's index), they reach the author's organisation's leads
+ * too; the unmask itself alerts no one. */
+#define STORE_MASKED							\
+	" (p.anonymous AND NOT EXISTS (SELECT 1 FROM modlog u"		\
+	" WHERE u.channel_id = p.channel_id AND u.post_id = p.id"	\
+	" AND u.action = 'unmask'))"
+
 /* The columns store_report_row() reads. */
 #define STORE_REPORT_SELECT						\
 	"SELECT r.id, r.post_id, c.id, c.name, c.kind,"			\
-	" coalesce(c.org_id, 0), p.author_id, au.org_id, p.anonymous,"	\
+	" coalesce(c.org_id, 0), p.author_id, au.org_id," STORE_MASKED ","\
 	" r.reporter_id, rp.name, r.reason, r.urgent, r.state,"		\
 	" r.created_at, coalesce(r.escalated_at, 0), ak.name, rs.name,"	\
 	" r.note FROM reports r"					\
@@ -37,7 +47,7 @@
 #define STORE_ACTS							\
 	" (p.author_id <> ?20 AND ((?21 AND c.kind IN (1, 2))"		\
 	" OR (?22 AND c.kind = 0 AND c.org_id = ?23)"			\
-	" OR (?24 AND p.anonymous = 0 AND au.org_id = ?23)))"
+	" OR (?24 AND NOT" STORE_MASKED " AND au.org_id = ?23)))"
 
 /* Reports counted for login's "alerts" at most: a number for a badge,
  * not a page; the list itself is mod.queue's. */

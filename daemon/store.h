@@ -341,7 +341,7 @@ struct store_report {
 	int64_t		 channel_org;	/* 0 for peer channels and groups */
 	int64_t		 author_id;
 	int64_t		 author_org;
-	int		 anonymous;	/* the post's */
+	int		 anonymous;	/* the post is, and nobody unmasked it */
 	int64_t		 reporter_id;
 	const char	*reporter;
 	const char	*reason;

@@ -598,5 +598,14 @@ Test(reports, anonymous_post_not_to_the_authors_lead)
 	raw = hx_dump(hx_ok(k.fay, "mod.queue", NULL));
 	cr_assert(strstr(raw, "\"ana\"") == NULL && strstr(raw, "hope") ==
 	    NULL, "%s", raw);
+
+	/* Once a moderator has unmasked it, its reports reach the author's
+	 * lead as a signed post's do; the unmask itself alerts no one. */
+	hx_ok(k.fay, "mod.unmask", "{s:I, s:s}", "post", (json_int_t)post,
+	    "reason", "they may be at risk");
+	assert_quiet(k.lena, "lena");
+	cr_assert_eq(json_array_size(reports(k.lena, 0)), 1);
+	report(k.rita, post, 1);
+	cr_assert_not_null(alert(k.lena, "lena"));
 	hx_stop(k.d);
 }
