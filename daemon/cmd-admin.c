@@ -212,7 +212,6 @@ cmd_suspension(struct cmd_q *q, int suspend)
 	struct proto_req *req = q->req;
 	const char *user, *reason = NULL;
 	struct store_write *w;
-	enum proto_err err;
 
 	if (proto_get_str(req, "user", 1, &user, NULL) != PROTO_OK)
 		return cmd_bad_field(c, req, "user");
@@ -221,13 +220,8 @@ cmd_suspension(struct cmd_q *q, int suspend)
 		    "user names are 1-" PROTO_XSTR(PROTO_MAX_NAME)
 		    " of a-z 0-9 . _ -");
 	if (suspend) {
-		if (proto_get_str(req, "reason", 1, &reason, NULL) != PROTO_OK)
-			return cmd_bad_field(c, req, "reason");
-		if ((err = proto_check_reason(reason)) != PROTO_OK)
-			return conn_reply_err(c, req->id, err,
-			    err == PROTO_E_TOO_LARGE ? "the reason is longer "
-			    "than " PROTO_XSTR(PROTO_MAX_REASON) " bytes" :
-			    "give a reason, without control characters");
+		if (cmd_get_reason(q, "reason", 1, &reason) != 0)
+			return;
 		if (strcmp(user, c->acct.name) == 0)
 			return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
 			    "you cannot suspend yourself");

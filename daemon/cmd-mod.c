@@ -109,32 +109,6 @@ cmd_check_join(struct cmd_q *q)
 	return cmd_refuse_restricted(q, 0);
 }
 
-/* A reason field: required or not; 0, or -1 having answered. */
-static int
-cmd_reason(struct cmd_q *q, const char *field, int required,
-    const char **out)
-{
-	enum proto_err err;
-	char msg[96];
-
-	*out = NULL;
-	if (proto_get_str(q->req, field, required, out, NULL) != PROTO_OK) {
-		cmd_bad_field(q->c, q->req, field);
-		return -1;
-	}
-	if (*out == NULL)
-		return 0;
-	if ((err = proto_check_reason(*out)) != PROTO_OK) {
-		snprintf(msg, sizeof msg, err == PROTO_E_TOO_LARGE ?
-		    "the %s is longer than %d bytes" :
-		    "give a %s, without control characters", field,
-		    PROTO_MAX_REASON);
-		conn_reply_err(q->c, q->req->id, err, msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- channel settings ------------------------------------------------ */
 
 static void
@@ -278,7 +252,7 @@ cmd_post_mod(struct cmd_q *q, enum store_action a, int needs_reason)
 	const char *reason = NULL;
 	struct store_write *w;
 
-	if (needs_reason && cmd_reason(q, "reason", 1, &reason) != 0)
+	if (needs_reason && cmd_get_reason(q, "reason", 1, &reason) != 0)
 		return;
 	w = cmd_post_job(q, SW_POST_MOD, a);
 	w->body = reason != NULL ? xstrdup(reason) : NULL;
@@ -471,7 +445,7 @@ cmd_restrict(struct cmd_q *q, enum store_action a)
 		return cmd_bad_field(c, req, "seconds\" (1 to "
 		    PROTO_XSTR(PROTO_MUTE_MAX) ", a year");
 	if ((a == SA_MUTE || a == SA_BAN) &&
-	    cmd_reason(q, "reason", 0, &reason) != 0)
+	    cmd_get_reason(q, "reason", 0, &reason) != 0)
 		return;
 	if ((r = store_account_by_name(c->srv->store, user, &acct)) !=
 	    STORE_OK)
@@ -552,7 +526,7 @@ cmd_mod_unmask(struct cmd_q *q)
 	const char *reason;
 	struct store_write *w;
 
-	if (cmd_reason(q, "reason", 1, &reason) != 0)
+	if (cmd_get_reason(q, "reason", 1, &reason) != 0)
 		return;
 	w = cmd_write_new(q->c, q->req, SW_UNMASK, cmd_unmasked);
 	w->post = q->post.id;

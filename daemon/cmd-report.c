@@ -215,26 +215,6 @@ cmd_report_alert_count(struct conn *c)
 
 /* ---- report --------------------------------------------------------- */
 
-/* A reason or a note: 0, or -1 having answered. */
-static int
-cmd_report_text(struct cmd_q *q, const char *field, const char **text)
-{
-	enum proto_err err;
-
-	if (proto_get_str(q->req, field, 1, text, NULL) != PROTO_OK) {
-		cmd_bad_field(q->c, q->req, field);
-		return -1;
-	}
-	if ((err = proto_check_reason(*text)) != PROTO_OK) {
-		conn_reply_err(q->c, q->req->id, err, err == PROTO_E_TOO_LARGE ?
-		    "longer than " PROTO_XSTR(PROTO_MAX_REASON) " bytes" :
-		    "give 1-" PROTO_XSTR(PROTO_MAX_REASON) " bytes, without "
-		    "control characters");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 cmd_report_written(struct store_write *w)
 {
@@ -271,7 +251,7 @@ cmd_report(struct cmd_q *q)
 
 	if (proto_get_bool(q->req, "urgent", &urgent) != PROTO_OK)
 		return cmd_bad_field(q->c, q->req, "urgent");
-	if (cmd_report_text(q, "reason", &reason) != 0)
+	if (cmd_get_reason(q, "reason", 1, &reason) != 0)
 		return;
 	w = cmd_write_new(q->c, q->req, SW_REPORT, cmd_report_written);
 	w->post = q->post.id;
@@ -389,7 +369,7 @@ cmd_report_move(struct cmd_q *q, enum store_action action)
 
 	/* Checked by cmd_report_check. */
 	proto_get_int(q->req, "report", 1, 1, PROTO_ID_MAX, &id, NULL);
-	if (action == SA_RESOLVE && cmd_report_text(q, "note", &note) != 0)
+	if (action == SA_RESOLVE && cmd_get_reason(q, "note", 1, &note) != 0)
 		return;
 	w = cmd_write_new(q->c, q->req, SW_REPORT_STATE, cmd_report_moved);
 	w->report = id;

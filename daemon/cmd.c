@@ -241,6 +241,31 @@ cmd_dispatch(struct conn *c, struct proto_req *req)
 	q.entry->exec(&q);
 }
 
+int
+cmd_get_reason(struct cmd_q *q, const char *field, int required,
+    const char **out)
+{
+	enum proto_err err;
+	char msg[96];
+
+	*out = NULL;
+	if (proto_get_str(q->req, field, required, out, NULL) != PROTO_OK) {
+		cmd_bad_field(q->c, q->req, field);
+		return -1;
+	}
+	if (*out == NULL)
+		return 0;
+	if ((err = proto_check_reason(*out)) != PROTO_OK) {
+		snprintf(msg, sizeof msg, err == PROTO_E_TOO_LARGE ?
+		    "the %s is longer than %d bytes" :
+		    "give a %s, without control characters", field,
+		    PROTO_MAX_REASON);
+		conn_reply_err(q->c, q->req->id, err, msg);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cmd_bad_field(struct conn *c, struct proto_req *req, const char *field)
 {

@@ -78,6 +78,11 @@ const struct cmd_entry *cmd_entry_at(size_t i);
  * that does not exist) and returns -1. */
 int	cmd_channel_named(struct conn *, struct proto_req *, const char *name,
 	    struct store_channel *);
+/* A reason (or note) field of a moderation or admin request, 1 to
+ * PROTO_MAX_REASON bytes without control characters; *out NULL when
+ * absent and not required. 0, or -1 having answered. */
+int	cmd_get_reason(struct cmd_q *, const char *field, int required,
+	    const char **out);
 /* Answers a getter's error (bad_request naming the field). */
 void	cmd_bad_field(struct conn *, struct proto_req *, const char *field);
 /* A store write job for this connection, holding a reference to it and

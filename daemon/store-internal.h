@@ -265,6 +265,10 @@ struct store {
 /* store-read.c */
 extern const char *const store_read_sql[RQ__COUNT];
 void	store_post_row(sqlite3_stmt *, struct store_post *);
+/* Hand each row of a bound post query (bound with limit + 1) to cb;
+ * *more: a row past limit was there. Resets the statement. */
+int	store_posts(struct store *, sqlite3_stmt *, int limit, store_post_cb,
+	    void *, int *more);
 /* Bind the viewer for STORE_SEEN (?20 to ?23). */
 void	store_bind_viewer(sqlite3_stmt *, const struct store_viewer *);
 void	store_caches_free(struct store *);

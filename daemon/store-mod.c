@@ -129,25 +129,12 @@ store_held(struct store *s, const struct store_viewer *v, int64_t channel,
     int limit, store_post_cb cb, void *arg, int *more)
 {
 	sqlite3_stmt		*st = s->mr[MR_HELD];
-	struct store_post	 p;
-	int			 rc, n = 0;
 
 	*more = 0;
 	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, (int64_t)limit + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		store_post_row(st, &p);
-		if (cb(arg, &p) != 0)
-			break;
-	}
-	store_stmt_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK :
-	    store_result(s->rdb, rc);
+	return store_posts(s, st, limit, cb, arg, more);
 }
 
 int

@@ -536,7 +536,7 @@ store_post_row(sqlite3_stmt *st, struct store_post *p)
  * was bound with limit + 1: a row past limit is not shown, it only
  * tells that there is more.
  */
-static int
+int
 store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
     void *arg, int *more)
 {
