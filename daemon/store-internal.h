@@ -52,6 +52,9 @@
 
 /* SQLite's wait for a lock held by a checkpoint or the other connection. */
 #define STORE_BUSY_MS		5000
+/* How long the writer waits without a job before it indexes for
+ * search: a busy stretch is never slowed by the index. */
+#define STORE_SEARCH_IDLE_MS	100
 /* Jobs per transaction at most: bounds one commit's latency and WAL
  * growth when a burst queues faster than the disk syncs. */
 #define STORE_BATCH_MAX		1024

@@ -5,8 +5,9 @@
  * thread's first post) and body, tokenized by trigrams, so that any
  * script is found without word boundaries. Indexing costs a post tens
  * of microseconds, as much again as storing it, so it is kept off the
- * posting path: the writer indexes new posts when its queue is empty
- * (store-write.c), a few hundred per transaction, with synchronous
+ * posting path: the writer indexes new posts once it has had no job for
+ * STORE_SEARCH_IDLE_MS (store-write.c), a few hundred per transaction,
+ * so a busy stretch is never slowed, with synchronous
  * NORMAL (the index and its mark commit together, so a crash loses at
  * most a tail that is indexed again). A post is searchable a moment
  * after its commit. An edit replaces the post's row and a delete drops

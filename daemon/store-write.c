@@ -26,6 +26,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store-internal.h"
 #include "util.h"
@@ -170,6 +171,23 @@ store_write_step(struct store *s)
 	pthread_mutex_lock(&s->lock);
 }
 
+/* Wait, with the lock held, up to STORE_SEARCH_IDLE_MS for a job: 1
+ * when none came (the writer has been idle that long). */
+static int
+store_write_idle(struct store *s)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += STORE_SEARCH_IDLE_MS * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	while (s->queue == NULL && !s->stopping)
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &ts) != 0)
+			break;
+	return s->queue == NULL && !s->stopping;
+}
+
 static void *
 store_write_main(void *arg)
 {
@@ -179,16 +197,19 @@ store_write_main(void *arg)
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (s->queue == NULL && !s->stopping) {
-			/* Idle: the search index catches up, a small
-			 * transaction at a time, so a job never waits
-			 * long behind it. */
-			if (s->search_behind) {
+			/* Idle for a while: the search index catches up, a
+			 * small transaction at a time, so a job never waits
+			 * long behind it. Not between the batches of a busy
+			 * stretch: indexing costs as much CPU as posting,
+			 * and would halve what a burst gets. */
+			if (s->search_behind && store_write_idle(s)) {
 				pthread_mutex_unlock(&s->lock);
 				s->search_behind = store_search_index(s);
 				pthread_mutex_lock(&s->lock);
 				continue;
 			}
-			pthread_cond_wait(&s->cond, &s->lock);
+			if (!s->search_behind)
+				pthread_cond_wait(&s->cond, &s->lock);
 		}
 		if (s->queue == NULL)
 			break;
