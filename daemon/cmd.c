@@ -23,6 +23,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_post_entries,
 	cmd_mod_entries,
 	cmd_report_entries,
+	cmd_search_entries,
 };
 
 static const struct cmd_entry *

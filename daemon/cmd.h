@@ -118,5 +118,6 @@ extern const struct cmd_entry cmd_channel_entries[];
 extern const struct cmd_entry cmd_post_entries[];
 extern const struct cmd_entry cmd_mod_entries[];
 extern const struct cmd_entry cmd_report_entries[];
+extern const struct cmd_entry cmd_search_entries[];
 
 #endif

@@ -180,6 +180,24 @@ enum store_pq {
 	PQ__COUNT
 };
 
+/* store-search.c's: SR_ on the loop's connection, SQ_ on the writer's. */
+enum store_sr {
+	SR_MATCH,
+	SR_SUBSTR,
+	SR__COUNT
+};
+enum store_sq {
+	SQ_MARK,
+	SQ_NEXT,
+	SQ_ADD,
+	SQ_SET_MARK,
+	SQ_DROP,
+	SQ_REPLACE,
+	SQ_SYNC_NORMAL,
+	SQ_SYNC_FULL,
+	SQ__COUNT
+};
+
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
  * restrictions, few, so that a post's check is one tree lookup. */
 struct store_restrict_cache {
@@ -201,6 +219,8 @@ struct store {
 	sqlite3_stmt		*mq[MQ__COUNT];
 	sqlite3_stmt		*pr[PR__COUNT];
 	sqlite3_stmt		*pq[PQ__COUNT];
+	sqlite3_stmt		*sr[SR__COUNT];
+	sqlite3_stmt		*sq[SQ__COUNT];
 
 	/* Everything below is guarded by lock. */
 	pthread_mutex_t		 lock;
@@ -214,6 +234,7 @@ struct store {
 	struct store_write	*done;
 	struct store_write	**done_tail;
 	size_t			 pending;	/* queued or in flight */
+	int			 search_behind;	/* posts may wait for the index */
 	uint64_t		 commits;
 	void			(*notify)(void *);
 	void			*notify_arg;
@@ -333,6 +354,15 @@ void	store_mod_caches_free(struct store *);
 extern const char *const store_report_read_sql[PR__COUNT];
 extern const char *const store_report_write_sql[PQ__COUNT];
 int	store_op_report(struct store *, struct store_write *);
+
+/* store-search.c */
+extern const char *const store_search_read_sql[SR__COUNT];
+extern const char *const store_search_write_sql[SQ__COUNT];
+/* On the writer, idle: index the next posts; 1 when more wait. */
+int	store_search_index(struct store *);
+/* In a moderation job's transaction: the post's text changed (edit)
+ * or it is gone (delete): its row follows. */
+int	store_search_update(struct store *, int64_t post, int gone);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

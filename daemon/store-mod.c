@@ -589,7 +589,8 @@ store_op_own(struct store *s, struct store_write *w)
 		sqlite3_bind_null(st, 3);
 		sqlite3_bind_int64(st, 4, eid);
 		sqlite3_bind_null(st, 5);
-		if ((r = store_run(s, st, NULL)) != STORE_OK)
+		if ((r = store_run(s, st, NULL)) != STORE_OK ||
+		    (r = store_search_update(s, w->post, 1)) != STORE_OK)
 			return r;
 		return store_mod_read_back(s, w, eid);
 	}
@@ -615,6 +616,9 @@ store_op_own(struct store *s, struct store_write *w)
 		    STORE_OK)
 			return r;
 	}
+	/* Search finds the new text only, never the old. */
+	if ((r = store_search_update(s, w->post, 0)) != STORE_OK)
+		return r;
 	return store_mod_read_back(s, w, eid);
 }
 

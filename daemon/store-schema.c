@@ -242,6 +242,25 @@ static const char store_schema_v9[] =
 	"CREATE INDEX reports_state ON reports(state, id);"
 	"CREATE INDEX reports_channel ON reports(channel_id, id);";
 
+/*
+ * Version 10: full-text search. An FTS5 table of each post's current
+ * text (its title when it starts a thread, and its body), rowid the
+ * post's id, with the trigram tokenizer: it needs no word boundaries,
+ * so Chinese without spaces, Arabic, Ukrainian and emoji are found as
+ * readily as English. It keeps its own copy of the text, so a post's
+ * row can be replaced or dropped (an edit, a delete) without the old
+ * text. search_state.indexed is the highest post id indexed: the writer
+ * indexes new posts when it is idle (store-search.c), so posting pays
+ * nothing for search; existing posts are indexed the same way after
+ * this step.
+ */
+static const char store_schema_v10[] =
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body,"
+	" tokenize = 'trigram');"
+	"CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" indexed INTEGER NOT NULL);"
+	"INSERT INTO search_state (id, indexed) VALUES (1, 0);";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -252,6 +271,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v7,
 	store_schema_v8,
 	store_schema_v9,
+	store_schema_v10,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

@@ -178,11 +178,22 @@ store_write_main(void *arg)
 	pthread_setname_np(pthread_self(), "harbourd-writer");
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (s->queue == NULL && !s->stopping)
+		while (s->queue == NULL && !s->stopping) {
+			/* Idle: the search index catches up, a small
+			 * transaction at a time, so a job never waits
+			 * long behind it. */
+			if (s->search_behind) {
+				pthread_mutex_unlock(&s->lock);
+				s->search_behind = store_search_index(s);
+				pthread_mutex_lock(&s->lock);
+				continue;
+			}
 			pthread_cond_wait(&s->cond, &s->lock);
+		}
 		if (s->queue == NULL)
 			break;
 		store_write_step(s);
+		s->search_behind = 1;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -194,8 +205,11 @@ store_write_init(struct store *s, char **cause)
 	if (store_prepare(s->wdb, store_write_sql, s->wq, WQ__COUNT,
 	    cause) != 0 || store_prepare(s->wdb, store_mod_write_sql, s->mq,
 	    MQ__COUNT, cause) != 0 || store_prepare(s->wdb,
-	    store_report_write_sql, s->pq, PQ__COUNT, cause) != 0)
+	    store_report_write_sql, s->pq, PQ__COUNT, cause) != 0 ||
+	    store_prepare(s->wdb, store_search_write_sql, s->sq, SQ__COUNT,
+	    cause) != 0)
 		return -1;
+	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	store_ckpt_init(s);
@@ -210,6 +224,7 @@ store_write_destroy(struct store *s)
 	store_finalize(s->wq, WQ__COUNT);
 	store_finalize(s->mq, MQ__COUNT);
 	store_finalize(s->pq, PQ__COUNT);
+	store_finalize(s->sq, SQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

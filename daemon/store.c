@@ -244,6 +244,7 @@ store_disconnect(struct store *s)
 	store_finalize(s->rq, RQ__COUNT);
 	store_finalize(s->mr, MR__COUNT);
 	store_finalize(s->pr, PR__COUNT);
+	store_finalize(s->sr, SR__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -291,7 +292,9 @@ store_open(const char *path, char **cause)
 	if (store_prepare(s->rdb, store_read_sql, s->rq, RQ__COUNT,
 	    cause) != 0 || store_prepare(s->rdb, store_mod_read_sql, s->mr,
 	    MR__COUNT, cause) != 0 || store_prepare(s->rdb,
-	    store_report_read_sql, s->pr, PR__COUNT, cause) != 0)
+	    store_report_read_sql, s->pr, PR__COUNT, cause) != 0 ||
+	    store_prepare(s->rdb, store_search_read_sql, s->sr, SR__COUNT,
+	    cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
 		goto fail;

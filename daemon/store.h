@@ -45,7 +45,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 struct store_account {
 	int64_t		 id;
@@ -390,6 +390,20 @@ int	store_report_recipients(struct store *, const struct store_report *,
  * oldest first, at most limit. */
 int	store_reports_due(struct store *, int64_t before, int limit,
 	    store_id_cb, void *);
+
+/* ---- search (store-search.c) -------------------------------------- */
+
+/* A hit: the post as stored, and a snippet of its text with the match
+ * between [ and ] (NULL for a text of fewer than three characters,
+ * found by substring: the caller cuts its own). */
+typedef int (*store_hit_cb)(void *arg, const struct store_post *,
+	    const char *snippet);
+/* Posts whose current title or body holds text, of those the viewer
+ * could read directly (STORE_SEARCH_VISIBLE), in channel or (0) any,
+ * best first, limit after offset; *more when there are more. */
+int	store_search(struct store *, const struct store_viewer *,
+	    const char *text, int64_t channel, int limit, int offset,
+	    store_hit_cb, void *, int *more);
 
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);

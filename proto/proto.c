@@ -553,6 +553,12 @@ proto_check_reason(const char *s)
 }
 
 enum proto_err
+proto_check_query(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_QUERY, PROTO_TEXT_TITLE));
+}
+
+enum proto_err
 proto_check_note(const char *s)
 {
 	return (proto_check_text(s, PROTO_MAX_NOTE, PROTO_TEXT_TITLE));

@@ -32,6 +32,8 @@
 #define PROTO_MAX_NAME		32
 /* A content note ("suicide", "detention"): a few words. */
 #define PROTO_MAX_NOTE		100
+/* Search text. */
+#define PROTO_MAX_QUERY		200
 /* Mutes last at least a second and at most this; slow mode likewise. */
 #define PROTO_MUTE_MAX		31536000	/* 365 days */
 #define PROTO_SLOW_MAX		86400
@@ -198,6 +200,8 @@ enum proto_err	 proto_check_title(const char *);	/* BAD_TEXT, TOO_LARGE */
 /* A reason given for a moderation or admin action: as a title, up to
  * PROTO_MAX_REASON bytes. */
 enum proto_err	 proto_check_reason(const char *);	/* BAD_TEXT, TOO_LARGE */
+/* Search text: as a title, up to PROTO_MAX_QUERY bytes. */
+enum proto_err	 proto_check_query(const char *);	/* BAD_TEXT, TOO_LARGE */
 /* A content note: as a title, up to PROTO_MAX_NOTE bytes. */
 enum proto_err	 proto_check_note(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_password(const char *);	/* BAD_PASSWORD */

@@ -214,6 +214,7 @@ static const struct {
 	{ "mod.unmask",		0, 1, 1, 1, 1, CMD_T_POST },
 	{ "mod.history",		0, 1, 1, 1, 1, CMD_T_POST },
 	{ "edit",		0, 1, 1, 1, 1, CMD_T_POST },
+	{ "search",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "delete",		0, 1, 1, 1, 1, CMD_T_POST },
 	/* Reports: the object check decides (who acts on which report). */
 	{ "report",		0, 1, 1, 1, 1, CMD_T_POST },
