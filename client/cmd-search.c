@@ -23,13 +23,10 @@
 #include "client.h"
 #include "print.h"
 
-/* The search text: 1 to 200 bytes, no control characters, as a title. */
-#define SEARCH_MAX_TEXT		200
+/* The server's bounds on a page: at most 100 results, none deeper
+ * than the 10000th. */
 #define SEARCH_LIMIT_MAX	100
 #define SEARCH_OFFSET_MAX	10000
-
-_Static_assert(SEARCH_MAX_TEXT == PROTO_MAX_TITLE,
-    "the search text is checked as a title is");
 
 static int	cmd_search_exec(struct client *, struct cmd_args *);
 
@@ -39,7 +36,7 @@ const struct cmd_entry cmd_search_entry = {
 	    "[--offset N]",
 	.summary = "Find the posts you can read that contain some text.",
 	.help =
-"Looks for TEXT (all the arguments, joined by spaces; 1 to " PROTO_XSTR(SEARCH_MAX_TEXT) "\n"
+"Looks for TEXT (all the arguments, joined by spaces; 1 to " PROTO_XSTR(PROTO_MAX_QUERY) "\n"
 "bytes) in the text and thread titles of the posts you can read, in\n"
 "any script: words need no spaces between them. Best matches first,\n"
 "N at a time (--limit, default 20, at most " PROTO_XSTR(SEARCH_LIMIT_MAX) "); --offset skips the\n"
@@ -84,12 +81,12 @@ search_text(const struct cmd_args *a)
 static int
 search_check_text(const char *text)
 {
-	switch (proto_check_title(text)) {
+	switch (proto_check_query(text)) {
 	case PROTO_OK:
 		return (CLIENT_EXIT_OK);
 	case PROTO_E_TOO_LARGE:
 		return (client_error(CLIENT_EXIT_FAIL, "the search text is "
-		    "longer than %d bytes (%s)", SEARCH_MAX_TEXT,
+		    "longer than %d bytes (%s)", PROTO_MAX_QUERY,
 		    proto_err_code(PROTO_E_TOO_LARGE)));
 	default:
 		return (client_error(CLIENT_EXIT_FAIL, "the search text is "
