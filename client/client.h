@@ -125,6 +125,7 @@ extern const struct cmd_entry cmd_channels_entry;
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_threads_entry;
 extern const struct cmd_entry cmd_read_entry;
+extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_chat_entry;

@@ -63,6 +63,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_delete_entry,
 	&cmd_threads_entry,
 	&cmd_read_entry,
+	&cmd_search_entry,
 	&cmd_sync_entry,
 	&cmd_tail_entry,
 	&cmd_chat_entry,
