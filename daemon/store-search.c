@@ -44,9 +44,11 @@
 	" LEFT JOIN members m ON m.channel_id = c.id"			\
 	" AND m.account_id = ?20"
 
+/* A snippet's length counts tokens, and a trigram is one character:
+ * 64, the most SQLite allows, is a line's worth of text. */
 const char *const store_search_read_sql[SR__COUNT] = {
 	[SR_MATCH] = STORE_POST_SELECT("p.id")
-	    ", snippet(posts_fts, -1, '[', ']', '...', 16)"
+	    ", snippet(posts_fts, -1, '[', ']', '...', 64)"
 	    STORE_SEARCH_FROM " WHERE posts_fts MATCH ?1"
 	    " AND (?2 = 0 OR p.channel_id = ?2) AND" STORE_SEARCH_VISIBLE
 	    " ORDER BY bm25(posts_fts) LIMIT ?3 OFFSET ?4",
