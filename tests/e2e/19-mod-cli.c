@@ -19,30 +19,6 @@ TestSuite(modcli, .timeout = HX_TEST_TIMEOUT);
 #define CH	"peer/commons"
 #define REASON	"names a client"
 
-static struct hx_run
-cli(struct hx_daemon *d, const char *who, int want, const char *const *argv)
-{
-	struct hx_run	r;
-	const char	*line = "";
-	int		 i;
-
-	for (i = 0; argv[i] != NULL; i++)
-		line = hx_strf("%s %s", line, argv[i]);
-	r = hx_cliv(d, who, HX_PASSWORD, NULL, argv);
-	cr_assert_eq(r.status, want, "%s:%s: exit %d, not %d\nout: %s\nerr: %s",
-	    who, line, r.status, want, r.out, r.err);
-	return (r);
-}
-#define OK(d, who, ...)	\
-	cli((d), (who), 0, (const char *const[]){ __VA_ARGS__, NULL })
-#define FAILS(d, who, st, ...) \
-	cli((d), (who), (st), (const char *const[]){ __VA_ARGS__, NULL })
-#define HAS(text, needle) \
-	cr_assert(strstr((text), (needle)) != NULL, "no \"%s\" in:\n%s", \
-	    (needle), (text))
-#define HASNT(text, needle) \
-	cr_assert(strstr((text), (needle)) == NULL, "\"%s\" in:\n%s", \
-	    (needle), (text))
 
 /* fay, a facilitator, made CH; ana and bob, members, joined it; all
  * three logged in with the CLI, each in a state directory of their own. */
@@ -79,7 +55,7 @@ post(struct hx_daemon *d, const char *who, const char *const *extra,
 		argv[n++] = *extra;
 	argv[n++] = text;
 	argv[n] = NULL;
-	r = cli(d, who, 0, argv);
+	r = hx_cli_expect(d, who, 0, argv);
 	return (hx_strf("%lld", atoll(r.out)));
 }
 #define TITLE(t)	((const char *const[]){ "--title", (t), NULL })

@@ -26,30 +26,6 @@ TestSuite(searchcli, .timeout = HX_TEST_TIMEOUT);
 #define CH2	"peer/supervision"
 #define TEAM	"refugee-action/team"
 
-static struct hx_run
-cli(struct hx_daemon *d, const char *who, int want, const char *const *argv)
-{
-	struct hx_run	r;
-	const char	*line = "";
-	int		 i;
-
-	for (i = 0; argv[i] != NULL; i++)
-		line = hx_strf("%s %s", line, argv[i]);
-	r = hx_cliv(d, who, HX_PASSWORD, NULL, argv);
-	cr_assert_eq(r.status, want, "%s:%s: exit %d, not %d\nout: %s\nerr: %s",
-	    who, line, r.status, want, r.out, r.err);
-	return (r);
-}
-#define OK(d, who, ...)	\
-	cli((d), (who), 0, (const char *const[]){ __VA_ARGS__, NULL })
-#define FAILS(d, who, st, ...) \
-	cli((d), (who), (st), (const char *const[]){ __VA_ARGS__, NULL })
-#define HAS(text, needle) \
-	cr_assert(strstr((text), (needle)) != NULL, "no \"%s\" in:\n%s", \
-	    (needle), (text))
-#define HASNT(text, needle) \
-	cr_assert(strstr((text), (needle)) == NULL, "\"%s\" in:\n%s", \
-	    (needle), (text))
 
 static int64_t
 mono_ms(void)
@@ -70,7 +46,7 @@ found(struct hx_daemon *d, const char *who, const char *needle,
 	struct hx_run	r;
 
 	for (;;) {
-		r = cli(d, who, 0, argv);
+		r = hx_cli_expect(d, who, 0, argv);
 		if (strstr(r.out, needle) != NULL)
 			return (r);
 		if (mono_ms() > until)

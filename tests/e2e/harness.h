@@ -193,6 +193,22 @@ int		 hx_cli_done(struct hx_cli *);
 void		 hx_cli_setenv(const char *kv);
 #define HX_CLI(d, state, pw, in, ...) \
 	hx_cliv((d), (state), (pw), (in), (const char *const[]){ __VA_ARGS__, NULL })
+/* Run the CLI as who (its state directory, HX_PASSWORD) and require
+ * exit status want, showing the command line and its output when not. */
+struct hx_run	 hx_cli_expect(struct hx_daemon *, const char *who, int want,
+		    const char *const *argv);
+/* The tests' shorthand: run as who expecting success or status st; and
+ * whether an output holds a text. */
+#define OK(d, who, ...)	\
+	hx_cli_expect((d), (who), 0, (const char *const[]){ __VA_ARGS__, NULL })
+#define FAILS(d, who, st, ...) \
+	hx_cli_expect((d), (who), (st), (const char *const[]){ __VA_ARGS__, NULL })
+#define HAS(text, needle) \
+	cr_assert(strstr((text), (needle)) != NULL, "no \"%s\" in:\n%s", \
+	    (needle), (text))
+#define HASNT(text, needle) \
+	cr_assert(strstr((text), (needle)) == NULL, "\"%s\" in:\n%s", \
+	    (needle), (text))
 #define HX_CLI_START(d, state, pw, in, ...) \
 	hx_cli_startv((d), (state), (pw), (in), (const char *const[]){ __VA_ARGS__, NULL })
 

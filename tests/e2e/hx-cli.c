@@ -276,3 +276,19 @@ hx_cliv(struct hx_daemon *d, const char *state, const char *password,
 	    "harbour %s: a sanitizer report: %s", argv[0], r.err);
 	return r;
 }
+
+struct hx_run
+hx_cli_expect(struct hx_daemon *d, const char *who, int want,
+    const char *const *argv)
+{
+	struct hx_run	r;
+	const char	*line = "";
+	int		 i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		line = hx_strf("%s %s", line, argv[i]);
+	r = hx_cliv(d, who, HX_PASSWORD, NULL, argv);
+	cr_assert_eq(r.status, want, "%s:%s: exit %d, not %d\nout: %s\nerr: %s",
+	    who, line, r.status, want, r.out, r.err);
+	return (r);
+}
