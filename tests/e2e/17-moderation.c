@@ -290,6 +290,13 @@ Test(mod, anonymous_posts_carry_no_author)
 	r = hx_err(k.ana, "forbidden", "post", "{s:s, s:I, s:s, s:b}",
 	    "channel", CH, "thread", root, "body", "x", "anon", 1);
 	hx_ok(k.fac, "channel.set", "{s:s, s:b}", "channel", CH, "anon", 1);
+	/* A content note is a few words: PROTO_MAX_NOTE (100) bytes. */
+	hx_err(k.fac, "too_large", "post", "{s:s, s:I, s:s, s:s}", "channel",
+	    CH, "thread", root, "body", "x", "note", hx_strf("%0101d", 0));
+	hx_ok(k.fac, "post", "{s:s, s:I, s:s, s:s}", "channel", CH, "thread",
+	    root, "body", "x", "note", hx_strf("%0100d", 0));
+	hx_err(k.fac, "bad_text", "post", "{s:s, s:I, s:s, s:s}", "channel",
+	    CH, "thread", root, "body", "x", "note", "");
 	hx_ok(k.cy, "subscribe", NULL);
 	hx_ok(k.fac, "subscribe", NULL);
 	pa = hx_int(hx_ok(k.ana, "post", "{s:s, s:I, s:s, s:b, s:s}",

@@ -94,6 +94,13 @@ Test(search, any_script)
 	    hx_strf("%0201d", 0));
 	hx_err(ana, "bad_request", "search", "{s:s, s:I}", "text", "x",
 	    "limit", (json_int_t)0);
+	hx_err(ana, "bad_request", "search", "{s:s, s:I}", "text", "x",
+	    "limit", (json_int_t)101);
+	hx_ok(ana, "search", "{s:s, s:I}", "text", "x", "limit",
+	    (json_int_t)100);
+	hx_err(ana, "bad_request", "search", "{s:s, s:I}", "text", "x",
+	    "offset", (json_int_t)10001);
+	hx_ok(ana, "search", "{s:s}", "text", hx_strf("%0200d", 0));
 	hx_err(ana, "bad_request", "search", "{s:s, s:b}", "text", "x",
 	    "resources", 1);
 	hx_err(ana, "bad_name", "search", "{s:s, s:s}", "text", "x",
