@@ -12,7 +12,7 @@ CC	?= cc
 VERSION	 = 0.1.0
 
 PKGS	 = libevent libevent_openssl libevent_pthreads openssl sqlite3 jansson libargon2 libsystemd \
-	   libbsd
+	   libbsd libmagic
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 OPT	?= -O2
