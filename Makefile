@@ -38,7 +38,9 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 all: $(BUILD)/harbourd $(BUILD)/harbour
 
-$(BUILD)/obj/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h tests/e2e/*.h)
+HDRS	 = $(wildcard proto/*.h daemon/*.h client/*.h tests/e2e/*.h tests/unit/*.h)
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iclient -Itests/e2e -c -o $@ $<
 
