@@ -722,3 +722,31 @@ blob_copy(struct blob_store *bs, const uint8_t *sha, const char *destdir,
 	close(src);
 	return r;
 }
+
+/* The type of a stored file, sniffed again: for a finish run a second
+ * time (its store transaction was rolled back after the rename), when
+ * the partial is gone and the file is in place. blob_finish's thread. */
+int
+blob_type(struct blob_store *bs, const uint8_t *sha, char *type,
+    size_t typelen)
+{
+	char	sub[3], final[BLOB_FINAL_NAME];
+	int	fd, r;
+
+	type[0] = '\0';
+	blob_final_name(sha, sub, final);
+	if ((fd = openat(bs->dfd, final, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1)
+		return errno == ENOENT ? BLOB_NOTFOUND : BLOB_ERROR;
+	r = blob_sniff(bs, fd, type, typelen) == 0 ? BLOB_OK : BLOB_ERROR;
+	close(fd);
+	if (r == BLOB_OK && !blob_type_allowed(type))
+		r = BLOB_BAD_TYPE;
+	return r;
+}
+
+void
+blob_set_max(struct blob_store *bs, int64_t max)
+{
+	bs->max = max;
+}

@@ -67,6 +67,12 @@ void		 blob_hex(const uint8_t *sha, char *out);
 int		 blob_unhex(const char *hex, uint8_t *sha);
 /* 1 when Harbour accepts a MIME type as libmagic names it. */
 int		 blob_type_allowed(const char *mime);
+/* A stored file's type, sniffed again (blob_finish's thread): BLOB_OK,
+ * BLOB_BAD_TYPE, BLOB_NOTFOUND or BLOB_ERROR. */
+int		 blob_type(struct blob_store *, const uint8_t *sha, char *type,
+		    size_t typelen);
+/* The size limit, once the configuration is read (max_attachment). */
+void		 blob_set_max(struct blob_store *, int64_t max);
 
 /* ---- uploads ------------------------------------------------------ */
 

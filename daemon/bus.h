@@ -72,9 +72,49 @@ void		 bus_post(struct bus *, const struct store_post *);
 typedef json_t *(*bus_event_fn)(void *arg, const struct store_ident *);
 int		 bus_account_event(struct bus *, int64_t account,
 		    bus_event_fn make, void *arg);
+/*
+ * Inbox items (store-inbox.c) just committed, item ids[i] for accounts
+ * accounts[i]: decided per person here, the one place that does. An
+ * item is pushed now, as make(arg, identity, item) builds it, to every
+ * subscribed connection of a person within their working hours (or
+ * with none set), and marked pushed; it waits in the inbox for a
+ * person offline or outside their hours (a digest brings it when their
+ * hours begin, or when they next subscribe within them), unless urgent,
+ * which is never held back. How many people it was pushed to.
+ */
+typedef json_t *(*bus_item_fn)(void *arg, const struct store_ident *,
+		    int64_t item);
+size_t		 bus_inbox(struct bus *, const int64_t *ids,
+		    const int64_t *accounts, size_t n, int urgent,
+		    bus_item_fn make, void *arg);
+/*
+ * The digest of what waits for an account: the event (NULL: nothing
+ * waits) and the items in it (*ids, malloc'd, *n of them), built for
+ * this identity. The bus sends it and marks those items pushed.
+ */
+typedef json_t *(*bus_digest_fn)(struct server *, const struct store_ident *,
+		    int64_t **ids, size_t *n);
+void		 bus_set_digest(struct bus *, bus_digest_fn);
+/* Whether account is within its working hours at now (1; also when it
+ * has none), or outside them (0) until *next, in time zone tz (tzlen
+ * bytes; "" when none). From the bus's copy for a subscribed account,
+ * else from the store. */
+int		 bus_in_hours(struct bus *, int64_t account, int64_t now,
+		    int64_t *next, char *tz, size_t tzlen);
+/* Working hours changed: of account, or (0) of an organisation's
+ * members, so every copy is read again; a person whose hours have
+ * begun gets their digest. */
+void		 bus_hours_changed(struct bus *, int64_t account);
+/* After a subscribe's reply: the digest of what waited, to that
+ * connection, when its account is within its hours. */
+void		 bus_subscribed(struct bus *, struct conn *);
+/* Once a second (cmd-inbox.c's timer): people whose hours begin now
+ * get their digests. */
+void		 bus_hours_tick(struct bus *, int64_t now);
 /* Deliveries made and gaps sent, for status and tests. */
 uint64_t	 bus_deliveries(struct bus *);
 uint64_t	 bus_gaps(struct bus *);
+uint64_t	 bus_deferred(struct bus *);
 uint64_t	 bus_posts_last_minute(struct bus *);
 
 #endif

@@ -210,6 +210,9 @@ cmd_post_changed(struct store_write *w)
 	if (w->result == STORE_OK) {
 		store_write_post(w, &p);
 		bus_post(c->srv->bus, &p);
+		/* An approved post's mentions notify now. */
+		if (w->nids > 0)
+			cmd_inbox_push(c->srv, w, STORE_INBOX_MENTION, w->post);
 		if (w->op == SW_POST_MOD)
 			log_info("post %lld in %s: %s by %s", (long long)w->post,
 			    w->name, store_action_name(w->action), w->actor);

@@ -30,6 +30,8 @@
 #define CMD_REPLY_BUDGET	(1024 * 1024)
 /* JSON overhead of one post event beyond its texts. */
 #define CMD_POST_OVERHEAD	256
+/* Unread inbox items a sync carries at most; inbox pages the rest. */
+#define CMD_SYNC_INBOX		50
 
 struct cmd_page {
 	struct store_viewer	 v;
@@ -39,6 +41,21 @@ struct cmd_page {
 	int64_t			 last_eid;	/* the last post examined */
 	int64_t			 shown;		/* the latest a post was shown */
 };
+
+/* The reply to a post that named people: as ever, and which of them
+ * are outside their working hours, so that nobody feels pressed to
+ * answer at night (cmd-inbox.c words it). */
+static void
+cmd_post_reply_hints(struct conn *c, struct store_write *w)
+{
+	json_t *res, *quiet;
+
+	res = json_pack("{s:I, s:I, s:I}", "post", (json_int_t)w->eid,
+	    "thread", (json_int_t)w->thread, "eid", (json_int_t)w->eid);
+	if ((quiet = cmd_inbox_quiet_hints(c->srv, w)) != NULL)
+		json_object_set_new(res, "quiet", quiet);
+	conn_reply_ok(c, w->arg, res);
+}
 
 static void
 cmd_post_written(struct store_write *w)
@@ -52,8 +69,13 @@ cmd_post_written(struct store_write *w)
 		 * now, others may see it. */
 		store_write_post(w, &p);
 		bus_post(c->srv->bus, &p);
+		if (w->nids > 0)
+			cmd_inbox_push(c->srv, w, STORE_INBOX_MENTION, w->eid);
 	}
-	if (conn_is_open(c)) {
+	if (conn_is_open(c) && w->result == STORE_OK && w->nids > 0 &&
+	    w->state != STORE_POST_HELD)
+		cmd_post_reply_hints(c, w);
+	else if (conn_is_open(c)) {
 		if (w->result == STORE_OK && w->state == STORE_POST_HELD)
 			conn_reply_ok(c, w->arg, json_pack("{s:I, s:I, s:I, s:s}",
 			    "post", (json_int_t)w->eid, "thread",
@@ -349,6 +371,7 @@ cmd_sync(struct cmd_q *q)
 	struct proto_req *req = q->req;
 	int64_t since, limit = PROTO_SYNC_PAGE;
 	struct cmd_page pg;
+	json_t *res, *inbox;
 	int more = 0;
 
 	if (proto_get_int(req, "since", 1, 0, PROTO_ID_MAX, &since, NULL) !=
@@ -363,9 +386,16 @@ cmd_sync(struct cmd_q *q)
 		json_decref(pg.events);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
-	conn_reply_ok(c, req->id, json_pack("{s:o, s:b, s:I}", "events",
-	    pg.events, "more", more || pg.cut, "last_eid",
-	    (json_int_t)pg.last_eid));
+	res = json_pack("{s:o, s:b, s:I}", "events", pg.events, "more",
+	    more || pg.cut, "last_eid", (json_int_t)pg.last_eid);
+	/* What waits in the inbox comes with it: a client that only ever
+	 * syncs still sees its announcements and mentions. */
+	if ((inbox = cmd_inbox_items(c, 0, 0, CMD_SYNC_INBOX, &more)) != NULL &&
+	    json_array_size(inbox) > 0)
+		json_object_set_new(res, "inbox", inbox);
+	else
+		json_decref(inbox);
+	conn_reply_ok(c, req->id, res);
 }
 
 /* Subscribe's channel ids, grown as needed. */
@@ -489,6 +519,7 @@ cmd_subscribe(struct cmd_q *q)
 		conn_reply_ok(c, req->id, json_pack("{s:O, s:I}", "channels",
 		    cs.names, "last_eid", (json_int_t)live));
 		cmd_report_subscribed(c);
+		bus_subscribed(c->srv->bus, c);
 	}
 out:
 	json_decref(cs.names);

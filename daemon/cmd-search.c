@@ -92,6 +92,45 @@ cmd_hit_add(void *arg, const struct store_post *p, const char *snippet)
 	return 0;
 }
 
+static int
+cmd_res_hit_add(void *arg, const struct store_resource *r,
+    const char *snippet)
+{
+	struct cmd_hits *h = arg;
+	const char *text = r->summary != NULL && strstr(r->summary, h->text) ?
+	    r->summary : r->title;
+
+	json_array_append_new(h->list, json_pack("{s:o, s:o}", "resource",
+	    cmd_resource_json(r), "snippet", snippet != NULL ?
+	    json_string(snippet) : cmd_snippet(text, h->text)));
+	return 0;
+}
+
+/* Resources are shared with the whole network: nothing to filter by
+ * reader, and no channel to name. */
+static void
+cmd_search_resources(struct cmd_q *q, const char *text, int limit,
+    int offset)
+{
+	struct cmd_hits h;
+	int more = 0;
+
+	if (json_object_get(q->req->root, "channel") != NULL)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_REQUEST,
+		    "resources are not in channels: search them without "
+		    "\"channel\"");
+	memset(&h, 0, sizeof h);
+	h.text = text;
+	h.list = json_array();
+	if (store_resource_search(q->c->srv->store, text, limit, offset,
+	    cmd_res_hit_add, &h, &more) != STORE_OK) {
+		json_decref(h.list);
+		return conn_reply_err(q->c, q->req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(q->c, q->req->id, json_pack("{s:o, s:b}", "results",
+	    h.list, "more", more));
+}
+
 static void
 cmd_search(struct cmd_q *q)
 {
@@ -118,8 +157,7 @@ cmd_search(struct cmd_q *q)
 	if (proto_get_bool(req, "resources", &resources) != PROTO_OK)
 		return cmd_bad_field(c, req, "resources");
 	if (resources)
-		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
-		    "this server has no resources yet");
+		return cmd_search_resources(q, text, (int)limit, (int)offset);
 	if (proto_get_str(req, "channel", 0, &name, &has_channel) != PROTO_OK)
 		return cmd_bad_field(c, req, "channel");
 	if (has_channel) {

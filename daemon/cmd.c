@@ -24,6 +24,8 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_mod_entries,
 	cmd_report_entries,
 	cmd_search_entries,
+	cmd_resource_entries,
+	cmd_inbox_entries,
 };
 
 static const struct cmd_entry *

@@ -112,6 +112,24 @@ int64_t	cmd_report_alert_count(struct conn *);
 void	cmd_report_start(struct server *);
 void	cmd_report_stop(struct server *);
 
+/* cmd-resource.c: a resource as the wire carries it (new reference). */
+json_t	*cmd_resource_json(const struct store_resource *);
+
+/* cmd-inbox.c: push the inbox items a job wrote (w->ids, w->accounts),
+ * all of one kind and thing (ref), through the bus; the hints for a
+ * post's reply of those it named who are outside their working hours
+ * (NULL: none); the digest timer, started and stopped with the server. */
+void	cmd_inbox_push(struct server *, const struct store_write *, int kind,
+	    int64_t ref);
+json_t	*cmd_inbox_quiet_hints(struct server *, const struct store_write *);
+/* Up to limit items of the connection's inbox (unread, or all), newest
+ * first, as the wire carries them; NULL on failure. sync's reply has
+ * the unread ones. */
+json_t	*cmd_inbox_items(struct conn *, int all, int64_t before, int limit,
+	    int *more);
+void	cmd_inbox_start(struct server *);
+void	cmd_inbox_stop(struct server *);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];
@@ -119,5 +137,7 @@ extern const struct cmd_entry cmd_post_entries[];
 extern const struct cmd_entry cmd_mod_entries[];
 extern const struct cmd_entry cmd_report_entries[];
 extern const struct cmd_entry cmd_search_entries[];
+extern const struct cmd_entry cmd_resource_entries[];
+extern const struct cmd_entry cmd_inbox_entries[];
 
 #endif

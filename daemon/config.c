@@ -58,6 +58,9 @@ static const struct config_key config_keys[] = {
 	{ "log_level", CT_LEVEL, OFF(log_level), SZ(log_level), 0, 3 },
 	/* A day at most: a safeguarding concern left longer is no alert. */
 	{ "urgent_ack_minutes", CT_INT, OFF(urgent_ack_minutes), SZ(urgent_ack_minutes), 1, 1440 },
+	/* One chunk at least; a gibibyte at most, so one file cannot fill
+	 * the disk of a small server by itself. */
+	{ "max_attachment", CT_SIZE, OFF(max_attachment), SZ(max_attachment), 1, 1LL << 30 },
 };
 #undef OFF
 #undef SZ
@@ -110,6 +113,7 @@ config_defaults(struct config *cf)
 	/* A quarter of an hour: long enough for a lead to see an alert and
 	 * answer, short enough that someone at risk is not left waiting. */
 	cf->urgent_ack_minutes = 15;
+	cf->max_attachment = 20 * 1024 * 1024;
 }
 
 static int

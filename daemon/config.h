@@ -42,6 +42,7 @@ struct config {
 	int		 log_level;		/* enum log_level */
 	int		 urgent_ack_minutes;	/* an urgent report unacknowledged
 						 * this long is escalated */
+	size_t		 max_attachment;	/* bytes of one resource's file */
 };
 
 void	config_defaults(struct config *);

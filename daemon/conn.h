@@ -76,6 +76,15 @@ struct conn {
 	int			 refused;
 	uint64_t		 refused_ms;
 
+	/* The upload resource.upload last named (cmd-resource.c): chunks
+	 * go to it; its partial file, not this, is what survives. */
+	struct {
+		uint8_t		 sha256[32];
+		int64_t		 size;
+		int		 active;
+		int		 finishing;	/* SW_UPLOAD_FINISH in flight */
+	}			 upload;
+
 	/* The bus's record of what it receives live (NULL: nothing). */
 	struct bus_sub		*sub;
 

@@ -29,6 +29,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "auth.h"
+#include "blob.h"
 #include "bus.h"
 #include "cert.h"
 #include "cmd.h"
@@ -47,6 +48,8 @@
 #define SERVER_PRIO_FLUSH	2
 /* Timeout resolution: login_timeout and idle_timeout are whole seconds. */
 #define SERVER_TICK_MS		250
+/* Seconds an upload may sit unfinished before a start removes it. */
+#define SERVER_PARTIAL_MAX_AGE	86400
 /* A heap trim once handshakes have been quiet this long. */
 #define SERVER_TRIM_QUIET_MS	500
 
@@ -131,6 +134,7 @@ server_shutdown(struct server *srv)
 	if (srv->watchdog != NULL)
 		event_del(srv->watchdog);
 	cmd_report_stop(srv);
+	cmd_inbox_stop(srv);
 	/* Finish every queued commit and answer it before saying bye. */
 	store_stop(srv->store);
 	store_drain(srv->store);
@@ -355,6 +359,10 @@ server_setup(struct server *srv)
 	event_add(srv->sig_hup, NULL);
 	if ((srv->store = store_open(srv->cf.db, &cause)) == NULL)
 		fatal("%s", cause);
+	blob_set_max(store_blobs(srv->store), (int64_t)srv->cf.max_attachment);
+	/* Uploads abandoned for a day do not hold the disk. */
+	blob_gc_partials(store_blobs(srv->store), SERVER_PARTIAL_MAX_AGE,
+	    now_seconds());
 	if (listen_start(srv, &cause) != 0)
 		fatal("%s", cause);
 	server_drop_privileges(srv);
@@ -372,6 +380,7 @@ server_setup(struct server *srv)
 	if (store_start(srv->store, server_store_notify, srv) != 0)
 		fatal("cannot start the writer thread");
 	cmd_report_start(srv);
+	cmd_inbox_start(srv);
 	server_watchdog_start(srv);
 }
 
@@ -382,6 +391,7 @@ server_teardown(struct server *srv)
 	 * cleanly against the stopped store; drain those too. */
 	auth_free(srv->auth);
 	cmd_report_stop(srv);
+	cmd_inbox_stop(srv);
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);

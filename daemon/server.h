@@ -34,6 +34,7 @@ struct server {
 	struct event		*flush_ev;	/* end of pass: write output */
 	struct event		*tick_ev;	/* timeouts, heap trim */
 	struct event		*escalate_ev;	/* urgent reports (cmd-report.c) */
+	struct event		*hours_ev;	/* digests (cmd-inbox.c) */
 	int			 escalating;	/* escalations in flight */
 	int			 heap_busy;	/* handshakes since the last tick */
 	int			 trim_due;

@@ -19,6 +19,8 @@
 
 /* Values of events.kind. */
 #define STORE_EV_POST		1
+#define STORE_EV_RESOURCE	3	/* a resource shared (its id is the
+					 * event's) */
 #define STORE_EV_CHANGE		2	/* post_id's post changed: approved,
 					 * rejected, hidden, edited... */
 
@@ -49,6 +51,18 @@
 	" JOIN channels c ON c.id = p.channel_id"			\
 	" JOIN accounts a ON a.id = p.author_id"			\
 	" JOIN orgs o ON o.id = a.org_id"
+
+/* The columns store_resource_row() reads. */
+#define STORE_RESOURCE_SELECT						\
+	"SELECT r.id, r.ts, r.account_id, a.name, r.org_id, o.name,"	\
+	" r.title, r.summary, r.url, r.sha256, coalesce(r.size, 0),"	\
+	" r.type, (SELECT group_concat(tag, ',') FROM (SELECT tag"	\
+	"  FROM resource_tags WHERE resource_id = r.id ORDER BY tag)),"	\
+	" r.deleted_at IS NOT NULL"
+#define STORE_RESOURCE_FROM						\
+	" FROM resources r"						\
+	" JOIN accounts a ON a.id = r.account_id"			\
+	" JOIN orgs o ON o.id = r.org_id"
 
 /* SQLite's wait for a lock held by a checkpoint or the other connection. */
 #define STORE_BUSY_MS		5000
@@ -187,6 +201,8 @@ enum store_pq {
 enum store_sr {
 	SR_MATCH,
 	SR_SUBSTR,
+	SR_RES_MATCH,
+	SR_RES_SUBSTR,
 	SR__COUNT
 };
 enum store_sq {
@@ -199,6 +215,47 @@ enum store_sq {
 	SQ_SYNC_NORMAL,
 	SQ_SYNC_FULL,
 	SQ__COUNT
+};
+
+/* store-resource.c's: RR_ on the loop's connection, RW_ on the
+ * writer's; store-inbox.c's: IR_ and IQ_. */
+enum store_rr {
+	RR_BY_ID,
+	RR_LIST,
+	RR_TAGS,
+	RR_SUBS,
+	RR_ATTACHMENT,
+	RR_ALL_ATTACHMENTS,
+	RR__COUNT
+};
+enum store_rw {
+	RW_ATTACH,
+	RW_EVENT,
+	RW_INSERT,
+	RW_TAG,
+	RW_FTS,
+	RW_INBOX,
+	RW_DELETE,
+	RW_FTS_DROP,
+	RW_SUB_ADD,
+	RW_SUB_DEL,
+	RW__COUNT
+};
+enum store_ir {
+	IR_LIST,
+	IR_WAITING,
+	IR_UNREAD,
+	IR_HOURS,
+	IR__COUNT
+};
+enum store_iq {
+	IQ_READ_ONE,
+	IQ_READ_ALL,
+	IQ_PUSHED,
+	IQ_HOURS_ACCOUNT,
+	IQ_HOURS_ORG,
+	IQ_MENTION,
+	IQ__COUNT
 };
 
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
@@ -224,6 +281,13 @@ struct store {
 	sqlite3_stmt		*pq[PQ__COUNT];
 	sqlite3_stmt		*sr[SR__COUNT];
 	sqlite3_stmt		*sq[SQ__COUNT];
+	sqlite3_stmt		*rr[RR__COUNT];
+	sqlite3_stmt		*rw[RW__COUNT];
+	sqlite3_stmt		*ir[IR__COUNT];
+	sqlite3_stmt		*iq[IQ__COUNT];
+	/* The attachments' files (blob.c): chunks on the loop, the
+	 * finishing of an upload on the writer. */
+	struct blob_store	*blobs;
 
 	/* Everything below is guarded by lock. */
 	pthread_mutex_t		 lock;
@@ -366,6 +430,24 @@ int	store_search_index(struct store *);
 /* In a moderation job's transaction: the post's text changed (edit)
  * or it is gone (delete): its row follows. */
 int	store_search_update(struct store *, int64_t post, int gone);
+
+/* store-resource.c */
+extern const char *const store_resource_read_sql[RR__COUNT];
+extern const char *const store_resource_write_sql[RW__COUNT];
+void	store_resource_row(sqlite3_stmt *, struct store_resource *);
+int	store_op_resource(struct store *, struct store_write *);
+struct blob_store *store_blobs_open(const char *path, char **cause);
+
+/* store-inbox.c */
+extern const char *const store_inbox_read_sql[IR__COUNT];
+extern const char *const store_inbox_write_sql[IQ__COUNT];
+int	store_op_inbox(struct store *, struct store_write *);
+void	store_inbox_add(struct store_write *, int64_t id, int64_t account);
+void	store_write_items_reset(struct store_write *);
+/* The people body names who can read channel, each an inbox item of
+ * the post (not its author), added to w's list. */
+int	store_inbox_mentions(struct store *, struct store_write *,
+	    int64_t post, int64_t channel, int64_t author, const char *body);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

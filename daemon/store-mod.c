@@ -542,7 +542,16 @@ store_op_post_mod(struct store *s, struct store_write *w)
 	    w->action == SA_REJECT || w->action == SA_HIDE ? w->body : NULL);
 	if (r != STORE_OK)
 		return r;
-	return store_mod_read_back(s, w, eid);
+	if ((r = store_mod_read_back(s, w, eid)) != STORE_OK)
+		return r;
+	/* Whom an approved post names are told now, not when it was
+	 * held (store-inbox.c). */
+	store_write_items_reset(w);
+	if (w->action == SA_APPROVE && w->body != NULL &&
+	    strchr(w->body, '@') != NULL)
+		return store_inbox_mentions(s, w, w->post, mp.channel,
+		    mp.author, w->body);
+	return STORE_OK;
 }
 
 /* Set a thread's lock and pin (-1: leave as is) and title (NULL: as

@@ -634,6 +634,14 @@ store_op_post(struct store *s, struct store_write *w)
 		sqlite3_bind_null(st, 10);
 	if ((r = store_run(s, st, NULL)) != STORE_OK)
 		return r;
+	/* Whom it names, notified now; a held post's when it is approved
+	 * (store-mod.c). Only a text with an '@' pays for the look. */
+	if (w->nids > 0)
+		store_write_items_reset(w);
+	if (w->state == STORE_POST_VISIBLE && strchr(w->body, '@') != NULL &&
+	    (r = store_inbox_mentions(s, w, w->eid, w->channel, w->account,
+	    w->body)) != STORE_OK)
+		return r;
 	/* A held reply is no activity members may see: its thread's
 	 * summary moves when it is approved (store-mod.c). */
 	if (!root && w->state == STORE_POST_HELD)
@@ -676,6 +684,13 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_REPORT_STATE] = store_op_report,
 	[SW_REPORT_ESCALATE] = store_op_report,
 	[SW_LEAD] = store_op_report,
+	[SW_UPLOAD_FINISH] = store_op_resource,
+	[SW_RESOURCE_POST] = store_op_resource,
+	[SW_RESOURCE_DELETE] = store_op_resource,
+	[SW_SUBSCRIBE] = store_op_resource,
+	[SW_INBOX_READ] = store_op_inbox,
+	[SW_INBOX_PUSHED] = store_op_inbox,
+	[SW_HOURS] = store_op_inbox,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -261,6 +261,66 @@ static const char store_schema_v10[] =
 	" indexed INTEGER NOT NULL);"
 	"INSERT INTO search_state (id, indexed) VALUES (1, 0);";
 
+/*
+ * Version 11: resources, subscriptions, the inbox and working hours.
+ *
+ * - resources: a title, tags, a summary and a link or an attached file,
+ *   shared network-wide by an organisation. A resource's id is its
+ *   event's (events.kind 3), which carries the organisation, the poster
+ *   and the time for the programme's report; deleting one marks it.
+ * - attachments: the files on disk (store-resource.c, blob.c), one row
+ *   per content hash, so that harbourd check and backup know which
+ *   files must be there.
+ * - resources_fts: the search index of resources (title, summary and
+ *   tags), trigram like the posts'; written with the resource itself,
+ *   since resources are few.
+ * - subscriptions: a tag followed by a person (account_id) or by a
+ *   whole organisation (org_id), never both.
+ * - inbox: what waits for one person (kind 1 a resource, 2 a mention:
+ *   ref the resource or the post), written in the transaction of what
+ *   caused it, so it survives a crash; once per person and thing (the
+ *   unique index). pushed: it went out live or in a digest; read_at:
+ *   the person marked it read.
+ * - working hours: accounts.hours with accounts.tz (there since
+ *   version 1), and an organisation's default, orgs.hours and orgs.tz.
+ */
+static const char store_schema_v11[] =
+	"CREATE TABLE resources (id INTEGER PRIMARY KEY REFERENCES events(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" title TEXT NOT NULL, summary TEXT, url TEXT,"
+	" sha256 BLOB, size INTEGER, type TEXT, ts INTEGER NOT NULL,"
+	" deleted_at INTEGER, deleted_by INTEGER REFERENCES accounts(id));"
+	"CREATE INDEX resources_org ON resources(org_id, id);"
+	"CREATE TABLE resource_tags (tag TEXT NOT NULL,"
+	" resource_id INTEGER NOT NULL REFERENCES resources(id),"
+	" PRIMARY KEY (tag, resource_id)) WITHOUT ROWID;"
+	"CREATE INDEX resource_tags_resource ON resource_tags(resource_id);"
+	"CREATE TABLE attachments (sha256 BLOB PRIMARY KEY,"
+	" size INTEGER NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE resources_fts USING fts5(title, summary, tags,"
+	" tokenize = 'trigram');"
+	"CREATE TABLE subscriptions (id INTEGER PRIMARY KEY,"
+	" tag TEXT NOT NULL,"
+	" account_id INTEGER REFERENCES accounts(id),"
+	" org_id INTEGER REFERENCES orgs(id), ts INTEGER NOT NULL,"
+	" CHECK ((account_id IS NULL) <> (org_id IS NULL)));"
+	"CREATE UNIQUE INDEX subscriptions_account ON subscriptions(account_id,"
+	" tag) WHERE account_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX subscriptions_org ON subscriptions(org_id, tag)"
+	" WHERE org_id IS NOT NULL;"
+	"CREATE INDEX subscriptions_tag ON subscriptions(tag);"
+	"CREATE TABLE inbox (id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" kind INTEGER NOT NULL, ref INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	" pushed INTEGER NOT NULL DEFAULT 0, read_at INTEGER);"
+	"CREATE UNIQUE INDEX inbox_once ON inbox(account_id, kind, ref);"
+	"CREATE INDEX inbox_account ON inbox(account_id, id);"
+	"ALTER TABLE accounts ADD COLUMN hours TEXT;"
+	"ALTER TABLE orgs ADD COLUMN hours TEXT;"
+	"ALTER TABLE orgs ADD COLUMN tz TEXT;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -272,6 +332,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v8,
 	store_schema_v9,
 	store_schema_v10,
+	store_schema_v11,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

@@ -59,6 +59,18 @@ const char *const store_search_read_sql[SR__COUNT] = {
 	    " OR instr(coalesce(f.title, ''), ?1) > 0)"
 	    " AND (?2 = 0 OR p.channel_id = ?2) AND" STORE_SEARCH_VISIBLE
 	    " ORDER BY p.id DESC LIMIT ?3 OFFSET ?4",
+	/* Resources are shared network-wide: every member may find every
+	 * one that is not deleted (its row leaves the index then too). */
+	[SR_RES_MATCH] = STORE_RESOURCE_SELECT
+	    ", snippet(resources_fts, -1, '[', ']', '...', 64)"
+	    STORE_RESOURCE_FROM " JOIN resources_fts f ON f.rowid = r.id"
+	    " WHERE resources_fts MATCH ?1 AND r.deleted_at IS NULL"
+	    " ORDER BY bm25(resources_fts) LIMIT ?3 OFFSET ?4",
+	[SR_RES_SUBSTR] = STORE_RESOURCE_SELECT ", NULL"
+	    STORE_RESOURCE_FROM " JOIN resources_fts f ON f.rowid = r.id"
+	    " WHERE (instr(f.title, ?1) > 0 OR instr(coalesce(f.summary, ''),"
+	    " ?1) > 0 OR instr(f.tags, ?1) > 0) AND r.deleted_at IS NULL"
+	    " ORDER BY r.id DESC LIMIT ?3 OFFSET ?4",
 };
 
 #define STORE_SEARCH_TEXT						\
@@ -216,6 +228,35 @@ store_search(struct store *s, const struct store_viewer *v, const char *text,
 		}
 		store_post_row(st, &p);
 		if (cb(arg, &p, (const char *)sqlite3_column_text(st, 20)) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	free(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK :
+	    store_result(s->rdb, rc);
+}
+
+int
+store_resource_search(struct store *s, const char *text, int limit,
+    int offset, store_resource_hit_cb cb, void *arg, int *more)
+{
+	int			 substr = store_utf8_chars(text) < 3;
+	sqlite3_stmt		*st = s->sr[substr ? SR_RES_SUBSTR : SR_RES_MATCH];
+	struct store_resource	 r;
+	char			*q = substr ? NULL : store_search_phrase(text);
+	int			 rc, n = 0;
+
+	*more = 0;
+	sqlite3_bind_text(st, 1, substr ? text : q, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit + 1);
+	sqlite3_bind_int(st, 4, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		store_resource_row(st, &r);
+		if (cb(arg, &r, (const char *)sqlite3_column_text(st, 14)) != 0)
 			break;
 	}
 	store_stmt_done(st);

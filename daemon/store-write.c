@@ -228,7 +228,9 @@ store_write_init(struct store *s, char **cause)
 	    MQ__COUNT, cause) != 0 || store_prepare(s->wdb,
 	    store_report_write_sql, s->pq, PQ__COUNT, cause) != 0 ||
 	    store_prepare(s->wdb, store_search_write_sql, s->sq, SQ__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->wdb, store_resource_write_sql,
+	    s->rw, RW__COUNT, cause) != 0 || store_prepare(s->wdb,
+	    store_inbox_write_sql, s->iq, IQ__COUNT, cause) != 0)
 		return -1;
 	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
@@ -246,6 +248,8 @@ store_write_destroy(struct store *s)
 	store_finalize(s->mq, MQ__COUNT);
 	store_finalize(s->pq, PQ__COUNT);
 	store_finalize(s->sq, SQ__COUNT);
+	store_finalize(s->rw, RW__COUNT);
+	store_finalize(s->iq, IQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
@@ -375,6 +379,8 @@ store_write_free(struct store_write *w)
 	free(w->body);
 	free(w->note);
 	free(w->reason);
+	free(w->ids);
+	free(w->accounts);
 	/* A password hash does not linger in freed memory. */
 	explicit_bzero(w->pwhash, sizeof w->pwhash);
 	free(w);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "store-internal.h"
 #include "util.h"
 
@@ -245,6 +246,8 @@ store_disconnect(struct store *s)
 	store_finalize(s->mr, MR__COUNT);
 	store_finalize(s->pr, PR__COUNT);
 	store_finalize(s->sr, SR__COUNT);
+	store_finalize(s->rr, RR__COUNT);
+	store_finalize(s->ir, IR__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -294,9 +297,13 @@ store_open(const char *path, char **cause)
 	    MR__COUNT, cause) != 0 || store_prepare(s->rdb,
 	    store_report_read_sql, s->pr, PR__COUNT, cause) != 0 ||
 	    store_prepare(s->rdb, store_search_read_sql, s->sr, SR__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->rdb, store_resource_read_sql,
+	    s->rr, RR__COUNT, cause) != 0 || store_prepare(s->rdb,
+	    store_inbox_read_sql, s->ir, IR__COUNT, cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
+		goto fail;
+	if ((s->blobs = store_blobs_open(path, cause)) == NULL)
 		goto fail;
 	return s;
 
@@ -336,6 +343,7 @@ store_close(struct store *s)
 	store_write_destroy(s);
 	store_disconnect(s);
 	store_caches_free(s);
+	blob_close(s->blobs);
 	free(s->path);
 	free(s);
 }

@@ -45,7 +45,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 
 struct store_account {
 	int64_t		 id;
@@ -405,6 +405,93 @@ int	store_search(struct store *, const struct store_viewer *,
 	    const char *text, int64_t channel, int limit, int offset,
 	    store_hit_cb, void *, int *more);
 
+/* ---- resources (store-resource.c) --------------------------------- */
+
+/* A resource as stored; strings valid only during the callback. */
+struct store_resource {
+	int64_t		 id;		/* its event's id */
+	int64_t		 ts;
+	int64_t		 account_id;	/* who shared it */
+	const char	*by;
+	int64_t		 org_id;	/* for which organisation */
+	const char	*org;
+	const char	*title;
+	const char	*summary;	/* or NULL */
+	const char	*url;		/* a link, or NULL: a file */
+	const uint8_t	*sha256;	/* the file's (32 bytes), or NULL */
+	int64_t		 size;		/* the file's bytes */
+	const char	*type;		/* the file's MIME type */
+	const char	*tags;		/* "a,b,c", sorted */
+	int		 deleted;
+};
+typedef int (*store_resource_cb)(void *arg, const struct store_resource *);
+/* The resource with this id (deleted ones too: the caller decides), to
+ * cb once; STORE_OK whether or not there is one. */
+int	store_resource_by_id(struct store *, int64_t id, store_resource_cb,
+	    void *);
+/* Resources not deleted, newest first, with tag (NULL: any), of org (0:
+ * any), with ids below before (0: no bound), at most limit. */
+int	store_resources(struct store *, const char *tag, int64_t org,
+	    int64_t before, int limit, store_resource_cb, void *, int *more);
+/* Tags of resources not deleted and of subscriptions, sorted. */
+typedef int (*store_tag_cb)(void *arg, const char *tag, int64_t resources,
+	    int64_t subscribers);
+int	store_tags(struct store *, store_tag_cb, void *);
+/* The tags account follows itself (org 0) and its organisation follows. */
+typedef int (*store_sub_cb)(void *arg, const char *tag, int org);
+int	store_subscriptions(struct store *, int64_t account, int64_t org,
+	    store_sub_cb, void *);
+/* 1 when an attachment with this hash is stored (*size, type: its
+ * size and MIME type, typelen bytes), 0 when not, STORE_ERROR. */
+int	store_attachment(struct store *, const uint8_t *sha256,
+	    int64_t *size, char *type, size_t typelen);
+/* Resources (not deleted) whose title, summary or tags hold text, best
+ * first; snippet as store_search's. */
+typedef int (*store_resource_hit_cb)(void *arg,
+	    const struct store_resource *, const char *snippet);
+int	store_resource_search(struct store *, const char *text, int limit,
+	    int offset, store_resource_hit_cb, void *, int *more);
+/* The attachments directory's store (blob.c), for the loop's chunk
+ * reads and writes. */
+struct blob_store *store_blobs(struct store *);
+/* Every attachment row checked against its file (harbourd check), or
+ * copied beside a backup (harbourd backup): 0, or -1 and *cause. */
+int	store_check_attachments(const char *db_path, char **cause);
+int	store_backup_attachments(const char *db_path, const char *dest,
+	    char **cause);
+
+/* ---- the inbox and working hours (store-inbox.c) ------------------- */
+
+/* Values of inbox.kind; stored, never renumbered. */
+#define STORE_INBOX_RESOURCE	1	/* ref: a resource */
+#define STORE_INBOX_MENTION	2	/* ref: a post */
+
+struct store_inbox {
+	int64_t		 id;
+	int64_t		 account;
+	int		 kind;		/* STORE_INBOX_* */
+	int64_t		 ref;
+	int64_t		 ts;
+	int		 pushed;
+	int		 read;
+};
+typedef int (*store_inbox_cb)(void *arg, const struct store_inbox *);
+/* Which items store_inbox() lists. */
+#define STORE_INBOX_UNREAD	0	/* not marked read */
+#define STORE_INBOX_ALL		1
+#define STORE_INBOX_WAITING	2	/* unread and never pushed: a digest */
+/* account's items (of live resources and posts), newest first (the
+ * waiting ones oldest first), below before (0: none), at most limit. */
+int	store_inbox(struct store *, int64_t account, int which,
+	    int64_t before, int limit, store_inbox_cb, void *, int *more);
+/* How many unread items account has (counted up to a bound). */
+int	store_inbox_unread(struct store *, int64_t account, int64_t *count);
+/* An account's working hours: its own, else its organisation's
+ * (*source 1 own, 2 the organisation's, 0 none: hours and tz ""). */
+#define STORE_HOURS_MAX		600
+int	store_hours(struct store *, int64_t account, char *hours, char *tz,
+	    int *source);
+
 /* The highest event id stored (0 when none, STORE_ERROR on failure). */
 int64_t	store_last_eid(struct store *);
 /* Group the loop's reads for one batch of requests into one read
@@ -446,6 +533,19 @@ enum store_wop {
 	SW_REPORT_ESCALATE,	/* report: mark escalated and log it */
 	SW_LEAD,		/* name (user) of org; flag: 1 make lead,
 				 * 0 remove; target out */
+	/* Resources (store-resource.c). */
+	SW_UPLOAD_FINISH,	/* account's upload sha256, size: verify,
+				 * sniff, store; blob, reason (type) out */
+	SW_RESOURCE_POST,	/* org; title, body (summary), note (url) or
+				 * sha256; tags; eid and inbox out */
+	SW_RESOURCE_DELETE,	/* post: the resource */
+	SW_SUBSCRIBE,		/* name: tag; org (0: for account itself);
+				 * flag: 1 subscribe, 0 unsubscribe */
+	/* The inbox and hours (store-inbox.c). */
+	SW_INBOX_READ,		/* post: item, or flag: all; edits out */
+	SW_INBOX_PUSHED,	/* ids: items pushed live or in a digest */
+	SW_HOURS,		/* title: hours (NULL: off), name: tz; for
+				 * org when org, else account */
 };
 
 /* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */
@@ -503,6 +603,20 @@ struct store_write {
 	int64_t		 edits;		/* mod out */
 	int64_t		 shown;		/* mod out */
 	int64_t		 ts;		/* mod out: the post's own time */
+
+	/* resources and the inbox (SW_UPLOAD_FINISH ... SW_HOURS) */
+	uint8_t		 sha256[STORE_HASH_LEN];	/* an attachment */
+	int		 has_file;			/* sha256 is set */
+	int64_t		 size;				/* its bytes */
+	int		 blob;				/* BLOB_* out */
+	char		 tags[PROTO_MAX_TAGS][PROTO_MAX_TAG + 1];
+	int		 ntags;
+	/* Inbox items written (RESOURCE_POST, POST, POST_MOD approve:
+	 * mentions): item ids and their accounts, owned; SW_INBOX_PUSHED's
+	 * input in ids. */
+	int64_t		*ids;
+	int64_t		*accounts;
+	size_t		 nids;
 
 	/* REGISTER out: the new account as a login would read it; POST
 	 * out: the author as committed (id, organisation, names) */

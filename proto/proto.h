@@ -37,6 +37,15 @@
 /* Mutes last at least a second and at most this; slow mode likewise. */
 #define PROTO_MUTE_MAX		31536000	/* 365 days */
 #define PROTO_SLOW_MAX		86400
+/* Resources (PROTOCOL.md, "Resources"): a chunk of a file, raw bytes
+ * (base64 on the wire: 43,692 characters, well inside a line). */
+#define PROTO_CHUNK_MAX		32768
+#define PROTO_MAX_TAG		32	/* bytes of a tag */
+#define PROTO_MAX_TAGS		8	/* tags of one resource */
+#define PROTO_MAX_SUMMARY	2000
+#define PROTO_MAX_URL		2000
+#define PROTO_MAX_MENTIONS	10	/* people one post notifies */
+#define PROTO_SHA256_HEX	64
 /* "ORG/NAME": two names and the slash. */
 #define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)
 #define PROTO_MAX_ID_STR	64
@@ -86,6 +95,9 @@ enum proto_err {
 	PROTO_E_BANNED,		/* banned from this channel */
 	PROTO_E_SLOW_MODE,	/* slow mode: too soon after one's last post */
 	PROTO_E_LOCKED,		/* the thread is locked */
+	PROTO_E_BAD_OFFSET,	/* a chunk not where the transfer stands */
+	PROTO_E_BAD_HASH,	/* a file's SHA-256 is not the one declared */
+	PROTO_E_BAD_TYPE,	/* a file of a type not allowed */
 	PROTO_E__COUNT
 };
 
@@ -205,6 +217,33 @@ enum proto_err	 proto_check_query(const char *);	/* BAD_TEXT, TOO_LARGE */
 /* A content note: as a title, up to PROTO_MAX_NOTE bytes. */
 enum proto_err	 proto_check_note(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_password(const char *);	/* BAD_PASSWORD */
+/* A tag: 1..PROTO_MAX_TAG of a-z, 0-9 and '-' (BAD_NAME). */
+enum proto_err	 proto_check_tag(const char *);
+/* A resource's summary: text up to PROTO_MAX_SUMMARY bytes, newlines
+ * allowed (BAD_TEXT, TOO_LARGE). */
+enum proto_err	 proto_check_summary(const char *);
+/* A link: http:// or https://, printable ASCII without spaces, up to
+ * PROTO_MAX_URL bytes (BAD_TEXT, TOO_LARGE). */
+enum proto_err	 proto_check_url(const char *);
+/* 64 lowercase hex digits into 32 bytes (out may be NULL); 0 or -1. */
+int		 proto_parse_sha256(const char *, uint8_t *out);
+
+/* Base64 of attachment chunks (proto-base64.c): encode (malloc'd,
+ * NUL-terminated; *outlen its length), and decode strictly into at
+ * most max bytes; out must hold max + 2, for the padding the decoder
+ * writes before it is cut (0, or -1: not padded base64, or too long). */
+char		*proto_base64_encode(const void *, size_t len, size_t *outlen);
+int		 proto_base64_decode(const char *, void *out, size_t max,
+		    size_t *outlen);
+
+/*
+ * The people a post's text names (proto-mention.c): each "@name" that
+ * starts the text or follows a character that cannot be in a name, a
+ * user name's characters, a trailing '.' left out (the end of a
+ * sentence). Distinct, in order of first mention, at most max; how many.
+ */
+int		 proto_mentions(const char *text,
+		    char (*names)[PROTO_MAX_NAME + 1], int max);
 
 /*
  * Encoding. Each returns a malloc'd line ending in "\n" and its length

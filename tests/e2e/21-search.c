@@ -101,8 +101,8 @@ Test(search, any_script)
 	hx_err(ana, "bad_request", "search", "{s:s, s:I}", "text", "x",
 	    "offset", (json_int_t)10001);
 	hx_ok(ana, "search", "{s:s}", "text", hx_strf("%0200d", 0));
-	hx_err(ana, "bad_request", "search", "{s:s, s:b}", "text", "x",
-	    "resources", 1);
+	hx_err(ana, "bad_request", "search", "{s:s, s:b, s:s}", "text", "x",
+	    "resources", 1, "channel", "hope/general");
 	hx_err(ana, "bad_name", "search", "{s:s, s:s}", "text", "x",
 	    "channel", "no slash");
 	/* The index outlives a crash. */

@@ -223,6 +223,25 @@ static const struct {
 	{ "mod.ack",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "mod.resolve",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "org.lead",		0, 0, 1, 0, 1, CMD_T_NONE },
+	/* Resources: shared by org-admins, facilitators and admins;
+	 * deleting is for its poster or a curator (the object's rule). */
+	{ "resource.upload",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "resource.chunk",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "resource.post",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "resource.get",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "resource.list",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "resource.show",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "resource.delete",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "tags",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "tag.subscribe",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "tag.unsubscribe",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "subscriptions",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "inbox",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "inbox.read",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "quiet.set",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "quiet.off",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "quiet.show",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "org.hours",		0, 0, 1, 0, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 

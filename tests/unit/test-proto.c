@@ -1231,6 +1231,7 @@ static const char *err_names[PROTO_E__COUNT] = {
 	"too_far_behind", "busy", "rate_limited", "shutting_down",
 	"internal", "line_timeout", "suspended",
 	"muted", "banned", "slow_mode", "locked",
+	"bad_offset", "bad_hash", "bad_type",
 };
 
 Test(proto, err_codes_round_trip)

@@ -48,7 +48,8 @@ TestSuite(report, .init = rep_setup, .fini = rep_teardown);
  * the reporter); channels 1 hope/all, 2 peer/all; in each a post by
  * ana, anonymous and not, each reported once (report id = post id). */
 static const char rep_fixture[] =
-	"INSERT INTO orgs VALUES (1, 'hope', 0), (2, 'else', 0);"
+	"INSERT INTO orgs (id, name, created_at) VALUES (1, 'hope', 0),"
+	" (2, 'else', 0);"
 	"INSERT INTO accounts (id, name, org_id, role, pwhash, created_at)"
 	" VALUES (1, 'ana', 1, 1, 'x', 0), (2, 'rita', 2, 1, 'x', 0);"
 	"INSERT INTO channels (id, name, org_id, kind, created_at) VALUES"
