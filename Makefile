@@ -100,15 +100,20 @@ $(BUILD)/fuzz-proto: $(call fuzzobj,tests/fuzz/fuzz-proto.c $(PROTO_SRCS))
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(shell pkg-config --libs jansson)
 $(BUILD)/fuzz-cmd: $(call fuzzobj,tests/fuzz/fuzz-cmd.c $(DAEMON_SRCS) $(PROTO_SRCS))
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+$(BUILD)/fuzz-hours: $(call fuzzobj,tests/fuzz/fuzz-hours.c daemon/hours.c daemon/util.c)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lpthread
 
-fuzz: deps $(BUILD)/fuzz-proto $(BUILD)/fuzz-cmd
-	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-cmd
+fuzz: deps $(BUILD)/fuzz-proto $(BUILD)/fuzz-cmd $(BUILD)/fuzz-hours
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-cmd $(BUILD)/fuzz-corpus-hours
 	$(BUILD)/fuzz-proto -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		-artifact_prefix=$(BUILD)/fuzz-proto- \
 		$(BUILD)/fuzz-corpus tests/fuzz/corpus
 	$(BUILD)/fuzz-cmd -max_total_time=$(FUZZ_SECONDS) -max_len=20000 \
 		-timeout=30 -dict=tests/fuzz/cmd.dict -artifact_prefix=$(BUILD)/fuzz-cmd- \
 		$(BUILD)/fuzz-corpus-cmd tests/fuzz/corpus-cmd
+	$(BUILD)/fuzz-hours -max_total_time=$(FUZZ_SECONDS) -max_len=640 \
+		-dict=tests/fuzz/hours.dict -artifact_prefix=$(BUILD)/fuzz-hours- \
+		$(BUILD)/fuzz-corpus-hours tests/fuzz/corpus-hours
 
 # make run: a working server on 127.0.0.1:7443 with its database in ./var.
 run: deps

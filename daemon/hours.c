@@ -407,6 +407,21 @@ hours_format(const struct hours *h, char *buf, size_t len)
 	return (int)off;
 }
 
+int
+hours_equal(const struct hours *a, const struct hours *b)
+{
+	int i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n && i < HOURS_MAX_RANGES; i++)
+		if (a->r[i].days != b->r[i].days ||
+		    a->r[i].start != b->r[i].start ||
+		    a->r[i].end != b->r[i].end)
+			return 0;
+	return 1;
+}
+
 static int
 hours_tz_char(char c)
 {

@@ -61,6 +61,9 @@ int	 hours_parse(const char *spec, struct hours *h, char *err,
  * hours.
  */
 int	 hours_format(const struct hours *h, char *buf, size_t len);
+/* 1 when a and b are the same ranges in the same order (what a round
+ * trip through the text keeps), else 0. */
+int	 hours_equal(const struct hours *a, const struct hours *b);
 /* 1 when tz names a zone file of the system tz database (under $TZDIR,
  * else /usr/share/zoneinfo): a relative name of letters, digits and
  * "_+-/" without "..", "//" or a '/' at either end, shorter than

@@ -147,21 +147,6 @@ Test(hours, canonical)
 	}
 }
 
-static int
-same_hours(const struct hours *a, const struct hours *b)
-{
-	int i;
-
-	if (a->n != b->n)
-		return 0;
-	for (i = 0; i < a->n; i++)
-		if (a->r[i].days != b->r[i].days ||
-		    a->r[i].start != b->r[i].start ||
-		    a->r[i].end != b->r[i].end)
-			return 0;
-	return 1;
-}
-
 Test(hours, round_trip)
 {
 	struct hours h, again;
@@ -172,10 +157,28 @@ Test(hours, round_trip)
 		h = parse_ok(hours_canon[i].in);
 		cr_assert_gt(hours_format(&h, buf, sizeof buf), 0);
 		again = parse_ok(buf);
-		cr_expect(same_hours(&h, &again), "\"%s\"", hours_canon[i].in);
+		cr_expect(hours_equal(&h, &again), "\"%s\"", hours_canon[i].in);
 		cr_expect_gt(hours_format(&again, buf2, sizeof buf2), 0);
 		cr_expect_str_eq(buf, buf2);
 	}
+}
+
+/* Order counts: it is kept, and the text keeps it. */
+Test(hours, equal)
+{
+	struct hours a, b;
+
+	a = parse_ok("Mon-Fri 09:00-17:00; Sat 10:00-12:00");
+	b = parse_ok("mon,tue,wed,thu,fri 09:00-17:00;sat 10:00-12:00");
+	cr_expect(hours_equal(&a, &b));
+	b = parse_ok("Sat 10:00-12:00; Mon-Fri 09:00-17:00");
+	cr_expect(!hours_equal(&a, &b));
+	b = parse_ok("Mon-Fri 09:00-17:00");
+	cr_expect(!hours_equal(&a, &b));
+	b = parse_ok("Mon-Fri 09:00-17:00; Sat 10:00-12:01");
+	cr_expect(!hours_equal(&a, &b));
+	b = parse_ok("Mon-Fri 09:00-17:00; Sun 10:00-12:00");
+	cr_expect(!hours_equal(&a, &b));
 }
 
 /* The longest canonical text there is, 16 of the longest range, is
