@@ -198,7 +198,8 @@ main_check(struct server *srv)
 		return EXIT_FAILURE;
 	}
 	if (cert_crl_fresh(&srv->cf, &cause) != 0 ||
-	    store_check(srv->cf.db, &cause) != 0) {
+	    store_check(srv->cf.db, &cause) != 0 ||
+	    store_check_attachments(srv->cf.db, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
 		return EXIT_FAILURE;
@@ -215,13 +216,14 @@ main_backup(struct server *srv, const char *dest)
 {
 	char *cause = NULL;
 
-	if (store_backup(srv->cf.db, dest, &cause) != 0) {
+	if (store_backup(srv->cf.db, dest, &cause) != 0 ||
+	    store_backup_attachments(srv->cf.db, dest, &cause) != 0) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);
 		return EXIT_FAILURE;
 	}
-	printf("harbourd: backed up %s to %s; the copy passes its integrity "
-	    "check\n", srv->cf.db, dest);
+	printf("harbourd: backed up %s to %s (attachments in %s.attachments);"
+	    " the copy passes its integrity check\n", srv->cf.db, dest, dest);
 	return EX_OK;
 }
 

@@ -264,6 +264,22 @@ server_watchdog_start(struct server *srv)
 	event_add(srv->watchdog, &tv);
 }
 
+/* The attachments' directories, made at open (blob.c) by root, become
+ * the user's, who writes uploads into them from now on. */
+static void
+server_chown_attachments(struct server *srv, const struct passwd *pw)
+{
+	char *dir = blob_dir_for(srv->cf.db), *partial;
+
+	xasprintf(&partial, "%s/partial", dir);
+	if (chown(dir, pw->pw_uid, pw->pw_gid) != 0 ||
+	    chown(partial, pw->pw_uid, pw->pw_gid) != 0)
+		fatal("cannot give %s to %s: %s", dir, srv->cf.user,
+		    strerror(errno));
+	free(partial);
+	free(dir);
+}
+
 /*
  * Started as root: give up root for the configured user, now that the
  * key, the database and the socket are open, and make sure it cannot
@@ -290,6 +306,7 @@ server_drop_privileges(struct server *srv)
 	if (pw->pw_uid == 0)
 		fatal("user \"%s\" is root; name an unprivileged user",
 		    srv->cf.user);
+	server_chown_attachments(srv, pw);
 	if (setgroups(1, &pw->pw_gid) != 0 || setresgid(pw->pw_gid,
 	    pw->pw_gid, pw->pw_gid) != 0 || setresuid(pw->pw_uid, pw->pw_uid,
 	    pw->pw_uid) != 0)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "store-internal.h"
 #include "util.h"
 
@@ -184,4 +185,125 @@ store_size(struct store *s, int64_t *bytes)
 		*bytes = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- attachments (harbourd check and backup) ----------------------- */
+
+/* Each attachment row of the database at path, to fn with the store of
+ * files beside it. No directory is made for a database that has no
+ * attachment: a check, run as root, must not leave one behind. */
+static int
+store_admin_attachments(const char *path, const char *dir,
+    int (*fn)(void *, struct blob_store *, const uint8_t *, int64_t),
+    void *arg, char **cause)
+{
+	struct blob_store *bs = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	if ((db = store_admin_open(path, SQLITE_OPEN_READONLY, cause)) == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT sha256, size FROM attachments"
+	    " ORDER BY sha256", -1, &st, NULL) != SQLITE_OK) {
+		/* A database from before attachments has none. */
+		sqlite3_close(db);
+		return 0;
+	}
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != STORE_HASH_LEN)
+			continue;
+		if (bs == NULL && (bs = blob_open(dir, BLOB_SIZE_DEFAULT,
+		    cause)) == NULL) {
+			r = -1;
+			break;
+		}
+		r = fn(arg, bs, sqlite3_column_blob(st, 0),
+		    sqlite3_column_int64(st, 1));
+	}
+	if (r == 0 && rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(db));
+		r = -1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	blob_close(bs);
+	return r;
+}
+
+struct store_admin_check {
+	char	*problems;
+	int	 n;
+};
+
+static int
+store_admin_check_one(void *arg, struct blob_store *bs, const uint8_t *sha,
+    int64_t size)
+{
+	struct store_admin_check *ck = arg;
+	char hex[BLOB_HEX_LEN + 1], *next;
+	int r = blob_verify(bs, sha, size);
+
+	if (r == BLOB_OK)
+		return 0;
+	blob_hex(sha, hex);
+	xasprintf(&next, "%s%s%s %s", ck->problems, *ck->problems ? "; " : "",
+	    hex, r == BLOB_NOTFOUND ? "is missing" : r == BLOB_BAD_HASH ?
+	    "is damaged (its content is not its SHA-256)" : "cannot be read");
+	free(ck->problems);
+	ck->problems = next;
+	return ++ck->n >= STORE_CHECK_ROWS;
+}
+
+int
+store_check_attachments(const char *path, char **cause)
+{
+	struct store_admin_check ck = { xstrdup(""), 0 };
+	char *dir = blob_dir_for(path);
+	int r;
+
+	*cause = NULL;
+	r = store_admin_attachments(path, dir, store_admin_check_one, &ck,
+	    cause);
+	if (r >= 0 && ck.n > 0) {
+		xasprintf(cause, "%s: attachments fail their check: %s", dir,
+		    ck.problems);
+		r = -1;
+	}
+	free(ck.problems);
+	free(dir);
+	return r < 0 ? -1 : 0;
+}
+
+struct store_admin_copy {
+	const char	*dest;
+	char		**cause;
+};
+
+static int
+store_admin_copy_one(void *arg, struct blob_store *bs, const uint8_t *sha,
+    int64_t size)
+{
+	struct store_admin_copy *cp = arg;
+
+	(void)size;
+	return blob_copy(bs, sha, cp->dest, cp->cause) == BLOB_OK ? 0 : -1;
+}
+
+/* The files the copy's rows name, from beside the live database: the
+ * copy's own snapshot decides which, so it is whole by itself. A file
+ * is never deleted while a row names it, so each is there to copy. */
+int
+store_backup_attachments(const char *path, const char *dest, char **cause)
+{
+	char *src = blob_dir_for(path), *dst = blob_dir_for(dest);
+	struct store_admin_copy cp = { dst, cause };
+	int r;
+
+	*cause = NULL;
+	r = store_admin_attachments(dest, src, store_admin_copy_one, &cp,
+	    cause);
+	free(src);
+	free(dst);
+	return r;
 }
