@@ -324,10 +324,10 @@ cmd_inbox_read(struct cmd_q *q)
 	int all = 0, has_id = 0;
 
 	if (proto_get_bool(q->req, "all", &all) != PROTO_OK ||
-	    proto_get_int(q->req, "id", 0, 1, INT64_MAX, &id, &has_id) !=
+	    proto_get_int(q->req, "item", 0, 1, INT64_MAX, &id, &has_id) !=
 	    PROTO_OK || all == has_id)
 		return conn_reply_err(c, q->req->id, PROTO_E_BAD_REQUEST,
-		    "give an item's \"id\", or \"all\": true");
+		    "give an \"item\", or \"all\": true");
 	w = cmd_write_new(c, q->req, SW_INBOX_READ, cmd_inbox_marked);
 	w->post = id;
 	w->flag = all;

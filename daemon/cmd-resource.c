@@ -90,17 +90,18 @@ cmd_res_one(void *arg, const struct store_resource *r)
 	return 0;
 }
 
-/* The resource named by "id", not deleted: 0, or -1 having answered
- * (a deleted resource answers as one that never was). */
+/* The resource named by "resource" (not "id": that is the request's
+ * own), not deleted: 0, or -1 having answered (a deleted resource
+ * answers as one that never was). */
 static int
 cmd_res_get(struct cmd_q *q, struct cmd_res_one *one)
 {
 	int64_t id;
 
 	memset(one, 0, sizeof *one);
-	if (proto_get_int(q->req, "id", 1, 1, INT64_MAX, &id, NULL) !=
+	if (proto_get_int(q->req, "resource", 1, 1, INT64_MAX, &id, NULL) !=
 	    PROTO_OK) {
-		cmd_bad_field(q->c, q->req, "id");
+		cmd_bad_field(q->c, q->req, "resource");
 		return -1;
 	}
 	if (store_resource_by_id(q->c->srv->store, id, cmd_res_one, one) !=
@@ -311,7 +312,7 @@ cmd_get(struct cmd_q *q)
 	b64 = proto_base64_encode(buf, (size_t)n, NULL);
 	blob_hex(one.sha256, hex);
 	conn_reply_ok(c, q->req->id, json_pack("{s:I, s:I, s:I, s:s, s:b, s:s}",
-	    "id", (json_int_t)id, "offset", (json_int_t)off, "size",
+	    "resource", (json_int_t)id, "offset", (json_int_t)off, "size",
 	    (json_int_t)one.size, "sha256", hex, "eof", off + n == one.size,
 	    "data", b64));
 	free(b64);

@@ -110,6 +110,10 @@ json_t		*hx_reply_int(struct hx_conn *, int64_t id);
 /* The reply's line exactly as the server sent it (the last reply with
  * its id), for byte-for-byte comparisons. */
 const char	*hx_raw(struct hx_conn *, json_t *reply);
+/* Every byte the connection has received so far (what has arrived is
+ * read first), NUL-terminated: the frames a confidentiality test
+ * searches for what must not be there. */
+const char	*hx_seen(struct hx_conn *, size_t *len);
 /* Send {"op": op, ...fields} and wait for its reply. fmt is a
  * json_pack() object format ("{s:s, s:I}") or NULL for no fields. */
 json_t		*hx_call(struct hx_conn *, const char *op, const char *fmt, ...);

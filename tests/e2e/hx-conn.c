@@ -85,6 +85,7 @@ hx_conn_free(struct hx_conn *c)
 	json_decref(c->sent);
 	json_decref(c->raw);
 	free(c->rbuf);
+	free(c->seen);
 	free(c);
 }
 
@@ -159,6 +160,30 @@ hx_parse_lines(struct hx_conn *c)
 	c->rlen = left;
 }
 
+/* Every byte the connection received, kept for the confidentiality
+ * tests, which look for what must never arrive. */
+static void
+hx_seen_add(struct hx_conn *c, const char *p, size_t n)
+{
+	if (c->seenlen + n + 1 > c->seencap) {
+		c->seencap = (c->seenlen + n + 1) * 2;
+		c->seen = realloc(c->seen, c->seencap);
+		cr_assert_not_null(c->seen);
+	}
+	memcpy(c->seen + c->seenlen, p, n);
+	c->seenlen += n;
+	c->seen[c->seenlen] = '\0';
+}
+
+const char *
+hx_seen(struct hx_conn *c, size_t *len)
+{
+	hx_pump(c, 0);
+	if (len != NULL)
+		*len = c->seenlen;
+	return c->seen != NULL ? c->seen : "";
+}
+
 /* Read what can be read without waiting: >0 bytes, 0 none, -1 closed. */
 static int
 hx_read_now(struct hx_conn *c)
@@ -175,6 +200,7 @@ hx_read_now(struct hx_conn *c)
 		ERR_clear_error();
 		n = SSL_read(c->ssl, c->rbuf + c->rlen, HX_READ_CHUNK);
 		if (n > 0) {
+			hx_seen_add(c, c->rbuf + c->rlen, (size_t)n);
 			c->rlen += (size_t)n;
 			total += n;
 			continue;

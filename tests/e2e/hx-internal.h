@@ -38,6 +38,8 @@ struct hx_conn {
 	json_t		*sent;		/* id (dumped) -> request, for messages */
 	json_t		*raw;		/* id (dumped) -> the reply's line */
 	json_t		*hello;
+	char		*seen;		/* every byte received (hx_seen) */
+	size_t		 seenlen, seencap;
 	const char	*token;
 	int64_t		 next_id;
 };

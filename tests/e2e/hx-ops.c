@@ -114,6 +114,17 @@ hx_clock_start(void)
 	return hx_clock_ms;
 }
 
+/* The same, from a given time: a test of a date (a daylight-saving
+ * change) starts its daemons then. */
+int64_t
+hx_clock_start_at(int64_t ms)
+{
+	hx_clock_start();
+	hx_clock_ms = 0;
+	hx_clock_set(ms);
+	return hx_clock_ms;
+}
+
 void
 hx_clock_set(int64_t ms)
 {

@@ -27,6 +27,7 @@ int64_t		 hx_mono_ms(void);
  * steps over a wait or a window instead of sleeping through it. Times
  * are milliseconds since the epoch. */
 int64_t		 hx_clock_start(void);
+int64_t		 hx_clock_start_at(int64_t ms);
 void		 hx_clock_set(int64_t ms);
 int64_t		 hx_clock_advance(int64_t ms);	/* the new time */
 int64_t		 hx_clock_now(void);
