@@ -97,7 +97,7 @@ $(BUILD)/fuzz-obj/%.o: %.c $(wildcard proto/*.h daemon/*.h)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(BUILD)/fuzz-proto: $(call fuzzobj,tests/fuzz/fuzz-proto.c $(PROTO_SRCS))
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(shell pkg-config --libs jansson)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(shell pkg-config --libs jansson libcrypto)
 $(BUILD)/fuzz-cmd: $(call fuzzobj,tests/fuzz/fuzz-cmd.c $(DAEMON_SRCS) $(PROTO_SRCS))
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 $(BUILD)/fuzz-hours: $(call fuzzobj,tests/fuzz/fuzz-hours.c daemon/hours.c daemon/util.c)

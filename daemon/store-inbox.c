@@ -52,8 +52,10 @@ const char *const store_inbox_read_sql[IR__COUNT] = {
 	[IR_UNREAD] = "SELECT count(*) FROM (SELECT 1 FROM inbox i"
 	    " WHERE i.account_id = ?1 AND i.read_at IS NULL AND"
 	    STORE_INBOX_LIVE " LIMIT ?2)",
-	[IR_HOURS] = "SELECT a.hours, a.tz, o.hours, o.tz FROM accounts a"
-	    " JOIN orgs o ON o.id = a.org_id WHERE a.id = ?1",
+	/* (Parenthesised: clang takes an element of two literals for a
+	 * missing comma.) */
+	[IR_HOURS] = ("SELECT a.hours, a.tz, o.hours, o.tz FROM accounts a"
+	    " JOIN orgs o ON o.id = a.org_id WHERE a.id = ?1"),
 };
 
 const char *const store_inbox_write_sql[IQ__COUNT] = {

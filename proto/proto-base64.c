@@ -26,6 +26,19 @@ proto_base64_encode(const void *data, size_t len, size_t *outlen)
 	return (out);
 }
 
+/* A base64 digit's value (the caller has checked it is one). */
+static int
+proto_base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (c - '0' + 52);
+	return (c == '+' ? 62 : 63);
+}
+
 int
 proto_base64_decode(const char *s, void *out, size_t max, size_t *outlen)
 {
@@ -47,6 +60,11 @@ proto_base64_decode(const char *s, void *out, size_t max, size_t *outlen)
 			return (-1);
 	}
 	if (len / 4 * 3 - pad > max)
+		return (-1);
+	/* The bits a padded end leaves over must be zero: else two texts
+	 * would decode alike. */
+	if (pad > 0 && (proto_base64_value(s[len - pad - 1]) &
+	    (pad == 1 ? 0x3 : 0xf)) != 0)
 		return (-1);
 	n = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
 	if (n < 0)

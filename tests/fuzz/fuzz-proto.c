@@ -34,10 +34,12 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 /* The string fields the operations read, and what checks each. */
 static const char *fuzz_str_fields[] = {
 	"channel", "body", "title", "user", "password", "invite", "token",
-	"old", "new", "name", "org", "role", "op",
+	"old", "new", "name", "org", "role", "op", "tag", "url", "summary",
+	"sha256", "data", "hours", "tz",
 };
 static const char *fuzz_int_fields[] = {
-	"since", "thread", "limit", "expires", "id",
+	"since", "thread", "limit", "expires", "id", "resource", "item",
+	"offset", "size", "length",
 };
 
 /* An encoded line: one line, UTF-8, nothing after its newline. */
@@ -56,12 +58,47 @@ fuzz_check_line(const char *line, size_t len)
 	}
 }
 
+/*
+ * The resources' readers: mentions are distinct valid user names, at
+ * most the bound; a chunk that decodes re-encodes to the same text;
+ * a tag, a link and a hash that pass are what they say.
+ */
+static void
+fuzz_resource_checks(const char *s)
+{
+	char	names[PROTO_MAX_MENTIONS][PROTO_MAX_NAME + 1], *again;
+	uint8_t	buf[PROTO_CHUNK_MAX + 2], sha[32];
+	size_t	len;
+	int	n, i, j;
+
+	n = proto_mentions(s, names, PROTO_MAX_MENTIONS);
+	FUZZ_CHECK(n >= 0 && n <= PROTO_MAX_MENTIONS);
+	for (i = 0; i < n; i++) {
+		FUZZ_CHECK(proto_check_user(names[i]) == PROTO_OK);
+		for (j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(names[i], names[j]) != 0);
+	}
+	if (proto_base64_decode(s, buf, PROTO_CHUNK_MAX, &len) == 0) {
+		FUZZ_CHECK(len <= PROTO_CHUNK_MAX);
+		again = proto_base64_encode(buf, len, NULL);
+		FUZZ_CHECK(again != NULL && strcmp(again, s) == 0);
+		free(again);
+	}
+	if (proto_check_tag(s) == PROTO_OK)
+		FUZZ_CHECK(strlen(s) >= 1 && strlen(s) <= PROTO_MAX_TAG);
+	if (proto_check_url(s) == PROTO_OK)
+		FUZZ_CHECK(strlen(s) <= PROTO_MAX_URL && strchr(s, ' ') == NULL);
+	if (proto_parse_sha256(s, sha) == 0)
+		FUZZ_CHECK(strlen(s) == PROTO_SHA256_HEX);
+}
+
 /* Every check on one NUL-terminated string. */
 static void
 fuzz_checkers(const char *s)
 {
 	char	org[PROTO_MAX_NAME + 1], name[PROTO_MAX_NAME + 1];
 
+	fuzz_resource_checks(s);
 	(void)proto_check_body(s);
 	(void)proto_check_title(s);
 	(void)proto_check_password(s);

@@ -4,6 +4,7 @@
  * SHA-256 of an attachment). A mention decides who is notified, so an
  * address, a sentence's full stop and a repeat are spelt out.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -98,4 +99,36 @@ Test(mention, resource_fields)
 	cr_expect_eq(proto_parse_sha256("e3b0", sha), -1);
 	cr_expect_eq(proto_parse_sha256("g3b0c44298fc1c149afbf4c8996fb924"
 	    "27ae41e4649b934ca495991b7852b855", NULL), -1);
+}
+
+Test(mention, base64_one_spelling)
+{
+	uint8_t	buf[PROTO_CHUNK_MAX + 2], big[PROTO_CHUNK_MAX + 1];
+	size_t	len;
+	char	*b64;
+
+	cr_expect_eq(proto_base64_decode("QQ==", buf, 16, &len), 0);
+	cr_expect_eq(len, 1);
+	cr_expect_eq(buf[0], 'A');
+	cr_expect_eq(proto_base64_decode("QUI=", buf, 16, &len), 0);
+	cr_expect_eq(len, 2);
+	cr_expect_eq(proto_base64_decode("QUJD", buf, 16, &len), 0);
+	cr_expect_eq(len, 3);
+	/* Spare bits set, no padding, stray characters, padding inside. */
+	cr_expect_eq(proto_base64_decode("QR==", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("QUJ=", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("QQ", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("QQ==\n", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("Q Q=", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("Q=Q=", buf, 16, &len), -1);
+	cr_expect_eq(proto_base64_decode("", buf, 16, &len), -1);
+	/* A chunk's worth decodes; one byte more does not. */
+	memset(big, 'x', sizeof big);
+	b64 = proto_base64_encode(big, PROTO_CHUNK_MAX, NULL);
+	cr_expect_eq(proto_base64_decode(b64, buf, PROTO_CHUNK_MAX, &len), 0);
+	cr_expect_eq(len, PROTO_CHUNK_MAX);
+	free(b64);
+	b64 = proto_base64_encode(big, PROTO_CHUNK_MAX + 1, NULL);
+	cr_expect_eq(proto_base64_decode(b64, buf, PROTO_CHUNK_MAX, &len), -1);
+	free(b64);
 }
