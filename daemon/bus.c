@@ -12,9 +12,15 @@
  * One event is decided for each subscriber of its channel: the viewer's
  * view of it (view.c) is computed, and encoded once per distinct view
  * (for an ordinary post one line serves everyone). The verdict is push,
- * or leave to history when the viewer may not see it; deferring (the
- * inbox, quiet hours) is the third verdict and has no producer until
- * quiet hours exist, so bus_decide() is where it will go.
+ * or leave to history when the viewer may not see it. A channel's posts
+ * are what a client asked to follow, so working hours never hold them
+ * back; what hours defer are the notifications a person did not ask
+ * for at that moment: announcements of resources and mentions, which
+ * come as inbox items (bus_inbox, at the end). For those the verdict
+ * is push now, or defer to the inbox until the person's hours begin
+ * (a digest then), decided here per person from their hours (their
+ * own or their organisation's, cached per subscribed account) and the
+ * item's urgency, so that fan-out of posts pays nothing for hours.
  *
  * The slow-reader rule lives here too. Before a line is queued for a
  * connection, its unsent output is compared with output_limit; past it,
@@ -387,9 +393,9 @@ bus_posts_last_minute(struct bus *b)
 }
 
 /*
- * The one decision per subscriber and event: which view (view.c), and
- * whether it goes out now. Quiet hours will make some pushes a deferral
- * to the inbox here, from the account's hours and the event's urgency.
+ * The one decision per subscriber and event of a channel: which view
+ * (view.c), and whether it goes out now or is left to history. (Inbox
+ * items are decided by bus_inbox, below.)
  */
 static enum bus_verdict
 bus_decide(const struct bus_sub *sub, const struct store_post *p,
@@ -640,6 +646,22 @@ bus_item_make(void *arg, const struct store_ident *who)
 	return ia->make(ia->arg, who, ia->item);
 }
 
+/* The decision for one person's inbox item: pushed now to a person
+ * connected and subscribed, within their hours (or with none), or
+ * when urgent; otherwise deferred to their inbox and its digest. */
+static enum bus_verdict
+bus_decide_item(struct bus *b, struct bus_account *a, int urgent,
+    int64_t now)
+{
+	if (a == NULL || LIST_EMPTY(&a->subs))
+		return BUS_DEFER;
+	if (urgent)
+		return BUS_PUSH;
+	if (!a->hours.loaded)
+		bus_hours_load(b, a->id, &a->hours);
+	return bus_hours_now(&a->hours, now) ? BUS_PUSH : BUS_DEFER;
+}
+
 size_t
 bus_inbox(struct bus *b, const int64_t *ids, const int64_t *accounts,
     size_t n, int urgent, bus_item_fn make, void *arg)
@@ -650,14 +672,8 @@ bus_inbox(struct bus *b, const int64_t *ids, const int64_t *accounts,
 	size_t i, np = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((a = bus_account_find(b, accounts[i])) == NULL ||
-		    LIST_EMPTY(&a->subs)) {
-			b->deferred++;
-			continue;
-		}
-		if (!a->hours.loaded)
-			bus_hours_load(b, a->id, &a->hours);
-		if (!urgent && !bus_hours_now(&a->hours, now)) {
+		a = bus_account_find(b, accounts[i]);
+		if (bus_decide_item(b, a, urgent, now) == BUS_DEFER) {
 			b->deferred++;
 			continue;
 		}

@@ -12,9 +12,9 @@
  *
  * Events reach the bus only after their transaction committed, in event
  * id order. For each subscriber the bus decides an event once: push it
- * now (through the viewer's view of it, view.c), defer it (the inbox,
- * for quiet hours: not yet produced, see bus.c), or leave it to history
- * (the viewer may not see it). A subscriber's high-water mark is the
+ * now (through the viewer's view of it, view.c), or leave it to history
+ * (the viewer may not see it); an inbox item (an announcement, a
+ * mention) is pushed now or deferred to the person's working hours. A subscriber's high-water mark is the
  * last event decided for it, pushed or not, so each event is decided
  * once per subscriber, and a deferred event can never come twice: what
  * is deferred is kept by the inbox, keyed by account and event.
