@@ -99,16 +99,32 @@ struct cmd_push {
 	int		 kind;
 	int64_t		 ref;
 	int64_t		 ts;
+	json_t		*resource;	/* read once: the same for everyone */
 };
 
 static json_t *
 cmd_push_make(void *arg, const struct store_ident *who, int64_t item)
 {
 	struct cmd_push *p = arg;
+	struct cmd_item_build b;
+	char when[PROTO_TS_LEN];
 	json_t *it;
 
-	if ((it = cmd_item_json(p->srv, who, item, p->kind, p->ref, p->ts,
-	    0)) == NULL)
+	if (p->kind == STORE_INBOX_RESOURCE) {
+		if (p->resource == NULL) {
+			memset(&b, 0, sizeof b);
+			if (store_resource_by_id(p->srv->store, p->ref,
+			    cmd_item_resource, &b) != STORE_OK ||
+			    b.what == NULL)
+				return NULL;
+			p->resource = b.what;
+		}
+		proto_ts_format(p->ts, when);
+		it = json_pack("{s:I, s:s, s:s, s:b, s:O}", "id",
+		    (json_int_t)item, "kind", "resource", "ts", when, "read", 0,
+		    "resource", p->resource);
+	} else if ((it = cmd_item_json(p->srv, who, item, p->kind, p->ref,
+	    p->ts, 0)) == NULL)
 		return NULL;
 	return json_pack("{s:s, s:o}", "ev", "inbox", "item", it);
 }
@@ -117,10 +133,11 @@ void
 cmd_inbox_push(struct server *srv, const struct store_write *w, int kind,
     int64_t ref)
 {
-	struct cmd_push p = { srv, kind, ref, w->now };
+	struct cmd_push p = { srv, kind, ref, w->now, NULL };
 
 	bus_inbox(srv->bus, w->ids, w->accounts, w->nids, 0, cmd_push_make,
 	    &p);
+	json_decref(p.resource);
 }
 
 /* "amira is outside working hours until Mon 09:00 Europe/London", for
