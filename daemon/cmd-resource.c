@@ -227,6 +227,23 @@ cmd_chunk_finish(struct cmd_q *q)
 	store_submit(c->srv->store, w);
 }
 
+/* bad_offset, with where the upload stands as a number too, so that a
+ * client resumes from it without reading the message. */
+static void
+cmd_bad_offset(struct cmd_q *q, int64_t at)
+{
+	char msg[80];
+	json_t *err;
+
+	snprintf(msg, sizeof msg, "the upload stands at offset %lld",
+	    (long long)at);
+	err = json_pack("{s:O?, s:{s:s, s:s, s:I}}", "id", q->req->id,
+	    "error", "code", proto_err_code(PROTO_E_BAD_OFFSET), "message",
+	    msg, "offset", (json_int_t)at);
+	conn_send_event(q->c, err);
+	json_decref(err);
+}
+
 static void
 cmd_chunk(struct cmd_q *q)
 {
@@ -236,7 +253,6 @@ cmd_chunk(struct cmd_q *q)
 	const char *b64;
 	int64_t off, size;
 	uint8_t sha[32];
-	char msg[120];
 	size_t len;
 	int r;
 
@@ -256,11 +272,8 @@ cmd_chunk(struct cmd_q *q)
 		    PROTO_XSTR(PROTO_CHUNK_MAX) " bytes");
 	r = blob_append(bs, c->acct.id, sha, off, data, len,
 	    c->upload.size, &size);
-	if (r == BLOB_BAD_OFFSET) {
-		snprintf(msg, sizeof msg, "the upload stands at offset %lld",
-		    (long long)size);
-		return conn_reply_err(c, q->req->id, PROTO_E_BAD_OFFSET, msg);
-	}
+	if (r == BLOB_BAD_OFFSET)
+		return cmd_bad_offset(q, size);
 	if (r == BLOB_TOO_LARGE)
 		return conn_reply_err(c, q->req->id, PROTO_E_TOO_LARGE,
 		    "that chunk goes past the size declared");
@@ -327,7 +340,7 @@ cmd_res_tags(struct cmd_q *q, struct store_write *w)
 {
 	char tag[PROTO_MAX_TAG + 2], msg[PROTO_MAX_TAG + 120];
 	const char *t;
-	json_t *arr;
+	json_t *arr = NULL;
 	size_t i, j, n;
 
 	if (proto_get_strarray(q->req, "tags", PROTO_MAX_TAGS, &arr, NULL) !=
@@ -369,16 +382,21 @@ cmd_res_fields(struct cmd_q *q, struct store_write *w)
 	int has_url = 0, has_sha = 0;
 	enum proto_err err;
 
-	if (proto_get_str(q->req, "title", 1, &title, NULL) != PROTO_OK ||
-	    (err = proto_check_title(title)) != PROTO_OK) {
-		conn_reply_err(c, q->req->id, PROTO_E_BAD_TEXT, "a title of 1-"
+	if (proto_get_str(q->req, "title", 1, &title, NULL) != PROTO_OK) {
+		cmd_bad_field(c, q->req, "title");
+		return -1;
+	}
+	if ((err = proto_check_title(title)) != PROTO_OK) {
+		conn_reply_err(c, q->req->id, err, "a title of 1-"
 		    PROTO_XSTR(PROTO_MAX_TITLE) " bytes, one line");
 		return -1;
 	}
 	if (proto_get_str(q->req, "summary", 0, &summary, NULL) != PROTO_OK ||
-	    (summary != NULL && proto_check_summary(summary) != PROTO_OK)) {
-		conn_reply_err(c, q->req->id, PROTO_E_BAD_TEXT, "a summary of "
-		    "1-" PROTO_XSTR(PROTO_MAX_SUMMARY) " bytes of text");
+	    (summary != NULL && (err = proto_check_summary(summary)) !=
+	    PROTO_OK)) {
+		conn_reply_err(c, q->req->id, summary != NULL ? err :
+		    PROTO_E_BAD_REQUEST, "a summary of 1-"
+		    PROTO_XSTR(PROTO_MAX_SUMMARY) " bytes of text");
 		return -1;
 	}
 	if (proto_get_str(q->req, "url", 0, &url, &has_url) != PROTO_OK ||
@@ -396,8 +414,8 @@ cmd_res_fields(struct cmd_q *q, struct store_write *w)
 	}
 	if (has_sha && (cmd_get_sha(q, w->sha256) != 0))
 		return -1;
-	if (has_sha && store_attachment(c->srv->store, w->sha256, &w->size,
-	    type, sizeof type) != 1) {
+	if (has_sha && store_attachment(c->srv->store, c->acct.id, w->sha256,
+	    &w->size, type, sizeof type) != 1) {
 		conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND, "no file with "
 		    "that SHA-256 has been uploaded: upload it first");
 		return -1;

@@ -219,6 +219,7 @@ server_reload(struct server *srv)
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = ctx;
 	srv->cf = cf;
+	blob_set_max(store_blobs(srv->store), (int64_t)cf.max_attachment);
 	listen_fit_fd_limit(srv);
 	log_init(cf.log_level);
 	log_info("reloaded: certificate %s", cf.cert);

@@ -230,6 +230,7 @@ enum store_rr {
 };
 enum store_rw {
 	RW_ATTACH,
+	RW_UPLOADED,
 	RW_EVENT,
 	RW_INSERT,
 	RW_TAG,

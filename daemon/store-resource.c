@@ -44,8 +44,10 @@ const char *const store_resource_read_sql[RR__COUNT] = {
 	[RR_SUBS] = "SELECT tag, org_id IS NOT NULL FROM subscriptions"
 	    " WHERE account_id = ?1 OR org_id = ?2"
 	    " ORDER BY org_id IS NOT NULL, tag",
-	[RR_ATTACHMENT] = "SELECT size, type FROM attachments"
-	    " WHERE sha256 = ?1",
+	/* Only a file this account sent: naming a hash proves nothing. */
+	[RR_ATTACHMENT] = "SELECT f.size, f.type FROM attachments f"
+	    " JOIN uploads u ON u.sha256 = f.sha256 AND u.account_id = ?2"
+	    " WHERE f.sha256 = ?1",
 	[RR_ALL_ATTACHMENTS] = "SELECT sha256, size FROM attachments"
 	    " ORDER BY sha256",
 };
@@ -53,6 +55,8 @@ const char *const store_resource_read_sql[RR__COUNT] = {
 const char *const store_resource_write_sql[RW__COUNT] = {
 	[RW_ATTACH] = "INSERT OR IGNORE INTO attachments (sha256, size, type,"
 	    " ts) VALUES (?1, ?2, ?3, ?4)",
+	[RW_UPLOADED] = "INSERT OR IGNORE INTO uploads (account_id, sha256, ts)"
+	    " VALUES (?1, ?2, ?3)",
 	[RW_EVENT] = "INSERT INTO events (kind, org_id, actor_id, ts)"
 	    " VALUES (3, ?1, ?2, ?3)",
 	/* A file must have its row: nothing is inserted without it. */
@@ -60,7 +64,8 @@ const char *const store_resource_write_sql[RW__COUNT] = {
 	    " summary, url, sha256, size, type, ts)"
 	    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, f.size, f.type, ?8"
 	    " FROM (SELECT 1) LEFT JOIN attachments f ON f.sha256 = ?7"
-	    " WHERE ?7 IS NULL OR f.sha256 IS NOT NULL",
+	    " WHERE ?7 IS NULL OR (f.sha256 IS NOT NULL AND EXISTS (SELECT 1"
+	    "  FROM uploads u WHERE u.account_id = ?2 AND u.sha256 = ?7))",
 	[RW_TAG] = "INSERT OR IGNORE INTO resource_tags (tag, resource_id)"
 	    " VALUES (?1, ?2)",
 	[RW_FTS] = "INSERT INTO resources_fts (rowid, title, summary, tags)"
@@ -193,13 +198,14 @@ store_subscriptions(struct store *s, int64_t account, int64_t org,
 }
 
 int
-store_attachment(struct store *s, const uint8_t *sha256, int64_t *size,
-    char *type, size_t typelen)
+store_attachment(struct store *s, int64_t account, const uint8_t *sha256,
+    int64_t *size, char *type, size_t typelen)
 {
 	sqlite3_stmt	*st = s->rr[RR_ATTACHMENT];
 	int		 rc, found = 0;
 
 	sqlite3_bind_blob(st, 1, sha256, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		found = 1;
 		*size = sqlite3_column_int64(st, 0);
@@ -249,6 +255,7 @@ store_op_upload_finish(struct store *s, struct store_write *w)
 	char		 type[BLOB_TYPE_MAX] = "";
 	sqlite3_stmt	*st;
 	int64_t		 size;
+	int		 r;
 
 	if (blob_partial(s->blobs, w->account, w->sha256, 0) >= 0)
 		w->blob = blob_finish(s->blobs, w->account, w->sha256,
@@ -269,6 +276,12 @@ store_op_upload_finish(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 2, w->size);
 	sqlite3_bind_text(st, 3, w->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	st = store_rw(s, RW_UPLOADED);
+	sqlite3_bind_int64(st, 1, w->account);
+	sqlite3_bind_blob(st, 2, w->sha256, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, w->now);
 	return store_run(s, st, NULL);
 }
 

@@ -270,7 +270,9 @@ static const char store_schema_v10[] =
  *   and the time for the programme's report; deleting one marks it.
  * - attachments: the files on disk (store-resource.c, blob.c), one row
  *   per content hash, so that harbourd check and backup know which
- *   files must be there.
+ *   files must be there; uploads, which account sent which whole file,
+ *   since a resource may only name a file its poster sent (a file
+ *   stored once for two senders is each one's).
  * - resources_fts: the search index of resources (title, summary and
  *   tags), trigram like the posts'; written with the resource itself,
  *   since resources are few.
@@ -299,6 +301,9 @@ static const char store_schema_v11[] =
 	"CREATE TABLE attachments (sha256 BLOB PRIMARY KEY,"
 	" size INTEGER NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL)"
 	" WITHOUT ROWID;"
+	"CREATE TABLE uploads (account_id INTEGER NOT NULL"
+	" REFERENCES accounts(id), sha256 BLOB NOT NULL, ts INTEGER NOT NULL,"
+	" PRIMARY KEY (account_id, sha256)) WITHOUT ROWID;"
 	"CREATE VIRTUAL TABLE resources_fts USING fts5(title, summary, tags,"
 	" tokenize = 'trigram');"
 	"CREATE TABLE subscriptions (id INTEGER PRIMARY KEY,"

@@ -441,10 +441,11 @@ int	store_tags(struct store *, store_tag_cb, void *);
 typedef int (*store_sub_cb)(void *arg, const char *tag, int org);
 int	store_subscriptions(struct store *, int64_t account, int64_t org,
 	    store_sub_cb, void *);
-/* 1 when an attachment with this hash is stored (*size, type: its
- * size and MIME type, typelen bytes), 0 when not, STORE_ERROR. */
-int	store_attachment(struct store *, const uint8_t *sha256,
-	    int64_t *size, char *type, size_t typelen);
+/* 1 when account has sent the whole file with this hash and it is
+ * stored (*size, type: its size and MIME type, typelen bytes), 0 when
+ * not, STORE_ERROR. */
+int	store_attachment(struct store *, int64_t account,
+	    const uint8_t *sha256, int64_t *size, char *type, size_t typelen);
 /* Resources (not deleted) whose title, summary or tags hold text, best
  * first; snippet as store_search's. */
 typedef int (*store_resource_hit_cb)(void *arg,

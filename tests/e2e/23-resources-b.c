@@ -39,7 +39,7 @@ static const char *
 gone(struct hx_conn *c, const char *op, int64_t id)
 {
 	return hx_dump(json_object_get(hx_err(c, "not_found", op, "{s:I}",
-	    "id", (json_int_t)id), "error"));
+	    "resource", (json_int_t)id), "error"));
 }
 
 Test(resources, same_content_stored_once)
@@ -67,9 +67,9 @@ Test(resources, same_content_stored_once)
 	res_assert_fetch(mo, a, pdf, RES_PDF_LEN);
 	res_assert_fetch(mo, b, pdf, RES_PDF_LEN);
 	cr_assert_str_eq(hx_str(json_object_get(hx_ok(mo, "resource.show",
-	    "{s:I}", "id", (json_int_t)b), "resource"), "sha256"), hex);
+	    "{s:I}", "resource", (json_int_t)b), "resource"), "sha256"), hex);
 	/* Deleting one leaves the other's file where it was. */
-	hx_ok(fay, "resource.delete", "{s:I}", "id", (json_int_t)a);
+	hx_ok(fay, "resource.delete", "{s:I}", "resource", (json_int_t)a);
 	res_assert_fetch(mo, b, pdf, RES_PDF_LEN);
 	hx_stop(d);
 }
@@ -93,19 +93,19 @@ Test(resources, delete)
 	keep = share_link(fay, "Staying guide", "training");
 
 	/* Not its poster, nor a facilitator or an admin. */
-	r = hx_err(mo, "forbidden", "resource.delete", "{s:I}", "id",
+	r = hx_err(mo, "forbidden", "resource.delete", "{s:I}", "resource",
 	    (json_int_t)file);
-	hx_err(ola, "forbidden", "resource.delete", "{s:I}", "id",
+	hx_err(ola, "forbidden", "resource.delete", "{s:I}", "resource",
 	    (json_int_t)link);
-	hx_err(mo, "forbidden", "resource.delete", "{s:I}", "id",
+	hx_err(mo, "forbidden", "resource.delete", "{s:I}", "resource",
 	    (json_int_t)olas);
 	cr_assert_eq(json_array_size(res_list(mo, NULL, NULL)), 4, "%s",
 	    hx_dump(r));
 	/* Its poster; another facilitator; an admin. */
-	cr_assert_eq(hx_int(hx_ok(ola, "resource.delete", "{s:I}", "id",
+	cr_assert_eq(hx_int(hx_ok(ola, "resource.delete", "{s:I}", "resource",
 	    (json_int_t)olas), "resource"), olas);
-	hx_ok(finn, "resource.delete", "{s:I}", "id", (json_int_t)link);
-	hx_ok(adm, "resource.delete", "{s:I}", "id", (json_int_t)file);
+	hx_ok(finn, "resource.delete", "{s:I}", "resource", (json_int_t)link);
+	hx_ok(adm, "resource.delete", "{s:I}", "resource", (json_int_t)file);
 
 	/* Deleted is exactly never was, to anyone, by every op. */
 	cr_assert_str_eq(gone(mo, "resource.show", file),
@@ -138,13 +138,13 @@ Test(resources, link)
 	int64_t id = share_link(fay, "A page worth reading", "reading");
 	json_t *r;
 
-	r = json_object_get(hx_ok(mo, "resource.show", "{s:I}", "id",
+	r = json_object_get(hx_ok(mo, "resource.show", "{s:I}", "resource",
 	    (json_int_t)id), "resource");
 	cr_assert_str_eq(hx_str(r, "url"), LINK);
 	cr_assert(json_object_get(r, "sha256") == NULL && json_object_get(r,
 	    "size") == NULL && json_object_get(r, "type") == NULL, "a link "
 	    "with a file's fields: %s", hx_dump(r));
-	r = hx_err(mo, "bad_request", "resource.get", "{s:I}", "id",
+	r = hx_err(mo, "bad_request", "resource.get", "{s:I}", "resource",
 	    (json_int_t)id);
 	cr_assert(res_msg_has(r, "link"), "%s", hx_dump(r));
 	hx_stop(d);
@@ -192,7 +192,7 @@ Test(resources, tags_and_subscriptions)
 	cr_assert_str_eq(hx_dump(r), "{\"tag\":\"training\",\"org\":true}");
 	hx_ok(ola, "tag.subscribe", "{s:s, s:b}", "tag", "grief", "org", 1);
 	hx_err(mo, "bad_name", "tag.subscribe", "{s:s}", "tag", "Not a tag");
-	hx_ok(fay, "resource.delete", "{s:I}", "id", (json_int_t)dropped);
+	hx_ok(fay, "resource.delete", "{s:I}", "resource", (json_int_t)dropped);
 	cr_assert_str_eq(tags(rita), "[" TAG("grief", 0, 2) ","
 	    TAG("training", 2, 2) "," TAG("wellbeing", 1, 0) "]");
 
@@ -359,12 +359,8 @@ Test(resources, check_and_backup)
 }
 
 /*
- * DAEMON BUG (fails): a reload takes a new max_attachment into the
- * configuration, which resource.upload checks, but the attachment
- * store keeps the limit it was given at start (server.c calls
- * blob_set_max once, before listening). Raised by a reload, the limit
- * lets resource.upload accept a file that blob_append then refuses
- * chunk by chunk: too_large, "that chunk goes past the size declared".
+ * A reload's max_attachment is the limit everywhere at once: the check
+ * resource.upload makes and the attachment store's own.
  */
 Test(resources, reload_raises_max_attachment)
 {
