@@ -317,18 +317,8 @@ cmd_inbox(struct cmd_q *q)
 static void
 cmd_inbox_marked(struct store_write *w)
 {
-	struct conn *c = w->ctx;
-
-	if (conn_is_open(c)) {
-		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:I}", "read",
-			    (json_int_t)w->edits));
-		else if (w->result == STORE_NOTFOUND)
-			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
-			    "no such item in your inbox");
-		else
-			cmd_reply_store_err(c, w->arg, w->result);
-	}
+	cmd_write_reply(w, json_pack("{s:I}", "read", (json_int_t)w->edits),
+	    "no such item in your inbox");
 	cmd_write_finish(w);
 }
 

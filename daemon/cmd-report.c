@@ -229,16 +229,8 @@ cmd_report_written(struct store_write *w)
 		    (long long)w->post, w->name, w->actor,
 		    w->flag ? ", urgent" : "", sent);
 	}
-	if (conn_is_open(c)) {
-		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:I}", "report",
-			    (json_int_t)w->report));
-		else if (w->result == STORE_NOTFOUND)
-			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
-			    "no such post");
-		else
-			cmd_reply_store_err(c, w->arg, w->result);
-	}
+	cmd_write_reply(w, json_pack("{s:I}", "report", (json_int_t)w->report),
+	    "no such post");
 	cmd_write_finish(w);
 }
 

@@ -437,17 +437,9 @@ cmd_res_posted(struct store_write *w)
 		    (long long)w->eid, w->actor, w->acct.org, w->nids);
 		cmd_inbox_push(c->srv, w, STORE_INBOX_RESOURCE, w->eid);
 	}
-	if (conn_is_open(c)) {
-		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:I, s:I}",
-			    "resource", (json_int_t)w->eid, "notified",
-			    (json_int_t)w->nids));
-		else if (w->result == STORE_NOTFOUND)
-			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND, "no file "
-			    "with that SHA-256 has been uploaded");
-		else
-			cmd_reply_store_err(c, w->arg, w->result);
-	}
+	cmd_write_reply(w, json_pack("{s:I, s:I}", "resource",
+	    (json_int_t)w->eid, "notified", (json_int_t)w->nids),
+	    "no file with that SHA-256 has been uploaded: upload it first");
 	cmd_write_finish(w);
 }
 
@@ -470,21 +462,11 @@ cmd_res_post(struct cmd_q *q)
 static void
 cmd_res_deleted(struct store_write *w)
 {
-	struct conn *c = w->ctx;
-
 	if (w->result == STORE_OK)
 		log_info("resource %lld deleted by %s", (long long)w->post,
 		    w->actor);
-	if (conn_is_open(c)) {
-		if (w->result == STORE_NOTFOUND)
-			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND,
-			    "no such resource");
-		else if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:I}", "resource",
-			    (json_int_t)w->post));
-		else
-			cmd_reply_store_err(c, w->arg, w->result);
-	}
+	cmd_write_reply(w, json_pack("{s:I}", "resource", (json_int_t)w->post),
+	    "no such resource");
 	cmd_write_finish(w);
 }
 
@@ -622,19 +604,10 @@ cmd_subscriptions(struct cmd_q *q)
 static void
 cmd_sub_written(struct store_write *w)
 {
-	struct conn *c = w->ctx;
-
-	if (conn_is_open(c)) {
-		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:s, s:b}", "tag",
-			    w->name, "org", w->org != 0));
-		else if (w->result == STORE_NOTFOUND)
-			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND, w->org != 0 ?
-			    "your organisation does not follow that tag" :
-			    "you do not follow that tag");
-		else
-			cmd_reply_store_err(c, w->arg, w->result);
-	}
+	cmd_write_reply(w, json_pack("{s:s, s:b}", "tag", w->name, "org",
+	    w->org != 0), w->org != 0 ?
+	    "your organisation does not follow that tag" :
+	    "you do not follow that tag");
 	cmd_write_finish(w);
 }
 

@@ -303,6 +303,24 @@ cmd_write_finish(struct store_write *w)
 }
 
 void
+cmd_write_reply(struct store_write *w, json_t *result, const char *notfound)
+{
+	struct conn *c = w->ctx;
+
+	if (!conn_is_open(c))
+		json_decref(result);
+	else if (w->result == STORE_OK)
+		conn_reply_ok(c, w->arg, result);
+	else {
+		json_decref(result);
+		if (w->result == STORE_NOTFOUND && notfound != NULL)
+			conn_reply_err(c, w->arg, PROTO_E_NOT_FOUND, notfound);
+		else
+			cmd_reply_store_err(c, w->arg, w->result);
+	}
+}
+
+void
 cmd_reply_store_err(struct conn *c, json_t *id, int result)
 {
 	switch (result) {

@@ -93,6 +93,11 @@ void	cmd_bad_field(struct conn *, struct proto_req *, const char *field);
 struct store_write *cmd_write_new(struct conn *, struct proto_req *,
 	    enum store_wop, void (*done)(struct store_write *));
 void	cmd_write_finish(struct store_write *);
+/* The reply to a finished job, if its connection is still open: result
+ * (stolen; built whatever the outcome, for brevity) when it committed,
+ * not_found saying notfound (NULL: the default), or the store's error. */
+void	cmd_write_reply(struct store_write *, json_t *result,
+	    const char *notfound);
 /* Map a store result to a reply error (NOTFOUND -> not_found etc.). */
 void	cmd_reply_store_err(struct conn *, json_t *id, int result);
 
