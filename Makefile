@@ -123,6 +123,15 @@ run: deps
 bench: all certs/dev/ca.crt
 	sh tests/bench/run.sh $(if $(QUICK),--quick)
 
+# The load generator alone, as run.sh builds it (run.sh builds it again,
+# so that `sh tests/bench/run.sh` needs no make).
+BENCH_PKGS = libevent libevent_openssl openssl jansson
+$(BUILD)/bench-loadgen: $(wildcard tests/bench/loadgen*.[ch]) $(PROTO_SRCS) $(wildcard proto/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -Iproto -Itests/bench \
+		$(shell pkg-config --cflags $(BENCH_PKGS)) -o $@ $(filter %.c,$^) \
+		$(shell pkg-config --libs $(BENCH_PKGS)) -lm
+
 SYSCONFDIR ?= /etc
 UNITDIR	   ?= $(PREFIX)/lib/systemd/system
 MAN_PAGES   = man/harbour.1 man/harbourd.conf.5 man/harbour-protocol.7 man/harbourd.8

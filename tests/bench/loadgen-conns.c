@@ -335,6 +335,8 @@ static const struct {
 	{ "slow", lg_work_slow, 1 },
 	{ "idle", lg_work_idle, 0 },
 	{ "storm", lg_work_storm, 0 },
+	/* Only the in-hours half is owed anything: its own checks. */
+	{ "announce", lg_work_announce, 0 },
 };
 
 int

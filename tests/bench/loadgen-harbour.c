@@ -16,10 +16,20 @@
  * (proto_event_post builds it so), so the payload is found at a fixed
  * distance from the end of the line without parsing the JSON. Anything
  * else, and any post event of another shape, goes through jansson.
+ *
+ * Announcements (--mode announce) are resources instead of posts: each
+ * subscriber follows the tag "bench" (tag.subscribe), the odd-numbered
+ * ones set working hours that exclude the whole run (quiet.set), and
+ * then all subscribe; the admin shares every announcement with
+ * resource.post, its payload as the title, and the reply's "notified"
+ * says how many inbox rows were written. An inbox event carries the
+ * resource, so its title (found by a search, not a parse) is the
+ * payload.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -39,6 +49,12 @@
 #define HB_SYNC_LIMIT	PROTO_PAGE_MAX
 /* Clients per account when none is given: tokens are shared beyond. */
 #define HB_ACCOUNTS_MAX	1000
+/* Announcements: the tag every subscriber follows, the link each one
+ * shares (a resource is a link or a file), and the time zone of the
+ * quiet half's working hours. */
+#define HB_TAG		"bench"
+#define HB_URL		"https://example.org/x"
+#define HB_TZ		"UTC"
 
 enum hb_step {
 	HB_HELLO,	/* waiting for the server's first line */
@@ -49,6 +65,8 @@ enum hb_step {
 	HB_INVITES,
 	HB_JOIN,
 	HB_SUBSCRIBE,
+	HB_TAG_STEP,	/* announce: tag.subscribe sent */
+	HB_QUIET_STEP,	/* announce: quiet.set sent */
 	HB_WAIT_LOGIN,	/* LG_LOGIN: connected, told when to log in */
 	HB_READY
 };
@@ -62,6 +80,8 @@ struct hb {
 	int64_t		 thread;
 	char		*buf;
 	size_t		 bufsize;
+	int		 announce;	/* resources, not posts */
+	char		 hours[32];	/* the quiet half's working hours */
 };
 
 static void
@@ -112,6 +132,24 @@ hb_accounts(const struct lg *lg)
 	return n > HB_ACCOUNTS_MAX ? HB_ACCOUNTS_MAX : n;
 }
 
+/*
+ * Working hours the whole run is outside of: one minute on the day
+ * after tomorrow (UTC), a weekly range whose next start is at least a
+ * day away, so that even a run begun just before midnight never enters
+ * it. The quiet.set reply's in_hours confirms it.
+ */
+static void
+hb_quiet_hours(char *buf, size_t size)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	snprintf(buf, size, "%s 00:00-00:01", days[(tm.tm_wday + 2) % 7]);
+}
+
 static void
 hb_setup(struct lg *lg)
 {
@@ -122,6 +160,15 @@ hb_setup(struct lg *lg)
 		exit(64);
 	}
 	hb->naccounts = hb_accounts(lg);
+	hb->announce = strcmp(lg->o.mode, "announce") == 0;
+	/* Working hours belong to the account: two clients sharing one
+	 * could not be one in hours and one out. */
+	if (hb->announce && lg->o.subs > hb->naccounts) {
+		fprintf(stderr, "loadgen: announce needs an account per "
+		    "subscriber: at most %d subscribers\n", hb->naccounts);
+		exit(64);
+	}
+	hb_quiet_hours(hb->hours, sizeof hb->hours);
 	hb->codes = calloc((size_t)hb->naccounts, sizeof *hb->codes);
 	hb->tokens = calloc((size_t)hb->naccounts, sizeof *hb->tokens);
 	hb->bufsize = 65536;
@@ -271,6 +318,29 @@ hb_subscribe(struct lg_peer *p)
 	hb_request(p, req);
 }
 
+/* Announce: follow the tag first; the quiet half then sets its hours. */
+static void
+hb_tag_subscribe(struct lg_peer *p)
+{
+	json_t *req = proto_request(3, "tag.subscribe");
+
+	json_object_set_new(req, "tag", json_string(HB_TAG));
+	p->step = HB_TAG_STEP;
+	hb_request(p, req);
+}
+
+static void
+hb_quiet_set(struct lg_peer *p)
+{
+	struct hb *hb = p->lg->drv_data;
+	json_t *req = proto_request(4, "quiet.set");
+
+	json_object_set_new(req, "hours", json_string(hb->hours));
+	json_object_set_new(req, "tz", json_string(HB_TZ));
+	p->step = HB_QUIET_STEP;
+	hb_request(p, req);
+}
+
 static void
 hb_sync(struct lg_peer *p, int64_t since)
 {
@@ -325,10 +395,21 @@ hb_step_reply(struct lg_peer *p, json_t *result)
 			    json_string(HB_CHANNEL));
 			return hb_request(p, result);
 		}
+		if (p->kind == LG_SUB && hb->announce)
+			return hb_tag_subscribe(p);
 		if (p->kind == LG_SUB)
 			return hb_subscribe(p);
 		p->step = HB_READY;
 		return lg_peer_ready(p);
+	case HB_TAG_STEP:
+		if (p->quiet)
+			return hb_quiet_set(p);
+		return hb_subscribe(p);
+	case HB_QUIET_STEP:
+		/* The point of the row: these must be outside their hours. */
+		if (!json_is_false(json_object_get(result, "in_hours")))
+			return lg_peer_failed(p, "quiet.set: still in hours");
+		return hb_subscribe(p);
 	case HB_JOIN:
 	case HB_SUBSCRIBE:
 		p->step = HB_READY;
@@ -349,6 +430,10 @@ hb_reply(struct lg_peer *p, json_t *obj)
 			lg_fail(p->lg, "post %lld refused: %s", (long long)(id -
 			    HB_ID_POST), json_string_value(json_object_get(err,
 			    "code")));
+		else if (((struct hb *)p->lg->drv_data)->announce)
+			lg_notified(p->lg, (uint64_t)(id - HB_ID_POST),
+			    json_integer_value(json_object_get(result,
+			    "notified")));
 		return lg_acked(p->lg, (uint64_t)(id - HB_ID_POST), err == NULL);
 	}
 	if (err != NULL) {
@@ -369,15 +454,36 @@ hb_reply(struct lg_peer *p, json_t *obj)
 	hb_step_reply(p, result);
 }
 
+/* An inbox item about a resource: its title is an announcement's
+ * payload. */
+static void
+hb_item(struct lg_peer *p, json_t *item)
+{
+	const char *s;
+
+	s = json_string_value(json_object_get(json_object_get(item,
+	    "resource"), "title"));
+	if (s != NULL)
+		lg_delivered(p, s, strlen(s));
+}
+
 static void
 hb_event(struct lg_peer *p, json_t *obj, const char *ev)
 {
+	json_t *req, *items, *it;
 	const char *s;
-	json_t *req;
+	size_t i;
 
 	if (strcmp(ev, "post") == 0) {
 		if ((s = json_string_value(json_object_get(obj, "body"))))
 			lg_delivered(p, s, strlen(s));
+	} else if (strcmp(ev, "inbox") == 0) {
+		hb_item(p, json_object_get(obj, "item"));
+	} else if (strcmp(ev, "digest") == 0) {
+		items = json_object_get(obj, "items");
+		lg_digest(p, json_array_size(items));
+		json_array_foreach(items, i, it)
+			hb_item(p, it);
 	} else if (strcmp(ev, "hello") == 0) {
 		if (p->kind == LG_LOGIN && p->step == HB_HELLO) {
 			p->step = HB_WAIT_LOGIN;
@@ -418,6 +524,27 @@ hb_post_ack(struct lg_peer *p, const char *line, size_t len)
 	return 1;
 }
 
+/* An inbox event, {"ev":"inbox","item":{...,"resource":{...,"title":
+ * "<payload>",...}}}, read without a JSON parser: the announce row's
+ * subscribers get one per announcement. 1 when it was one (and is
+ * counted), 0 for anything else. */
+static int
+hb_inbox_event(struct lg_peer *p, const char *line, size_t len)
+{
+	static const char head[] = "{\"ev\":\"inbox\",";
+	static const char title[] = "\"title\":\"";
+	const char *t;
+
+	if (len < sizeof head || memcmp(line, head, sizeof head - 1) != 0 ||
+	    (t = memmem(line, len, title, sizeof title - 1)) == NULL)
+		return 0;
+	t += sizeof title - 1;
+	if ((size_t)(line + len - t) <= LG_PAYLOAD || t[LG_PAYLOAD] != '"')
+		return 0;
+	lg_delivered(p, t, LG_PAYLOAD);
+	return 1;
+}
+
 static void
 hb_line(struct lg_peer *p, const char *line, size_t len)
 {
@@ -437,6 +564,8 @@ hb_line(struct lg_peer *p, const char *line, size_t len)
 		lg_delivered(p, line + len - 2 - LG_PAYLOAD, LG_PAYLOAD);
 		return;
 	}
+	if (p->kind == LG_SUB && hb_inbox_event(p, line, len))
+		return;
 	if ((obj = json_loadb(line, len, 0, &jerr)) == NULL) {
 		lg_peer_failed(p, "a line that is not JSON");
 		return;
@@ -482,10 +611,16 @@ hb_publish(struct lg_peer *p, uint64_t seq, const char *payload)
 	char line[LG_PAYLOAD + 256];
 	int n;
 
-	n = snprintf(line, sizeof line, "{\"id\":%lld,\"op\":\"post\","
-	    "\"channel\":\"" HB_CHANNEL "\",\"thread\":%lld,\"body\":\"%s\"}\n",
-	    (long long)(HB_ID_POST + (int64_t)seq), (long long)hb->thread,
-	    payload);
+	if (hb->announce)
+		n = snprintf(line, sizeof line, "{\"id\":%lld,\"op\":"
+		    "\"resource.post\",\"title\":\"%s\",\"tags\":[\"" HB_TAG
+		    "\"],\"url\":\"" HB_URL "\"}\n",
+		    (long long)(HB_ID_POST + (int64_t)seq), payload);
+	else
+		n = snprintf(line, sizeof line, "{\"id\":%lld,\"op\":\"post\","
+		    "\"channel\":\"" HB_CHANNEL "\",\"thread\":%lld,"
+		    "\"body\":\"%s\"}\n", (long long)(HB_ID_POST +
+		    (int64_t)seq), (long long)hb->thread, payload);
 	lg_send_record(p, line, (size_t)n);
 }
 

@@ -147,9 +147,17 @@ mq_subscribe(struct lg_peer *p)
 static void
 mq_setup(struct lg *lg)
 {
-	struct mq *mq = calloc(1, sizeof *mq);
+	struct mq *mq;
 
-	if (mq == NULL)
+	/* No MQTT broker has inboxes, tags to follow or working hours:
+	 * nothing to compare that row with. */
+	if (strcmp(lg->o.mode, "announce") == 0) {
+		fprintf(stderr, "loadgen: --mode announce is Harbour only: "
+		    "MQTT has no inbox, no tags to follow and no working "
+		    "hours\n");
+		exit(64);
+	}
+	if ((mq = calloc(1, sizeof *mq)) == NULL)
 		abort();
 	lg->drv_data = mq;
 	lg_open(lg, LG_PUB, -1, 0);

@@ -79,6 +79,25 @@ static const struct rep_row rep_rows[] = {
 	    "acknowledgement ms", 0, REP_LE, 1000, NULL, "≤ 1000" },
 	{ "storm", "storm_s", "reconnect storm: seconds until the last "
 	    "client was in", 2, REP_INFO, 0, NULL, "" },
+	/* Harbour only: MQTT has no inbox, tags or working hours. */
+	{ "announce", "announcements_per_s", "announcement to 1,000 "
+	    "subscribed members, half in quiet hours (quick: 200): "
+	    "announcements/s acknowledged", 1, REP_INFO, 0, NULL, "" },
+	{ "announce", "inbox_rows_per_s", "announcement: inbox rows/s "
+	    "(every member's, in hours or not)", 0, REP_INFO, 0, NULL, "" },
+	{ "announce", "deliveries_per_s", "announcement: live deliveries/s "
+	    "(the in-hours half)", 0, REP_INFO, 0, NULL, "" },
+	{ "announce", "latency_p50_ms", "announcement: p50 post→delivery ms",
+	    1, REP_INFO, 0, NULL, "" },
+	{ "announce", "latency_p99_ms", "announcement: p99 post→delivery ms",
+	    1, REP_INFO, 0, NULL, "" },
+	{ "announce", "errors", "announcement: errors (pushed to members in "
+	    "quiet hours, missing, duplicated, out of order, digests)", 0,
+	    REP_LE, 0, NULL, "none" },
+	{ "announce", "server_cpu_us_per_delivery", "announcement: server CPU "
+	    "µs per live delivery", 2, REP_INFO, 0, NULL, "" },
+	{ "announce", "server_cpu_us_per_inbox_row", "announcement: server "
+	    "CPU µs per inbox row", 2, REP_INFO, 0, NULL, "" },
 };
 
 static json_t	*rep_runs;

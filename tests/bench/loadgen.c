@@ -507,6 +507,13 @@ lg_delivered(struct lg_peer *p, const char *payload, size_t len)
 		    (unsigned long long)seq);
 		return;
 	}
+	if (p->quiet) {
+		/* Outside its working hours nothing may be pushed to it:
+		 * counted, never delivered. */
+		p->leaked++;
+		lg->leaked++;
+		return;
+	}
 	if (p->seen != NULL) {
 		if (p->seen[seq]++ != 0)
 			p->dups++;
@@ -626,7 +633,8 @@ usage(void)
 	    " [--burst-at SEC]\n"
 	    "           [--accounts N] [--qos 0|1] [--invite CODE]"
 	    " [--label TEXT] [--timeout SEC]\n"
-	    "       modes: fanout pipeline paced burst slow idle storm\n"
+	    "       modes: fanout pipeline paced burst slow idle storm"
+	    " announce (Harbour only)\n"
 	    "       bench-loadgen report RESULTS.jsonl\n"
 	    "       bench-loadgen freeport\n");
 	exit(64);
@@ -652,8 +660,9 @@ lg_defaults(struct lg_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->host = "127.0.0.1";
-	o->subs = 100;
-	o->posts = 1000;
+	/* Not given: lg_check_opts gives the mode's default. */
+	o->subs = -1;
+	o->posts = -1;
 	o->inflight = 64;
 	o->rate = 10000;
 	o->duration = 5;
@@ -667,6 +676,13 @@ lg_defaults(struct lg_opts *o)
 static void
 lg_check_opts(struct lg_opts *o)
 {
+	int announce = o->mode != NULL && strcmp(o->mode, "announce") == 0;
+
+	/* An announcement reaches 1,000 members, 200 times, by default. */
+	if (o->subs < 0)
+		o->subs = announce ? 1000 : 100;
+	if (o->posts < 0)
+		o->posts = announce ? 200 : 1000;
 	if (o->proto == NULL || o->mode == NULL || o->port <= 0 ||
 	    o->ca == NULL || o->server_pid <= 0 || o->subs < 1 ||
 	    o->posts < 1 || o->inflight < 1 || o->rate < 1 ||

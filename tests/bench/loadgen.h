@@ -5,15 +5,16 @@
  * bufferevents). The core (loadgen.c) owns the connections, the clock,
  * the counters and the result line; a driver speaks one server's
  * protocol (loadgen-harbour.c: Harbour's JSON lines; loadgen-mqtt.c:
- * MQTT 3.1.1); a workload (loadgen-work.c, loadgen-conns.c) decides
- * who connects and when posts go out. Drivers never decide timing and
+ * MQTT 3.1.1); a workload (loadgen-work.c, loadgen-conns.c,
+ * loadgen-announce.c) decides who connects and when posts go out. Drivers never decide timing and
  * workloads never see bytes, so both servers face exactly the same
  * client behaviour.
  *
  * Every post carries its own send time (CLOCK_MONOTONIC) and sequence
  * number in a fixed-width text payload, so latency is measured end to
  * end inside this one process, and every subscriber checks order, loss
- * and duplicates by sequence number.
+ * and duplicates by sequence number. (An announcement carries the same
+ * payload as its title: loadgen-announce.c.)
  */
 #ifndef HARBOUR_LOADGEN_H
 #define HARBOUR_LOADGEN_H
@@ -65,6 +66,7 @@ struct lg_peer {
 	int			 slow;		/* not reading */
 	int			 connected;	/* TLS handshake done, once */
 	int			 catching_up;
+	int			 quiet;		/* announce: outside its hours */
 	uint64_t		 t_open;	/* ns */
 	uint64_t		 t_ready;
 	/* Delivery checks: posts arrive in order, each once. */
@@ -73,6 +75,8 @@ struct lg_peer {
 	uint64_t		 dups;
 	uint64_t		 skipped;
 	uint8_t			*seen;		/* slow reader: per sequence */
+	uint64_t		 leaked;	/* quiet: what it got anyway */
+	uint64_t		 digest_items;	/* inbox items in digests */
 	int64_t			 gap_after;	/* Harbour gap: -1 when none */
 	int64_t			 req_id;	/* Harbour request ids */
 	uint16_t		 pkt_id;	/* MQTT packet ids */
@@ -174,6 +178,13 @@ struct lg {
 	struct lg_hist		 lat2;		/* a workload's second window */
 	struct lg_hist		 ack_lat;	/* post -> acknowledgement */
 	uint64_t		 gaps_seen;
+	/* Announcements: inbox rows the server says it wrote (the sum of
+	 * every reply's "notified"), replies whose count was not S, and
+	 * digests (none are expected while the bench runs). */
+	uint64_t		 inbox_rows;
+	uint64_t		 notified_wrong;
+	uint64_t		 leaked;
+	uint64_t		 digests, digest_items;
 
 	/* The verdict. */
 	int			 failed;
@@ -230,6 +241,10 @@ void		 lg_work_paced(struct lg *);
 void		 lg_work_slow(struct lg *);
 void		 lg_work_idle(struct lg *);
 void		 lg_work_storm(struct lg *);
+void		 lg_work_announce(struct lg *);
+/* loadgen-announce.c, for the driver: a reply's "notified", a digest. */
+void		 lg_notified(struct lg *, uint64_t seq, int64_t n);
+void		 lg_digest(struct lg_peer *, size_t items);
 void		 lg_work_report_common(struct lg *);
 
 /* loadgen-report.c: the table from result lines. */
