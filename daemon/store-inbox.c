@@ -6,8 +6,8 @@
  * them (written here, from the post's own job or its approval's). An
  * item is written in the transaction of what caused it, so it survives
  * a crash as surely as the post or resource does, and at most once per
- * person and thing (a unique index): someone who follows a tag in two
- * ways, or is named twice, has one item.
+ * person and thing: someone who follows a tag in two ways, or is named
+ * twice, has one item (the schema's comment says how).
  *
  * Whether an item is pushed now or waits for the person's working
  * hours is the bus's decision; the store keeps the outcome (pushed) so
@@ -74,7 +74,7 @@ const char *const store_inbox_write_sql[IQ__COUNT] = {
 	 * account. Anyone else is not notified, and the author learns
 	 * nothing of it.
 	 */
-	[IQ_MENTION] = "INSERT OR IGNORE INTO inbox (account_id, kind, ref,"
+	[IQ_MENTION] = "INSERT INTO inbox (account_id, kind, ref,"
 	    " ts) SELECT a.id, 2, ?3, ?4 FROM accounts a"
 	    " JOIN channels c ON c.id = ?2"
 	    " WHERE a.name = ?1 AND a.suspended_at IS NULL AND a.id <> ?5"

@@ -17,7 +17,7 @@
  * programme's report counts), its row, its tags, its search row, and
  * the inbox item of every person subscribed to one of its tags,
  * personally or through their organisation: once per person, whatever
- * the number of ways (the inbox's unique index). The bus then decides,
+ * the number of ways (the SELECT's UNION makes them distinct). The bus then decides,
  * per person, whether each item is pushed now or waits.
  */
 #include <stdio.h>
@@ -72,7 +72,7 @@ const char *const store_resource_write_sql[RW__COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4)",
 	/* Everyone following one of its tags, themselves or through their
 	 * organisation; not its poster, not a suspended account. */
-	[RW_INBOX] = "INSERT OR IGNORE INTO inbox (account_id, kind, ref, ts)"
+	[RW_INBOX] = "INSERT INTO inbox (account_id, kind, ref, ts)"
 	    " SELECT id, 1, ?1, ?2 FROM accounts WHERE suspended_at IS NULL"
 	    " AND id <> ?3 AND id IN ("
 	    "  SELECT s.account_id FROM resource_tags t"

@@ -280,9 +280,13 @@ static const char store_schema_v10[] =
  *   whole organisation (org_id), never both.
  * - inbox: what waits for one person (kind 1 a resource, 2 a mention:
  *   ref the resource or the post), written in the transaction of what
- *   caused it, so it survives a crash; once per person and thing (the
- *   unique index). pushed: it went out live or in a digest; read_at:
- *   the person marked it read.
+ *   caused it, so it survives a crash. Once per person and thing by
+ *   construction, not by an index: a new resource's rows come from one
+ *   SELECT DISTINCT, and a post names each person once, when it is
+ *   first shown (posted, or approved: once). One index, by account: an
+ *   announcement to a thousand people writes a thousand of its pages,
+ *   and a second index would write as many again. pushed: it went out
+ *   live or in a digest; read_at: the person marked it read.
  * - working hours: accounts.hours with accounts.tz (there since
  *   version 1), and an organisation's default, orgs.hours and orgs.tz.
  */
@@ -320,7 +324,6 @@ static const char store_schema_v11[] =
 	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
 	" kind INTEGER NOT NULL, ref INTEGER NOT NULL, ts INTEGER NOT NULL,"
 	" pushed INTEGER NOT NULL DEFAULT 0, read_at INTEGER);"
-	"CREATE UNIQUE INDEX inbox_once ON inbox(account_id, kind, ref);"
 	"CREATE INDEX inbox_account ON inbox(account_id, id);"
 	"ALTER TABLE accounts ADD COLUMN hours TEXT;"
 	"ALTER TABLE orgs ADD COLUMN hours TEXT;"
