@@ -191,11 +191,12 @@ cmd_digest_add(void *arg, const struct store_inbox *it)
 	struct cmd_digest *d = arg;
 	json_t *o;
 
-	if ((o = cmd_item_json(d->srv, d->who, it->id, it->kind, it->ref,
-	    it->ts, 0)) == NULL)
-		return 0;
-	json_array_append_new(d->items, o);
+	/* One the reader can no longer see (a group they left) is marked
+	 * pushed all the same, so that it never holds a digest back. */
 	d->ids[d->n++] = it->id;
+	if ((o = cmd_item_json(d->srv, d->who, it->id, it->kind, it->ref,
+	    it->ts, 0)) != NULL)
+		json_array_append_new(d->items, o);
 	return 0;
 }
 
@@ -211,7 +212,7 @@ cmd_inbox_digest(struct server *srv, const struct store_ident *who,
 	d.ids = xcalloc(CMD_DIGEST_MAX, sizeof *d.ids);
 	if (store_inbox(srv->store, who->id, STORE_INBOX_WAITING, 0,
 	    CMD_DIGEST_MAX, cmd_digest_add, &d, &more) != STORE_OK ||
-	    d.n == 0) {
+	    json_array_size(d.items) == 0) {
 		json_decref(d.items);
 		*ids = d.ids;
 		*n = 0;
@@ -220,7 +221,8 @@ cmd_inbox_digest(struct server *srv, const struct store_ident *who,
 	*ids = d.ids;
 	*n = d.n;
 	return json_pack("{s:s, s:I, s:b, s:o}", "ev", "digest", "count",
-	    (json_int_t)d.n, "more", more, "items", d.items);
+	    (json_int_t)json_array_size(d.items), "more", more, "items",
+	    d.items);
 }
 
 static void

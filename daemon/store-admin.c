@@ -189,6 +189,21 @@ store_size(struct store *s, int64_t *bytes)
 
 /* ---- attachments (harbourd check and backup) ----------------------- */
 
+/* The attachments beside a database, which must be there: a check
+ * makes nothing. */
+static struct blob_store *
+store_admin_blobs(const char *dir, char **cause)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: the attachments' directory is missing, "
+		    "and the database names files in it", dir);
+		return NULL;
+	}
+	return blob_open(dir, BLOB_SIZE_DEFAULT, cause);
+}
+
 /* Each attachment row of the database at path, to fn with the store of
  * files beside it. No directory is made for a database that has no
  * attachment: a check, run as root, must not leave one behind. */
@@ -213,8 +228,8 @@ store_admin_attachments(const char *path, const char *dir,
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != STORE_HASH_LEN)
 			continue;
-		if (bs == NULL && (bs = blob_open(dir, BLOB_SIZE_DEFAULT,
-		    cause)) == NULL) {
+		if (bs == NULL && (bs = store_admin_blobs(dir, cause)) ==
+		    NULL) {
 			r = -1;
 			break;
 		}
@@ -303,6 +318,11 @@ store_backup_attachments(const char *path, const char *dest, char **cause)
 	*cause = NULL;
 	r = store_admin_attachments(dest, src, store_admin_copy_one, &cp,
 	    cause);
+	/* A copy without its files is no backup: it goes, so that nobody
+	 * keeps it for one and the same command can be run again (the
+	 * files already copied are simply copied over). */
+	if (r != 0)
+		unlink(dest);
 	free(src);
 	free(dst);
 	return r;
