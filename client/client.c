@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 #include "net.h"
@@ -23,6 +24,11 @@
 
 /* The longest server message we repeat; a message is one line. */
 #define CLIENT_MESSAGE_MAX	512
+/* After rate_limited: the account's bucket refills by request_rate
+ * (20 by default) a second, so a second's pause always buys a request
+ * (and CLIENT_SLOW_DOWN_TRIES of them in a row mean something else is
+ * sending). */
+#define CLIENT_SLOW_DOWN_MS	1000
 
 const char *
 client_opt(const struct cmd_args *a, const char *name)
@@ -153,29 +159,23 @@ client_request(struct client *c, const char *op)
 	return (proto_request(0, op));	/* net_send sets the real id */
 }
 
-/*
- * Send req (consumed) and wait for its reply. 0 and *result (a new
- * reference), 1 with *error (a new reference, not reported: the caller
- * decides what to say) when the server refused, 2 after reporting a
- * broken link.
- */
-int
-client_call_quiet(struct client *c, json_t *req, json_t **result,
+static int
+client_lost(struct client *c, char *cause)
+{
+	client_error(CLIENT_EXIT_CONNECT, "lost the connection to %s: %s",
+	    c->server, cause);
+	free(cause);
+	return (CLIENT_EXIT_CONNECT);
+}
+
+/* A reply (consumed) into *result or *error, as client_call_quiet
+ * returns them. */
+static int
+client_reply(struct client *c, json_t *reply, json_t **result,
     json_t **error)
 {
-	json_t	*reply, *res, *err;
-	char	*cause;
-	int	 r;
+	json_t	*res, *err;
 
-	*result = *error = NULL;
-	r = net_call(c->net, req, &reply, &cause);
-	json_decref(req);
-	if (r == -1) {
-		client_error(CLIENT_EXIT_CONNECT, "lost the connection to %s: "
-		    "%s", c->server, cause);
-		free(cause);
-		return (CLIENT_EXIT_CONNECT);
-	}
 	if ((err = json_object_get(reply, "error")) != NULL) {
 		*error = json_incref(err);
 		json_decref(reply);
@@ -189,6 +189,57 @@ client_call_quiet(struct client *c, json_t *req, json_t **result,
 	*result = json_incref(res);
 	json_decref(reply);
 	return (CLIENT_EXIT_OK);
+}
+
+/* Send req (consumed) without waiting: 0 and its *id, for
+ * client_await, or 2 after reporting a broken link. */
+int
+client_send(struct client *c, json_t *req, int64_t *id)
+{
+	char	*cause;
+	int	 r;
+
+	r = net_send(c->net, req, &cause);
+	*id = json_integer_value(json_object_get(req, "id"));
+	json_decref(req);
+	if (r == -1)
+		return (client_lost(c, cause));
+	return (CLIENT_EXIT_OK);
+}
+
+/* The reply to request id, as client_call_quiet returns it. */
+int
+client_await(struct client *c, int64_t id, json_t **result, json_t **error)
+{
+	json_t	*reply;
+	char	*cause;
+
+	*result = *error = NULL;
+	if (net_await(c->net, id, &reply, &cause) == -1)
+		return (client_lost(c, cause));
+	return (client_reply(c, reply, result, error));
+}
+
+/*
+ * Send req (consumed) and wait for its reply. 0 and *result (a new
+ * reference), 1 with *error (a new reference, not reported: the caller
+ * decides what to say) when the server refused, 2 after reporting a
+ * broken link.
+ */
+int
+client_call_quiet(struct client *c, json_t *req, json_t **result,
+    json_t **error)
+{
+	json_t	*reply;
+	char	*cause;
+	int	 r;
+
+	*result = *error = NULL;
+	r = net_call(c->net, req, &reply, &cause);
+	json_decref(req);
+	if (r == -1)
+		return (client_lost(c, cause));
+	return (client_reply(c, reply, result, error));
 }
 
 int
@@ -205,6 +256,43 @@ client_call(struct client *c, json_t *req, json_t **result)
 		*result = res;
 	else
 		json_decref(res);
+	return (r);
+}
+
+void
+client_slow_down(void)
+{
+	struct timespec	ts = { CLIENT_SLOW_DOWN_MS / 1000,
+	    (CLIENT_SLOW_DOWN_MS % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * client_call, but a request refused over the account's rate is sent
+ * again after a pause, a few times: for the request that follows a long
+ * run of them (a file's chunks), which may well find the bucket empty.
+ */
+int
+client_call_paced(struct client *c, json_t *req, json_t **result)
+{
+	json_t	*error;
+	int	 r, tries;
+
+	for (tries = 0;; tries++) {
+		r = client_call_quiet(c, json_incref(req), result, &error);
+		if (r != CLIENT_EXIT_FAIL || !client_is_code(error,
+		    "rate_limited") || tries == CLIENT_SLOW_DOWN_TRIES)
+			break;
+		json_decref(error);
+		client_slow_down();
+	}
+	json_decref(req);
+	if (r == CLIENT_EXIT_FAIL) {
+		client_refused(error, NULL);
+		json_decref(error);
+	}
 	return (r);
 }
 

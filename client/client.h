@@ -141,6 +141,18 @@ json_t		*client_request(struct client *, const char *op);
 int		 client_call(struct client *, json_t *req, json_t **result);
 int		 client_call_quiet(struct client *, json_t *req,
 		    json_t **result, json_t **error);
+/* The same in two steps, for a few requests in flight at once: await
+ * them in the order they were sent. */
+int		 client_send(struct client *, json_t *req, int64_t *id);
+int		 client_await(struct client *, int64_t id, json_t **result,
+		    json_t **error);
+/* Refused over the account's rate: pause (client_slow_down) and send
+ * again, a few times, before reporting as client_call does. */
+int		 client_call_paced(struct client *, json_t *req,
+		    json_t **result);
+void		 client_slow_down(void);
+/* How many pauses in a row without progress before giving up. */
+#define CLIENT_SLOW_DOWN_TRIES	30
 int		 client_is_code(json_t *error, const char *code);
 void		 client_refused(json_t *error, const char *hint);
 int		 client_error(int status, const char *fmt, ...)

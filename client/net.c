@@ -535,15 +535,26 @@ net_keep(struct net *n, json_t *obj)
 int
 net_call(struct net *n, json_t *req, json_t **reply, char **cause)
 {
+	*reply = NULL;
+	if (net_send(n, req, cause) == -1)
+		return (-1);
+	return (net_await(n, n->last_id, reply, cause));
+}
+
+/*
+ * The server answers a connection's requests in the order they came,
+ * so a caller with several in flight awaits them oldest first and no
+ * reply is passed over: one for an id nobody waits for any more (an
+ * abandoned request) is dropped.
+ */
+int
+net_await(struct net *n, int64_t want, json_t **reply, char **cause)
+{
 	json_t		*obj, *id;
-	int64_t		 want;
 	uint64_t	 deadline;
 	int		 r;
 
 	*reply = NULL;
-	if (net_send(n, req, cause) == -1)
-		return (-1);
-	want = n->last_id;
 	deadline = net_deadline(NET_REPLY_MS);
 	for (;;) {
 		if ((r = net_line(n, deadline, &obj, cause)) == 0)
@@ -556,7 +567,7 @@ net_call(struct net *n, json_t *req, json_t **reply, char **cause)
 			continue;
 		}
 		/* A null id answers a request the server could not read:
-		 * with one request in flight, that is this one. */
+		 * ours are well formed, so it is the oldest in flight. */
 		if (json_is_null(id) || (json_is_integer(id) &&
 		    json_integer_value(id) == want)) {
 			*reply = obj;

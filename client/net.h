@@ -3,8 +3,11 @@
  *
  * Blocking from the caller's point of view, with a deadline on every
  * wait so that a silent server cannot hang a script. Requests are sent
- * one at a time; while the client waits for a reply, events that arrive
- * are kept, in order, for net_read to hand out afterwards.
+ * one at a time, or a few ahead of their replies (net_send, then
+ * net_await for each in order) where a transfer would otherwise wait
+ * out a round trip per chunk; while the client waits for a reply,
+ * events that arrive are kept, in order, for net_read to hand out
+ * afterwards.
  */
 #ifndef HARBOUR_NET_H
 #define HARBOUR_NET_H
@@ -21,6 +24,10 @@ int		 net_send(struct net *, json_t *req, char **cause);
 /* Send and wait for the reply with the same id: 0 and *reply (a new
  * reference to the whole reply object), or -1 on a transport failure. */
 int		 net_call(struct net *, json_t *req, json_t **reply,
+		    char **cause);
+/* The reply to the request net_send gave the "id" want, waited for
+ * as net_call waits. */
+int		 net_await(struct net *, int64_t want, json_t **reply,
 		    char **cause);
 /* The next event: 1 with *msg, 0 when timeout_ms (-1: forever) passed,
  * -1 when the link failed. Kept events come first. */
