@@ -49,8 +49,9 @@ struct client {
 	char		*role;
 };
 
-/* Command options are long options only: "--title T" or "--title=T". */
-#define CMD_MAX_OPTS	4
+/* Command options are long options only: "--title T" or "--title=T"
+ * (and -o for --output, as every downloader spells it). */
+#define CMD_MAX_OPTS	6
 struct cmd_opt {
 	const char	*name;		/* "title" */
 	const char	*arg;		/* "TITLE"; NULL for a flag */

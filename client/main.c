@@ -6,7 +6,10 @@
  * after the command; a command's own options come after its name, in
  * any order with its arguments; "--" ends the options. Options are long
  * only, "--name VALUE" or "--name=VALUE": a script reads the same as a
- * person would type it.
+ * person would type it. Two short ones are kept for their habit: -h,
+ * and -o for a command's --output. A command may also start a group
+ * ("inbox" and "inbox read"): the word after it picks the longer
+ * command when one has that name.
  *
  * The table below is the one list of commands. Usage errors, `harbour
  * help`, `harbour help COMMAND` and `harbour COMMAND --help` are all
@@ -237,6 +240,35 @@ main_word(struct main_parse *p, const char *word)
 	return (-1);
 }
 
+/*
+ * A command that also starts a group ("inbox", and "inbox read"): the
+ * word after it names the longer command when one is so named and
+ * nothing has been given to the shorter one yet. 1 if it did.
+ */
+static int
+main_subword(struct main_parse *p, const char *word)
+{
+	const struct cmd_entry *const	*e;
+	char				 name[64];
+	int				 i;
+
+	if (p->group != NULL || p->args.argc > 0)
+		return (0);
+	for (i = 0; i < CMD_MAX_OPTS; i++) {
+		if (p->args.val[i] != NULL)
+			return (0);
+	}
+	snprintf(name, sizeof name, "%s %s", p->entry->name, word);
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0) {
+			p->entry = *e;
+			p->args.entry = *e;
+			return (1);
+		}
+	}
+	return (0);
+}
+
 static int
 main_global(struct client *c, struct main_parse *p, const char *name,
     const char *value)
@@ -291,6 +323,9 @@ main_option(struct client *c, struct main_parse *p, int argc, char **argv,
 
 	if (strcmp(arg, "-h") == 0)
 		arg = "--help";
+	else if (strcmp(arg, "-o") == 0 && p->entry != NULL &&
+	    main_find(p->entry->opts, "output") != NULL)
+		arg = "--output";
 	if (arg[1] != '-' || arg[2] == '\0')
 		return (client_usage(p->entry, "unknown option %s", arg), -1);
 	if ((eq = strchr(arg, '=')) != NULL)
@@ -337,7 +372,7 @@ main_parse(struct client *c, struct main_parse *p, int argc, char **argv)
 		if (p->entry == NULL) {
 			if (main_word(p, argv[i]) == -1)
 				return (-1);
-		} else
+		} else if (!main_subword(p, argv[i]))
 			p->args.argv[p->args.argc++] = argv[i];
 	}
 	return (0);
