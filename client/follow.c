@@ -18,7 +18,11 @@
  * event for the same post id with a higher eid, so it passes `seen`
  * like any new post; the caller shows it as replacing the old one.
  * Alerts (urgent reports) and report events are not the channel's:
- * they go to notice, whatever channel is followed.
+ * they go to notice, whatever channel is followed. So do inbox items
+ * (announcements of resources, mentions), pushed one by one during the
+ * person's working hours, and the digest of those that waited, which
+ * the server sends when the hours begin or right after the subscribe:
+ * a live view is where someone who is working sees what is for them.
  */
 #include <string.h>
 
@@ -130,7 +134,8 @@ follow_event(struct follow *f, json_t *ev)
 		if ((r = follow_history(f, &since)) != 0 || f->stop)
 			return (r);
 		return (follow_subscribe(f, since));
-	} else if (follow_is(ev, "alert") || follow_is(ev, "report")) {
+	} else if (follow_is(ev, "alert") || follow_is(ev, "report") ||
+	    follow_is(ev, "inbox") || follow_is(ev, "digest")) {
 		if (f->notice != NULL && !f->stop)
 			f->notice(f, ev);
 	} else if (follow_is(ev, "ping"))

@@ -16,7 +16,8 @@ struct follow {
 	/* Called once per new post of the channel, in order. */
 	void		(*show)(struct follow *, json_t *ev);
 	/* Called for alert and report events (urgent reports, and what
-	 * became of one's own), which belong to no channel; NULL: drop. */
+	 * became of one's own) and inbox and digest events, which belong
+	 * to no channel; NULL: drop. */
 	void		(*notice)(struct follow *, json_t *ev);
 	void		*arg;
 	int		 stop;		/* show sets it: enough posts */

@@ -14,7 +14,9 @@
  * author), and a content note is shown as "[note: ...]" with the body
  * folded until the reader asks (print_set_noted): someone who has had
  * a hard day chooses what they read. An urgent report (an alert event)
- * rings the bell and stands out from the posts around it.
+ * rings the bell and stands out from the posts around it. What arrives
+ * in the inbox (an inbox or digest event) is a line an item, as
+ * print-item.c writes them.
  *
  * Text from the network is shown on someone's terminal, so control
  * characters (C0 but newline and tab, DEL, C1) are replaced before they
@@ -42,23 +44,42 @@ print_json(json_t *obj)
 
 /* One byte at a time; C1 controls are U+0080..U+009F, 0xC2 0x80..0x9F. */
 static void
-print_safe_n(const char *s, size_t len, int newlines)
+print_safe_fp(FILE *fp, const char *s, size_t len, int newlines)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i;
 
 	for (i = 0; i < len; i++) {
 		if (p[i] == '\t' || (p[i] == '\n' && newlines))
-			putchar(p[i]);
+			putc(p[i], fp);
 		else if (p[i] < 0x20 || p[i] == 0x7f)
-			putchar(PRINT_REPLACEMENT);
+			putc(PRINT_REPLACEMENT, fp);
 		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0x9f) {
-			putchar(PRINT_REPLACEMENT);
+			putc(PRINT_REPLACEMENT, fp);
 			i++;
 		} else
-			putchar(p[i]);
+			putc(p[i], fp);
 	}
+}
+
+static void
+print_safe_n(const char *s, size_t len, int newlines)
+{
+	print_safe_fp(stdout, s, len, newlines);
+}
+
+void
+print_safe_to(FILE *fp, const char *s)
+{
+	if (s != NULL)
+		print_safe_fp(fp, s, strlen(s), 0);
+}
+
+void
+print_safe_len(const char *s, size_t len)
+{
+	print_safe_n(s, len, 0);
 }
 
 void
@@ -255,6 +276,12 @@ print_report(json_t *r)
 }
 
 int
+print_posts_shown(void)
+{
+	return (print_posts > 0);
+}
+
+int
 print_is_post(json_t *ev)
 {
 	const char	*name;
@@ -296,8 +323,29 @@ print_alert(json_t *ev)
 	    (long long)json_integer_value(json_object_get(r, "report")));
 }
 
-/* In JSON every event goes out; as text posts, alerts and what became
- * of one's own reports. */
+/* What came to someone's inbox while they were away or outside their
+ * hours, when they come back: a heading, then an item a line. */
+static void
+print_digest(json_t *ev)
+{
+	json_t	*items = json_object_get(ev, "items"), *it;
+	size_t	 i;
+	int64_t	 count = json_integer_value(json_object_get(ev, "count"));
+
+	if (print_posts++ > 0)
+		putchar('\n');
+	printf("while you were away: %lld %s\n", (long long)count,
+	    count == 1 ? "item" : "items");
+	json_array_foreach(items, i, it) {
+		fputs("  ", stdout);
+		print_item(it);
+	}
+	if (json_is_true(json_object_get(ev, "more")))
+		puts("  and more: `harbour inbox` lists them all");
+}
+
+/* In JSON every event goes out; as text posts, alerts, what became of
+ * one's own reports, and what arrives in the inbox. */
 void
 print_event(struct client *c, json_t *ev)
 {
@@ -307,6 +355,14 @@ print_event(struct client *c, json_t *ev)
 		print_post(ev);
 	else if (print_is(ev, "alert"))
 		print_alert(ev);
+	else if (print_is(ev, "inbox") &&
+	    json_is_object(json_object_get(ev, "item"))) {
+		if (print_posts++ > 0)
+			putchar('\n');
+		fputs("inbox: ", stdout);
+		print_item(json_object_get(ev, "item"));
+	} else if (print_is(ev, "digest"))
+		print_digest(ev);
 	else if (print_is(ev, "report")) {
 		if (print_posts++ > 0)
 			putchar('\n');

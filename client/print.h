@@ -4,12 +4,17 @@
 #ifndef HARBOUR_PRINT_H
 #define HARBOUR_PRINT_H
 
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <jansson.h>
 
 struct client;
 
 void	print_json(json_t *);			/* one compact line */
 void	print_safe(const char *);		/* controls replaced */
+void	print_safe_len(const char *, size_t);
+void	print_safe_to(FILE *, const char *);	/* stderr, say */
 void	print_indented(const char *indent, const char *text);
 void	print_ts(json_t *, char *buf);		/* PROTO_TS_LEN bytes */
 void	print_post(json_t *ev);
@@ -20,7 +25,16 @@ void	print_set_noted(int show, const char *hint);
 int	print_noted_shown(void);
 void	print_report(json_t *report);		/* a report object */
 int	print_is_post(json_t *ev);
+int	print_posts_shown(void);	/* anything printed that wants a gap */
 void	print_event(struct client *, json_t *ev);
 int	print_done(void);			/* flush; exit status */
+
+/* print-item.c: resources and inbox items. */
+void	print_size(int64_t bytes, char *buf, size_t len);	/* "1.2 MiB" */
+/* The usual extension of a file of this MIME type ("pdf"), or NULL. */
+const char *print_type_ext(const char *type);
+void	print_resource_line(json_t *resource);	/* two lines, for lists */
+void	print_resource(json_t *resource);	/* every field */
+void	print_item(json_t *item);		/* an inbox item, a line */
 
 #endif
