@@ -130,6 +130,15 @@ extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_chat_entry;
+extern const struct cmd_entry cmd_resource_post_entry;
+extern const struct cmd_entry cmd_resources_entry;
+extern const struct cmd_entry cmd_resource_show_entry;
+extern const struct cmd_entry cmd_resource_get_entry;
+extern const struct cmd_entry cmd_resource_delete_entry;
+extern const struct cmd_entry cmd_tags_entry;
+extern const struct cmd_entry cmd_subscribe_entry;
+extern const struct cmd_entry cmd_unsubscribe_entry;
+extern const struct cmd_entry cmd_subscriptions_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* client.c */

@@ -71,6 +71,16 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_tail_entry,
 	&cmd_chat_entry,
 	&cmd_report_entry,
+	/* Resources, and the tags that bring them to people. */
+	&cmd_resource_post_entry,
+	&cmd_resources_entry,
+	&cmd_resource_show_entry,
+	&cmd_resource_get_entry,
+	&cmd_resource_delete_entry,
+	&cmd_tags_entry,
+	&cmd_subscribe_entry,
+	&cmd_unsubscribe_entry,
+	&cmd_subscriptions_entry,
 	/* Moderators: settings, the queue, posts and threads, people,
 	 * then the log and reports. */
 	&cmd_channel_set_entry,
