@@ -139,6 +139,12 @@ extern const struct cmd_entry cmd_tags_entry;
 extern const struct cmd_entry cmd_subscribe_entry;
 extern const struct cmd_entry cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_subscriptions_entry;
+extern const struct cmd_entry cmd_inbox_entry;
+extern const struct cmd_entry cmd_inbox_read_entry;
+extern const struct cmd_entry cmd_quiet_set_entry;
+extern const struct cmd_entry cmd_quiet_off_entry;
+extern const struct cmd_entry cmd_quiet_show_entry;
+extern const struct cmd_entry cmd_org_hours_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* client.c */

@@ -71,7 +71,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_tail_entry,
 	&cmd_chat_entry,
 	&cmd_report_entry,
-	/* Resources, and the tags that bring them to people. */
+	/* Resources and what reaches the inbox, and when. */
 	&cmd_resource_post_entry,
 	&cmd_resources_entry,
 	&cmd_resource_show_entry,
@@ -81,6 +81,12 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_subscribe_entry,
 	&cmd_unsubscribe_entry,
 	&cmd_subscriptions_entry,
+	&cmd_inbox_entry,
+	&cmd_inbox_read_entry,
+	&cmd_quiet_set_entry,
+	&cmd_quiet_off_entry,
+	&cmd_quiet_show_entry,
+	&cmd_org_hours_entry,
 	/* Moderators: settings, the queue, posts and threads, people,
 	 * then the log and reports. */
 	&cmd_channel_set_entry,
