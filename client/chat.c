@@ -18,7 +18,8 @@
  * what was kept and is shown again marked as changed, and so that
  * /unfold ID can show the text behind a content note (folded by
  * default) and /report ID can name a post on the screen. Urgent
- * reports arrive as alerts and are shown at once, whatever the thread.
+ * reports arrive as alerts and are shown at once, whatever the thread,
+ * and so do inbox items and the digest of those that waited.
  *
  * A typed line is a reply to the current thread. There is no guessing
  * which thread a line was meant for: until the person picks one with
@@ -70,7 +71,9 @@ const struct cmd_entry cmd_chat_entry = {
 "A line starting with // is posted with one / less. You must have\n"
 "joined the channel. Held, hidden, rejected and deleted posts are\n"
 "marked so; a post that changes is shown again, marked (changed).\n"
-"Urgent reports you may act on appear as alerts as they come.\n",
+"Urgent reports you may act on appear as alerts as they come, and so\n"
+"does what arrives in your inbox during your working hours. When a\n"
+"line names someone outside theirs, you are told until when.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_chat_exec,
@@ -325,6 +328,25 @@ chat_new(struct chat *ch, const char *title)
 	    title);
 }
 
+/* Whom the line named who is outside their working hours: the
+ * server's words, a line each, so nobody waits up for an answer. */
+static void
+chat_quiet(struct chat *ch, json_t *result)
+{
+	FILE	*fp = ch->tty ? stdout : stderr;
+	json_t	*q;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(result, "quiet"), i, q) {
+		if (!json_is_string(json_object_get(q, "text")))
+			continue;
+		chat_unprompt(ch);
+		print_safe_to(fp, json_string_value(json_object_get(q,
+		    "text")));
+		fputc('\n', fp);
+	}
+}
+
 /* A line of text: a reply, or the start of the thread /new asked for. */
 static int
 chat_post(struct chat *ch, const char *text)
@@ -353,6 +375,7 @@ chat_post(struct chat *ch, const char *text)
 	chat_unprompt(ch);
 	if ((r = client_call(ch->c, req, &result)) != 0)
 		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
+	chat_quiet(ch, result);
 	if (ch->title != NULL) {
 		ch->thread = json_integer_value(json_object_get(result,
 		    "thread"));

@@ -225,12 +225,17 @@ post_check_args(const struct cmd_args *a, int64_t *tid)
 	return (CLIENT_EXIT_OK);
 }
 
-/* The post's id alone on stdout; a held post is said on stderr, so a
- * script's $(harbour post ...) still gets only the id. */
+/* The post's id alone on stdout; a held post is said on stderr, and
+ * so is each person it named who is outside their working hours (the
+ * server's words: "amira is outside working hours until Mon 09:00
+ * Europe/London"), so a script's $(harbour post ...) still gets only
+ * the id, and whoever wrote it knows not to expect an answer tonight. */
 static void
 post_print_result(struct client *c, json_t *result)
 {
-	const char	*state;
+	const char	*state, *text;
+	json_t		*q;
+	size_t		 i;
 
 	if (c->json) {
 		print_json(result);
@@ -238,13 +243,20 @@ post_print_result(struct client *c, json_t *result)
 	}
 	printf("%lld\n", (long long)json_integer_value(json_object_get(result,
 	    "post")));
+	fflush(stdout);
 	state = json_string_value(json_object_get(result, "state"));
-	if (state != NULL && strcmp(state, "held") == 0) {
-		fflush(stdout);
+	if (state != NULL && strcmp(state, "held") == 0)
 		fprintf(stderr, "harbour: post %lld waits for a moderator's "
 		    "approval; until then only you and the moderators see "
 		    "it\n", (long long)json_integer_value(json_object_get(
 		    result, "post")));
+	json_array_foreach(json_object_get(result, "quiet"), i, q) {
+		if ((text = json_string_value(json_object_get(q, "text"))) ==
+		    NULL)
+			continue;
+		fputs("harbour: ", stderr);
+		print_safe_to(stderr, text);
+		fputc('\n', stderr);
 	}
 }
 
