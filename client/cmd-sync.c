@@ -3,8 +3,11 @@
  *
  * `sync` is for catching up after time away: everything new in every
  * joined channel since the last sync, remembered as an event id in the
- * state directory. The id is saved after each page has been printed,
- * so an interrupted sync repeats at most one page and skips nothing.
+ * state directory, then what waits unread in the inbox. The id is
+ * saved after each page has been printed, so an interrupted sync
+ * repeats at most one page and skips nothing; the inbox is not a
+ * position but a state (unread until `inbox read`), so it is shown
+ * again until it is read.
  *
  * `tail` follows one channel live (follow.c keeps it complete across
  * gaps) until it has shown --count posts or --timeout seconds have
@@ -36,7 +39,8 @@ const struct cmd_entry cmd_sync_entry = {
 	.help =
 "Prints the posts in every channel you have joined that arrived since\n"
 "the last `harbour sync` (everything, the first time), oldest first,\n"
-"then remembers where it stopped in the state directory.\n",
+"then remembers where it stopped in the state directory. Then, if any,\n"
+"the unread items of your inbox (see `harbour inbox`).\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_sync_exec,
@@ -53,7 +57,9 @@ const struct cmd_entry cmd_tail_entry = {
 "channel. If the connection falls behind, the missed posts are fetched\n"
 "and shown in order, so none is skipped. A post that changes (approved,\n"
 "hidden, edited, deleted) is shown again as it is now. Urgent reports\n"
-"you may act on are shown as they come, as alerts, from any channel.\n",
+"you may act on are shown as they come, as alerts, from any channel;\n"
+"so is what arrives in your inbox during your working hours, and what\n"
+"waited, as \"while you were away\", when they begin.\n",
 	.opts = { { "count", "N" }, { "timeout", "SECONDS" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_tail_exec,
@@ -72,10 +78,39 @@ sync_save(int64_t eid)
 	return (CLIENT_EXIT_FAIL);
 }
 
+/*
+ * What waits unread in the inbox, after the posts: every page carries
+ * it, and the last page's is the newest. With --json each item is a
+ * line shaped as the live event is, {"ev":"inbox","item":{...}}, so a
+ * script reads one shape however an item reached it.
+ */
+static void
+sync_print_inbox(struct client *c, json_t *inbox)
+{
+	json_t	*it, *ev;
+	size_t	 i, n = json_array_size(inbox);
+
+	if (n == 0)
+		return;
+	if (!c->json)
+		printf("%s%zu unread in your inbox:\n", print_posts_shown() ?
+		    "\n" : "", n);
+	json_array_foreach(inbox, i, it) {
+		if (c->json) {
+			ev = json_pack("{s:s, s:O}", "ev", "inbox", "item", it);
+			print_json(ev);
+			json_decref(ev);
+		} else {
+			fputs("  ", stdout);
+			print_item(it);
+		}
+	}
+}
+
 static int
 cmd_sync_exec(struct client *c, struct cmd_args *a)
 {
-	json_t	*req, *result, *ev;
+	json_t	*req, *result, *ev, *inbox = NULL;
 	int64_t	 since, last;
 	char	*cause;
 	size_t	 i;
@@ -93,24 +128,32 @@ cmd_sync_exec(struct client *c, struct cmd_args *a)
 		req = client_request(c, "sync");
 		json_object_set_new(req, "since", json_integer(since));
 		if ((r = client_call(c, req, &result)) != 0)
-			return (r);
+			break;
 		json_array_foreach(json_object_get(result, "events"), i, ev)
 			print_event(c, ev);
 		last = json_integer_value(json_object_get(result, "last_eid"));
 		more = json_is_true(json_object_get(result, "more"));
+		json_decref(inbox);
+		inbox = json_incref(json_object_get(result, "inbox"));
 		json_decref(result);
 		/* Printed before remembered: a crash shows a page twice,
 		 * never loses one. */
-		if ((r = print_done()) != 0)
-			return (r);
-		if (last > since && (r = sync_save(last)) != 0)
-			return (r);
-		if (last <= since && more)
-			return (client_error(CLIENT_EXIT_FAIL, "the server "
-			    "said there is more but sent nothing newer"));
+		if ((r = print_done()) != 0 ||
+		    (last > since && (r = sync_save(last)) != 0))
+			break;
+		if (last <= since && more) {
+			r = client_error(CLIENT_EXIT_FAIL, "the server said "
+			    "there is more but sent nothing newer");
+			break;
+		}
 		since = last;
 	} while (more);
-	return (CLIENT_EXIT_OK);
+	if (r == 0) {
+		sync_print_inbox(c, inbox);
+		r = print_done();
+	}
+	json_decref(inbox);
+	return (r);
 }
 
 struct tail {
