@@ -10,7 +10,9 @@
  * the server's snippet, indented, on one line, the matched part kept
  * between "[" and "]". When the server has more, a last line says which
  * --offset shows the next page. --json prints the server's result as
- * it came, for scripts.
+ * it came, for scripts. With --resources the results are resources,
+ * one header line each (id, title, tags, organisation) and the same
+ * snippet under it.
  *
  * What the caller may see only the server knows; what the client can
  * check (the text, the channel's name, the numbers) it checks first, by
@@ -34,7 +36,7 @@ const struct cmd_entry cmd_search_entry = {
 	.name = "search",
 	.usage = "TEXT [--channel CHANNEL] [--resources] [--limit N] "
 	    "[--offset N]",
-	.summary = "Find the posts you can read that contain some text.",
+	.summary = "Find the posts you can read, or resources, by their text.",
 	.help =
 "Looks for TEXT (all the arguments, joined by spaces; 1 to " PROTO_XSTR(PROTO_MAX_QUERY) "\n"
 "bytes) in the text and thread titles of the posts you can read, in\n"
@@ -54,8 +56,13 @@ const struct cmd_entry cmd_search_entry = {
 "private groups you are not in, others' held, rejected or hidden\n"
 "posts (unless you moderate the channel), deleted posts, or the\n"
 "earlier text of edited ones. A new post can be found a moment after\n"
-"it is posted. --resources searches shared resources, which this\n"
-"server does not have yet.\n",
+"it is posted.\n"
+"\n"
+"--resources searches the shared resources instead (their titles,\n"
+"summaries and tags; see `harbour resources`), which are the whole\n"
+"network's and in no channel, so it takes no --channel. Each result\n"
+"is a line \"resource #ID \xc2\xab TITLE \xc2\xbb [TAGS] ORG\", then the matching\n"
+"text, indented, as for posts.\n",
 	.opts = { { "channel", "CHANNEL" }, { "resources", NULL },
 	    { "limit", "N" }, { "offset", "N" }, { NULL, NULL } },
 	.args_min = 1, .args_max = -1,
@@ -121,8 +128,12 @@ search_options(const struct cmd_args *a, json_t *req, int64_t *offset)
 			return (r);
 		json_object_set_new(req, "channel", json_string(channel));
 	}
-	if (client_opt(a, "resources") != NULL)
+	if (client_opt(a, "resources") != NULL) {
+		if (channel != NULL)
+			return (client_usage(a->entry, "resources are in no "
+			    "channel: --resources takes no --channel"));
 		json_object_set_new(req, "resources", json_true());
+	}
 	return (CLIENT_EXIT_OK);
 }
 
@@ -175,6 +186,29 @@ search_print(json_t *res)
 	    "snippet")));
 }
 
+/* "resource #12 « Title » [tags] org", then the snippet. */
+static void
+search_print_resource(json_t *hit)
+{
+	json_t	*r = json_object_get(hit, "resource"), *t;
+	size_t	 i;
+
+	printf("resource #%lld \xc2\xab ", (long long)json_integer_value(
+	    json_object_get(r, "id")));
+	print_safe(json_string_value(json_object_get(r, "title")));
+	fputs(" \xc2\xbb [", stdout);
+	json_array_foreach(json_object_get(r, "tags"), i, t) {
+		if (i > 0)
+			fputs(", ", stdout);
+		print_safe(json_string_value(t));
+	}
+	fputs("] ", stdout);
+	print_safe(json_string_value(json_object_get(r, "org")));
+	putchar('\n');
+	search_print_snippet(json_string_value(json_object_get(hit,
+	    "snippet")));
+}
+
 static int
 cmd_search_exec(struct client *c, struct cmd_args *a)
 {
@@ -206,8 +240,12 @@ cmd_search_exec(struct client *c, struct cmd_args *a)
 	else if (json_array_size(results) == 0)
 		puts(offset > 0 ? "no more results" : "no results");
 	else {
-		json_array_foreach(results, i, res)
-			search_print(res);
+		json_array_foreach(results, i, res) {
+			if (json_is_object(json_object_get(res, "resource")))
+				search_print_resource(res);
+			else
+				search_print(res);
+		}
 		if (json_is_true(json_object_get(result, "more")))
 			printf("more: --offset %lld\n", (long long)offset +
 			    (long long)json_array_size(results));
