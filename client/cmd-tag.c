@@ -26,8 +26,9 @@ const struct cmd_entry cmd_tags_entry = {
 	.summary = "List the tags in use, with how many resources have each.",
 	.help =
 "One tag a line, in alphabetical order: how many resources have it and\n"
-"how many people follow it. `harbour resources --tag TAG` lists them,\n"
-"`harbour subscribe TAG` brings new ones to your inbox.\n",
+"how many subscriptions follow it (a person's, or an organisation's for\n"
+"all its people). `harbour resources --tag TAG` lists them, `harbour\n"
+"subscribe TAG` brings new ones to your inbox.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_tags_exec,
@@ -71,7 +72,9 @@ const struct cmd_entry cmd_subscriptions_entry = {
 	.exec = cmd_subscriptions_exec,
 };
 
-/* "policy     3 resources, 5 followers", the counts in a column. */
+/* "policy     3 resources, 5 subscriptions", the counts in a column.
+ * The server counts subscriptions, not people: an organisation's is
+ * one, however many people it has. */
 static void
 tags_print(json_t *list)
 {
@@ -94,8 +97,8 @@ tags_print(json_t *list)
 		print_safe(tag);
 		printf("%*s  %lld %s, %lld %s\n", (int)(width - (tag != NULL ?
 		    strlen(tag) : 0)), "", (long long)n, n == 1 ? "resource" :
-		    "resources", (long long)subs, subs == 1 ? "follower" :
-		    "followers");
+		    "resources", (long long)subs, subs == 1 ? "subscription" :
+		    "subscriptions");
 	}
 }
 

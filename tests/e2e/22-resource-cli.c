@@ -344,7 +344,7 @@ Test(resourcecli, list_show_delete)
 	HAS(r.out, "{\"resource\":{");
 	/* Tags in use. */
 	r = OK(d, "ana", "tags");
-	HAS(r.out, "guides       1 resource, 0 followers\n");
+	HAS(r.out, "guides       1 resource, 0 subscriptions\n");
 	HAS(r.out, "rota         1 resource");
 	HAS(r.out, "supervision  1 resource");
 	/* Not the poster, not a curator: refused; the poster may. */
@@ -397,7 +397,7 @@ Test(resourcecli, subscriptions)
 	HAS(r.err, "(bad_name)");
 	/* A tag someone follows is in use, with no resource yet. */
 	r = OK(d, "ana", "tags");
-	cr_assert_str_eq(r.out, "templates  0 resources, 1 follower\n");
+	cr_assert_str_eq(r.out, "templates  0 resources, 1 subscription\n");
 	OK(d, "ana", "unsubscribe", "templates");
 	r = OK(d, "ana", "tags");
 	HAS(r.out, "no tags yet");
