@@ -17,11 +17,13 @@
  * round trip is not waited out per chunk; the server answers in order,
  * so replies are awaited oldest first (client_send, client_await). A
  * refusal stops the sending; what was in flight is collected, and
- * only what the server confirmed counts. Every chunk is a request
- * against the account's request rate, and a large file outruns the
- * burst: `rate_limited` is the server asking us to slow down, so we
- * wait a moment and go on one chunk at a time, which never comes near
- * the refusals for which the server closes a connection.
+ * only what the server confirmed counts (for an upload, bad_offset says
+ * where the server stands, and the upload goes on from there). Every
+ * chunk is a request against the account's request rate, and a large
+ * file outruns the burst: `rate_limited` is the server asking us to
+ * slow down, so we wait a moment and go on one chunk at a time, which
+ * never comes near the refusals for which the server closes a
+ * connection.
  *
  * Progress goes to stderr, and only when it is a terminal: stdout is
  * for what scripts capture.
@@ -67,6 +69,7 @@ struct transfer {
 	int64_t			 id;		/* download: the resource */
 	char			*type;		/* upload: what the server found */
 	size_t			 window;
+	int			 resync;	/* upload: follow bad_offset */
 	transfer_req_fn		*request;
 	transfer_reply_fn	*reply;
 	int			 progress;	/* stderr is a terminal */
@@ -201,6 +204,25 @@ transfer_window(struct transfer *t, json_t **error)
 	}
 }
 
+/*
+ * An upload told it is not where it thought (bad_offset: another
+ * connection of the account sending the same file, say) goes on from
+ * where the server says it stands; the bytes are the same, named by
+ * their hash. 1 if it may.
+ */
+static int
+transfer_resync(struct transfer *t, json_t *error)
+{
+	json_t	*at = json_object_get(error, "offset");
+
+	if (!t->resync || !client_is_code(error, "bad_offset") ||
+	    !json_is_integer(at) || json_integer_value(at) < 0 ||
+	    json_integer_value(at) >= t->size)
+		return (0);
+	t->done = json_integer_value(at);
+	return (1);
+}
+
 /* The whole transfer: 0, or an exit status after reporting why not. */
 static int
 transfer_run(struct transfer *t, const char *hint)
@@ -222,6 +244,11 @@ transfer_run(struct transfer *t, const char *hint)
 		if (error == NULL)
 			continue;
 		stalls = t->done > before ? 0 : stalls + 1;
+		if (stalls <= CLIENT_SLOW_DOWN_TRIES &&
+		    transfer_resync(t, error)) {
+			json_decref(error);
+			continue;
+		}
 		if (!client_is_code(error, "rate_limited") ||
 		    stalls > CLIENT_SLOW_DOWN_TRIES) {
 			transfer_unshow(t);
@@ -353,6 +380,7 @@ transfer_upload(struct client *c, const char *path, char *sha, char **type)
 	t.fd = -1;
 	t.request = upload_request;
 	t.reply = upload_reply;
+	t.resync = 1;
 	t.progress = isatty(STDERR_FILENO);
 	*type = NULL;
 	if ((r = upload_open(&t)) == 0 && (r = client_login(c)) == 0 &&
