@@ -217,10 +217,8 @@ cmd_inbox_read_exec(struct client *c, struct cmd_args *a)
 	n = json_integer_value(json_object_get(result, "read"));
 	if (c->json)
 		print_json(result);
-	else if (n == 0 && all)
-		puts("nothing was unread");
 	else if (n == 0)
-		printf("item #%lld was read already\n", (long long)id);
+		puts("nothing was unread");
 	else
 		printf("marked %lld %s read\n", (long long)n, n == 1 ? "item" :
 		    "items");
