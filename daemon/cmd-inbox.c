@@ -502,6 +502,10 @@ cmd_org_hours(struct cmd_q *q)
 		    "no such organisation");
 	if (proto_get_bool(q->req, "off", &off) != PROTO_OK)
 		return cmd_bad_field(c, q->req, "off");
+	if (off && (json_object_get(q->req->root, "hours") != NULL ||
+	    json_object_get(q->req->root, "tz") != NULL))
+		return conn_reply_err(c, q->req->id, PROTO_E_BAD_REQUEST,
+		    "give hours and tz, or off, not both");
 	w = cmd_write_new(c, q->req, SW_HOURS, cmd_hours_written);
 	w->org = id;
 	if (!off && cmd_hours_fields(q, w) != 0) {

@@ -371,7 +371,7 @@ cmd_sync(struct cmd_q *q)
 	struct proto_req *req = q->req;
 	int64_t since, limit = PROTO_SYNC_PAGE;
 	struct cmd_page pg;
-	json_t *res, *inbox;
+	json_t *res, *inbox = NULL;
 	int more = 0;
 
 	if (proto_get_int(req, "since", 1, 0, PROTO_ID_MAX, &since, NULL) !=
@@ -388,10 +388,10 @@ cmd_sync(struct cmd_q *q)
 	}
 	res = json_pack("{s:o, s:b, s:I}", "events", pg.events, "more",
 	    more || pg.cut, "last_eid", (json_int_t)pg.last_eid);
-	/* What waits in the inbox comes with it: a client that only ever
-	 * syncs still sees its announcements and mentions. */
-	if ((inbox = cmd_inbox_items(c, 0, 0, CMD_SYNC_INBOX, &more)) != NULL &&
-	    json_array_size(inbox) > 0)
+	/* What waits in the inbox comes with the last page: a client that
+	 * only ever syncs still sees its announcements and mentions. */
+	if (!(more || pg.cut) && (inbox = cmd_inbox_items(c, 0, 0,
+	    CMD_SYNC_INBOX, &more)) != NULL && json_array_size(inbox) > 0)
 		json_object_set_new(res, "inbox", inbox);
 	else
 		json_decref(inbox);

@@ -149,43 +149,6 @@ cmd_too_large(struct cmd_q *q)
 }
 
 static void
-cmd_upload(struct cmd_q *q)
-{
-	struct conn *c = q->c;
-	struct blob_store *bs = store_blobs(c->srv->store);
-	int64_t size, have;
-	uint8_t sha[32];
-
-	if (cmd_get_sha(q, sha) != 0)
-		return;
-	if (proto_get_int(q->req, "size", 1, 1, INT64_MAX, &size, NULL) !=
-	    PROTO_OK)
-		return cmd_bad_field(c, q->req, "size");
-	if ((uint64_t)size > c->srv->cf.max_attachment)
-		return cmd_too_large(q);
-	if (c->upload.finishing)
-		return conn_reply_err(c, q->req->id, PROTO_E_BUSY,
-		    "the last upload is still being checked");
-	/* Every upload sends every byte, even of a file stored already:
-	 * sharing happens in blob_finish, after all of it has arrived, so
-	 * that nobody can learn what someone else uploaded. */
-	if ((have = blob_partial(bs, c->acct.id, sha, 1)) < 0)
-		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
-	if (have > size) {
-		/* Declared smaller than what came before: start again. */
-		blob_discard(bs, c->acct.id, sha);
-		if ((have = blob_partial(bs, c->acct.id, sha, 1)) < 0)
-			return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL,
-			    NULL);
-	}
-	memcpy(c->upload.sha256, sha, sizeof sha);
-	c->upload.size = size;
-	c->upload.active = 1;
-	conn_reply_ok(c, q->req->id, json_pack("{s:I}", "offset",
-	    (json_int_t)have));
-}
-
-static void
 cmd_upload_finished(struct store_write *w)
 {
 	struct conn *c = w->ctx;
@@ -225,6 +188,48 @@ cmd_chunk_finish(struct cmd_q *q)
 	w->size = c->upload.size;
 	c->upload.finishing = 1;
 	store_submit(c->srv->store, w);
+}
+
+static void
+cmd_upload(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct blob_store *bs = store_blobs(c->srv->store);
+	int64_t size, have;
+	uint8_t sha[32];
+
+	if (cmd_get_sha(q, sha) != 0)
+		return;
+	if (proto_get_int(q->req, "size", 1, 1, INT64_MAX, &size, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, q->req, "size");
+	if ((uint64_t)size > c->srv->cf.max_attachment)
+		return cmd_too_large(q);
+	if (c->upload.finishing)
+		return conn_reply_err(c, q->req->id, PROTO_E_BUSY,
+		    "the last upload is still being checked");
+	/* Every upload sends every byte, even of a file stored already:
+	 * sharing happens in blob_finish, after all of it has arrived, so
+	 * that nobody can learn what someone else uploaded. */
+	if ((have = blob_partial(bs, c->acct.id, sha, 1)) < 0)
+		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+	if (have > size) {
+		/* Declared smaller than what came before: start again. */
+		blob_discard(bs, c->acct.id, sha);
+		if ((have = blob_partial(bs, c->acct.id, sha, 1)) < 0)
+			return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL,
+			    NULL);
+	}
+	memcpy(c->upload.sha256, sha, sizeof sha);
+	c->upload.size = size;
+	c->upload.active = 1;
+	/* Every byte came, but the check never finished (the daemon
+	 * stopped, or the disk failed): finish it now, no chunk being left
+	 * to start it. */
+	if (have == size)
+		return cmd_chunk_finish(q);
+	conn_reply_ok(c, q->req->id, json_pack("{s:I}", "offset",
+	    (json_int_t)have));
 }
 
 /* bad_offset, with where the upload stands as a number too, so that a

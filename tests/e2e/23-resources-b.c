@@ -379,3 +379,30 @@ Test(resources, reload_raises_max_attachment)
 	    hx_dump(r));
 	hx_stop(d);
 }
+
+/*
+ * An upload whose every byte arrived but whose check never finished
+ * (the daemon stopped between the last chunk and the commit) is
+ * finished by the next resource.upload: no chunk is left to start it.
+ * The partial is placed by hand, as such a stop leaves it; fay is the
+ * first account after the admin, so her id is 2.
+ */
+Test(resources, a_full_partial_is_finished_by_upload)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *fay = hx_user(d, "wellbeing", "facilitator", "fay");
+	const unsigned char *pdf = res_pdf(RES_PDF_LEN, 21);
+	const char *hex = res_sha(pdf, RES_PDF_LEN);
+	json_t *r;
+
+	hx_write_atomic(hx_strf("%s/harbour.db.attachments/partial/2-%s",
+	    hx_dir(d), hex), pdf, RES_PDF_LEN, 0600);
+	r = hx_ok(fay, "resource.upload", "{s:s, s:I}", "sha256", hex, "size",
+	    (json_int_t)RES_PDF_LEN);
+	cr_expect_eq(hx_int(r, "offset"), RES_PDF_LEN);
+	cr_expect(json_is_true(json_object_get(r, "complete")), "%s",
+	    hx_dump(r));
+	cr_expect_str_eq(hx_str(r, "type"), RES_PDF_TYPE);
+	res_share(fay, hex, "Finished late", "training");
+	hx_stop(d);
+}

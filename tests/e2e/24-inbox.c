@@ -211,7 +211,14 @@ Test(inbox, survives_kill_and_comes_as_digest)
 	hx_restart(k.d);
 	ben = hx_login(k.d, "ben");
 	cr_assert_eq(json_array_size(inbox_items(ben, 0)), 1);
-	/* sync carries what waits. */
+	/* sync carries what waits, on its last page only. */
+	k.cara = hx_login(k.d, "cara");
+	hx_post(k.cara, ORGCH, "One", 0, "first");
+	hx_post(k.cara, ORGCH, "Two", 0, "second");
+	r = hx_ok(ben, "sync", "{s:I, s:I}", "since", (json_int_t)0, "limit",
+	    (json_int_t)1);
+	cr_expect(json_is_true(json_object_get(r, "more")));
+	cr_expect_null(json_object_get(r, "inbox"));
 	r = hx_ok(ben, "sync", "{s:I}", "since", (json_int_t)0);
 	inbox = json_object_get(r, "inbox");
 	cr_assert_eq(json_array_size(inbox), 1);
@@ -346,6 +353,8 @@ Test(inbox, working_hours_bad_input_and_the_organisation_default)
 	hx_ok(k.ben, "quiet.off", NULL);
 	cr_expect_str_eq(hx_str(hx_ok(k.ben, "quiet.show", NULL), "source"),
 	    "org");
+	hx_err(k.ola, "bad_request", "org.hours", "{s:s, s:b, s:s}", "org",
+	    "hope", "off", 1, "hours", HOURS);
 	hx_ok(k.ola, "org.hours", "{s:s, s:b}", "org", "hope", "off", 1);
 	cr_expect_str_eq(hx_str(hx_ok(k.ben, "quiet.show", NULL), "source"),
 	    "none");
