@@ -152,9 +152,18 @@ static void
 inbox_print(const struct cmd_args *a, json_t *result)
 {
 	json_t	*items = json_object_get(result, "items"), *it;
+	json_t	*alerts = json_object_get(result, "alerts");
 	size_t	 i;
 	int	 all = client_opt(a, "all") != NULL;
 
+	/* Urgent reports first: they wait for someone to acknowledge
+	 * them (harbour mod ack), not to be read. */
+	if (json_array_size(alerts) > 0) {
+		printf("urgent, waiting for an acknowledgement (harbour mod "
+		    "ack ID):\n");
+		json_array_foreach(alerts, i, it)
+			print_report(it);
+	}
 	if (json_array_size(items) == 0) {
 		if (client_opt(a, "before") != NULL)
 			puts("no more items");

@@ -278,7 +278,12 @@ print_item(json_t *it)
 		print_tags(json_object_get(r, "tags"));
 		fputs(" from ", stdout);
 		print_safe(print_str(r, "org"));
-	} else
+	} else if (kind != NULL && strcmp(kind, "notice") == 0 &&
+	    json_is_object(r = json_object_get(it, "report")))
+		printf("notice: your report #%lld was resolved",
+		    (long long)json_integer_value(json_object_get(r,
+		    "report")));
+	else
 		/* A kind of a later server: say what little we know. */
 		print_safe(kind != NULL ? kind : "item");
 	putchar('\n');

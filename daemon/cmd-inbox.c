@@ -1,7 +1,8 @@
 /*
  * cmd-inbox.c: the inbox and working hours on the wire: what waits for
  * someone (announcements of resources they follow, posts that name
- * them), marking it read, their working hours and their organisation's,
+ * them, notices that their reports were resolved, and the urgent
+ * reports they must acknowledge), marking it read, their working hours and their organisation's,
  * and the digest that brings what waited when their hours begin.
  *
  * The bus decides, per person, whether an item is pushed now or waits
@@ -34,6 +35,7 @@
 static const char *const cmd_inbox_kinds[] = {
 	[STORE_INBOX_RESOURCE] = "resource",
 	[STORE_INBOX_MENTION] = "mention",
+	[STORE_INBOX_NOTICE] = "notice",
 };
 
 /* ---- an item as the wire carries it ------------------------------------ */
@@ -82,7 +84,13 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 		r = store_resource_by_id(srv->store, ref, cmd_item_resource, &b);
 	else if (kind == STORE_INBOX_MENTION)
 		r = store_post_by_id(srv->store, ref, cmd_item_post, &b);
-	else
+	else if (kind == STORE_INBOX_NOTICE) {
+		/* A reporter learns that their report was resolved, and
+		 * nothing of how or by whom. */
+		b.what = json_pack("{s:I, s:s}", "report", (json_int_t)ref,
+		    "state", "resolved");
+		r = STORE_OK;
+	} else
 		return NULL;
 	if (r != STORE_OK || b.what == NULL) {
 		json_decref(b.what);
@@ -91,7 +99,8 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 	proto_ts_format(ts, when);
 	return json_pack("{s:I, s:s, s:s, s:b, s:o}", "id", (json_int_t)id,
 	    "kind", cmd_inbox_kinds[kind], "ts", when, "read", read,
-	    kind == STORE_INBOX_RESOURCE ? "resource" : "post", b.what);
+	    kind == STORE_INBOX_RESOURCE ? "resource" :
+	    kind == STORE_INBOX_MENTION ? "post" : "report", b.what);
 }
 
 struct cmd_push {
@@ -298,7 +307,7 @@ cmd_inbox(struct cmd_q *q)
 	struct conn *c = q->c;
 	int64_t limit = CMD_INBOX_DEFAULT, before = 0, unread = 0;
 	int all = 0, more = 0;
-	json_t *items;
+	json_t *items, *alerts = NULL;
 
 	if (proto_get_bool(q->req, "all", &all) != PROTO_OK)
 		return cmd_bad_field(c, q->req, "all");
@@ -308,12 +317,15 @@ cmd_inbox(struct cmd_q *q)
 		return cmd_bad_field(c, q->req, "limit\" or \"before");
 	if ((items = cmd_inbox_items(c, all, before, (int)limit, &more)) ==
 	    NULL || store_inbox_unread(c->srv->store, c->acct.id, &unread) !=
-	    STORE_OK) {
+	    STORE_OK || (alerts = cmd_report_alerts(c)) == NULL) {
 		json_decref(items);
 		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
 	}
-	conn_reply_ok(c, q->req->id, json_pack("{s:o, s:b, s:I}", "items",
-	    items, "more", more, "unread", (json_int_t)unread));
+	/* Urgent reports waiting for an acknowledgement are the alerts in
+	 * it: they leave by mod.ack, not by inbox.read. */
+	conn_reply_ok(c, q->req->id, json_pack("{s:o, s:b, s:I, s:o}", "items",
+	    items, "more", more, "unread", (json_int_t)unread, "alerts",
+	    alerts));
 }
 
 static void

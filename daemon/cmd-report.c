@@ -182,6 +182,40 @@ cmd_alert_replay(void *arg, const struct store_report *r)
 	return 0;
 }
 
+struct cmd_alert_list {
+	const struct store_ident	*who;
+	json_t				*list;
+};
+
+static int
+cmd_alert_list_add(void *arg, const struct store_report *r)
+{
+	struct cmd_alert_list *l = arg;
+
+	if (access_acts_on_report(l->who, r))
+		json_array_append_new(l->list, cmd_report_object(r, l->who));
+	return 0;
+}
+
+json_t *
+cmd_report_alerts(struct conn *c)
+{
+	struct cmd_alert_list l = { &c->acct, json_array() };
+	struct store_viewer v;
+	int more;
+
+	if (!access_handles_reports(&c->acct))
+		return l.list;
+	view_viewer(&v, &c->acct);
+	if (store_reports(c->srv->store, &v, c->acct.lead, 0,
+	    STORE_REPORTS_ALERT, 0, CMD_ALERTS_REPLAY, cmd_alert_list_add, &l,
+	    &more) != STORE_OK) {
+		json_decref(l.list);
+		return NULL;
+	}
+	return l.list;
+}
+
 void
 cmd_report_subscribed(struct conn *c)
 {
@@ -309,17 +343,6 @@ cmd_report_check(struct cmd_q *q)
 	return 0;
 }
 
-/* The reporter hears that it was resolved, and nothing more. */
-static json_t *
-cmd_resolved_event(void *arg, const struct store_ident *who)
-{
-	const struct store_write *w = arg;
-
-	(void)who;
-	return json_pack("{s:s, s:I, s:s}", "ev", "report", "report",
-	    (json_int_t)w->report, "state", "resolved");
-}
-
 static void
 cmd_report_moved(struct store_write *w)
 {
@@ -330,9 +353,12 @@ cmd_report_moved(struct store_write *w)
 	if (w->result == STORE_OK) {
 		log_info("report %lld %s by %s", (long long)w->report,
 		    resolve ? "resolved" : "acknowledged", w->actor);
-		if (resolve && !c->srv->stopping)
-			bus_account_event(c->srv->bus, w->target,
-			    cmd_resolved_event, w);
+		/* The reporter hears that it was resolved, and nothing
+		 * more: a notice in their inbox, pushed as the bus decides
+		 * (not at night). */
+		if (resolve && w->nids > 0 && !c->srv->stopping)
+			cmd_inbox_push(c->srv, w, STORE_INBOX_NOTICE,
+			    w->report);
 	}
 	if (conn_is_open(c)) {
 		snprintf(msg, sizeof msg, "report %lld is %s already",

@@ -113,6 +113,9 @@ const char *cmd_mode_name(int mode);
  * login's reply; the escalation timer, started with the server and
  * stopped at shutdown. */
 void	cmd_report_subscribed(struct conn *);
+/* The open urgent reports the connection's account may act on, waiting
+ * for an acknowledgement (inbox's "alerts"); NULL on failure. */
+json_t	*cmd_report_alerts(struct conn *);
 int64_t	cmd_report_alert_count(struct conn *);
 void	cmd_report_start(struct server *);
 void	cmd_report_stop(struct server *);

@@ -3,7 +3,8 @@
  *
  * The inbox is what waits for one person: a resource announced to a
  * tag they follow (store-resource.c writes those), a post that names
- * them (written here, from the post's own job or its approval's). An
+ * them (written here, from the post's own job or its approval's), a
+ * notice that a report they made was resolved (from the resolve's). An
  * item is written in the transaction of what caused it, so it survives
  * a crash as surely as the post or resource does, and at most once per
  * person and thing: someone who follows a tag in two ways, or is named
@@ -82,6 +83,9 @@ const char *const store_inbox_write_sql[IQ__COUNT] = {
 	    "  OR (c.kind = 2 AND EXISTS (SELECT 1 FROM members m"
 	    "   WHERE m.channel_id = c.id AND m.account_id = a.id)))"
 	    " RETURNING id, account_id",
+	[IQ_NOTICE] = "INSERT INTO inbox (account_id, kind, ref, ts)"
+	    " SELECT id, 3, ?2, ?3 FROM accounts WHERE id = ?1"
+	    " AND suspended_at IS NULL RETURNING id, account_id",
 };
 
 /* ---- reads, on the loop --------------------------------------------- */
@@ -222,6 +226,24 @@ store_inbox_mentions(struct store *s, struct store_write *w, int64_t post,
 			return store_result(s->wdb, rc);
 	}
 	return STORE_OK;
+}
+
+int
+store_inbox_notice(struct store *s, struct store_write *w, int64_t account,
+    int64_t ref)
+{
+	sqlite3_stmt	*st = s->iq[IQ_NOTICE];
+	int		 rc;
+
+	store_write_items_reset(w);
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, ref);
+	sqlite3_bind_int64(st, 3, w->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		store_inbox_add(w, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1));
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
 }
 
 static int

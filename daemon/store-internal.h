@@ -256,6 +256,7 @@ enum store_iq {
 	IQ_HOURS_ACCOUNT,
 	IQ_HOURS_ORG,
 	IQ_MENTION,
+	IQ_NOTICE,
 	IQ__COUNT
 };
 
@@ -449,6 +450,10 @@ void	store_write_items_reset(struct store_write *);
  * the post (not its author), added to w's list. */
 int	store_inbox_mentions(struct store *, struct store_write *,
 	    int64_t post, int64_t channel, int64_t author, const char *body);
+/* A notice for account about ref (a resolved report), its item the
+ * job's list. */
+int	store_inbox_notice(struct store *, struct store_write *,
+	    int64_t account, int64_t ref);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

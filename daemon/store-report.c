@@ -304,8 +304,15 @@ store_op_report_state(struct store *s, struct store_write *w)
 		return r;
 	if (changes == 0)
 		return STORE_INVALID;
-	return store_modlog_add(s, w, store_action_name(w->action), w->channel,
-	    0, w->post, w->action == SA_RESOLVE ? w->body : NULL);
+	if ((r = store_modlog_add(s, w, store_action_name(w->action),
+	    w->channel, 0, w->post, w->action == SA_RESOLVE ? w->body :
+	    NULL)) != STORE_OK)
+		return r;
+	/* Its reporter is told it was resolved, in their inbox, so that a
+	 * reporter away at the time learns it too. */
+	if (w->action == SA_RESOLVE && w->target != w->account)
+		return store_inbox_notice(s, w, w->target, w->report);
+	return STORE_OK;
 }
 
 /* Marked escalated once, with its entry in the log (the actor is the

@@ -466,6 +466,8 @@ int	store_backup_attachments(const char *db_path, const char *dest,
 /* Values of inbox.kind; stored, never renumbered. */
 #define STORE_INBOX_RESOURCE	1	/* ref: a resource */
 #define STORE_INBOX_MENTION	2	/* ref: a post */
+#define STORE_INBOX_NOTICE	3	/* ref: a report of the person's,
+					 * resolved */
 
 struct store_inbox {
 	int64_t		 id;

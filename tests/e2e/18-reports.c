@@ -54,6 +54,13 @@ setup(struct cast *k, const char *conf)
 	    "I cannot stop thinking about the family we turned away.");
 }
 
+/* Whether the resolver's note ever reached c. */
+static int
+seen_count_note(struct hx_conn *c)
+{
+	return hx_contains(hx_seen(c, NULL), strlen(hx_seen(c, NULL)), NOTE);
+}
+
 static int64_t
 report(struct hx_conn *c, int64_t post, int urgent)
 {
@@ -287,12 +294,19 @@ Test(reports, states_and_denials)
 	    (json_int_t)id, "note", NOTE);
 	hx_err(k.fay, "bad_state", "mod.ack", "{s:I}", "report",
 	    (json_int_t)id);
-	/* The reporter hears it was resolved, and nothing else. */
-	ev = hx_event_named(k.rita, "report", hx_ms(HX_WAIT_MS));
+	/* The reporter hears it was resolved, and nothing else: a notice
+	 * in their inbox, pushed now (no working hours set). */
+	ev = hx_event_named(k.rita, "inbox", hx_ms(HX_WAIT_MS));
 	cr_assert_not_null(ev);
-	cr_assert_eq(json_object_size(ev), 3, "%s", hx_dump(ev));
+	ev = json_object_get(ev, "item");
+	cr_assert_str_eq(hx_str(ev, "kind"), "notice");
+	ev = json_object_get(ev, "report");
+	cr_assert_eq(json_object_size(ev), 2, "%s", hx_dump(ev));
 	cr_assert_eq(hx_int(ev, "report"), id);
 	cr_assert_str_eq(hx_str(ev, "state"), "resolved");
+	cr_assert_eq(seen_count_note(k.rita), 0);
+	cr_assert_eq(json_array_size(json_object_get(hx_ok(k.rita, "inbox",
+	    NULL), "items")), 1);
 
 	cr_assert_eq(json_array_size(reports(k.fay, 1)), 0);
 	r = json_array_get(reports(k.fay, 0), 0);

@@ -339,6 +339,12 @@ Test(modcli, reports)
 	HAS(r.out, "1 open report");
 	r = OK(d, "fay", "mod", "queue", CH);
 	HAS(r.out, "Is anyone up?");
+	/* The inbox shows it waiting for an acknowledgement. */
+	r = OK(d, "fay", "inbox");
+	HAS(r.out, "urgent, waiting for an acknowledgement");
+	HAS(r.out, hx_strf("report #%s open URGENT", rep));
+	r = OK(d, "bob", "inbox");
+	HASNT(r.out, "urgent");
 	/* A member acts on no report. */
 	r = FAILS(d, "bob", 1, "mod", "queue");
 	HAS(r.err, "forbidden");
@@ -351,6 +357,12 @@ Test(modcli, reports)
 	HAS(r.out, "no reports");
 	r = OK(d, "fay", "mod", "reports");
 	HAS(r.out, "resolved by fay");
+	r = OK(d, "fay", "inbox");
+	HASNT(r.out, "urgent");
+	/* bob, who reported it, finds a notice, and not the note. */
+	r = OK(d, "bob", "inbox");
+	HAS(r.out, hx_strf("notice: your report #%s was resolved", rep));
+	HASNT(r.out, "called her");
 	/* The author learns nothing of who reported. */
 	r = FAILS(d, "ana", 1, "mod", "reports");
 	hx_stop(d);

@@ -281,8 +281,19 @@ Test(inbox, quiet_hours_defer_until_monday_across_the_clock_change)
 	    "reason", "they sound unsafe", "urgent", 1);
 	cr_assert_not_null(hx_event_named(k.ben, "alert", hx_ms(HX_WAIT_MS)));
 
-	/* Everything can still be read by asking. */
+	/* Everything can still be read by asking; the alert waits in the
+	 * inbox until someone acknowledges it. */
 	cr_expect_eq(json_array_size(inbox_items(k.ben, 0)), 2);
+	r = hx_ok(k.ben, "inbox", NULL);
+	cr_assert_eq(json_array_size(json_object_get(r, "alerts")), 1);
+	cr_expect_eq(hx_int(json_array_get(json_object_get(r, "alerts"), 0),
+	    "post"), post);
+	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.cara, "inbox",
+	    NULL), "alerts")), 0);
+	hx_ok(k.ben, "mod.ack", "{s:I}", "report", (json_int_t)hx_int(
+	    json_array_get(json_object_get(r, "alerts"), 0), "report"));
+	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.ben, "inbox",
+	    NULL), "alerts")), 0);
 
 	/* Monday 09:00 London: one digest, oldest first. */
 	hx_clock_set(MON_START * 1000);
