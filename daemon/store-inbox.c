@@ -211,6 +211,7 @@ store_inbox_mentions(struct store *s, struct store_write *w, int64_t post,
 	sqlite3_stmt	*st = s->iq[IQ_MENTION];
 	int		 n, i, rc;
 
+	store_write_items_reset(w);
 	n = proto_mentions(body, names, PROTO_MAX_MENTIONS);
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);

@@ -447,7 +447,8 @@ int	store_op_inbox(struct store *, struct store_write *);
 void	store_inbox_add(struct store_write *, int64_t id, int64_t account);
 void	store_write_items_reset(struct store_write *);
 /* The people body names who can read channel, each an inbox item of
- * the post (not its author), added to w's list. */
+ * the post (not its author): w's list, emptied first (a job may run
+ * twice). */
 int	store_inbox_mentions(struct store *, struct store_write *,
 	    int64_t post, int64_t channel, int64_t author, const char *body);
 /* A notice for account about ref (a resolved report), its item the

@@ -636,8 +636,6 @@ store_op_post(struct store *s, struct store_write *w)
 		return r;
 	/* Whom it names, notified now; a held post's when it is approved
 	 * (store-mod.c). Only a text with an '@' pays for the look. */
-	if (w->nids > 0)
-		store_write_items_reset(w);
 	if (w->state == STORE_POST_VISIBLE && strchr(w->body, '@') != NULL &&
 	    (r = store_inbox_mentions(s, w, w->eid, w->channel, w->account,
 	    w->body)) != STORE_OK)
