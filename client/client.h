@@ -96,6 +96,8 @@ extern const struct cmd_entry cmd_admin_suspend_entry;
 extern const struct cmd_entry cmd_admin_unsuspend_entry;
 extern const struct cmd_entry cmd_mod_log_entry;
 extern const struct cmd_entry cmd_org_lead_entry;
+extern const struct cmd_entry cmd_org_profile_entry;
+extern const struct cmd_entry cmd_directory_entry;
 extern const struct cmd_entry cmd_channel_set_entry;
 extern const struct cmd_entry cmd_mod_queue_entry;
 extern const struct cmd_entry cmd_mod_approve_entry;

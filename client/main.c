@@ -87,6 +87,9 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_quiet_off_entry,
 	&cmd_quiet_show_entry,
 	&cmd_org_hours_entry,
+	/* The directory of organisations. */
+	&cmd_org_profile_entry,
+	&cmd_directory_entry,
 	/* Moderators: settings, the queue, posts and threads, people,
 	 * then the log and reports. */
 	&cmd_channel_set_entry,

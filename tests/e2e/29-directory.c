@@ -109,3 +109,41 @@ Test(directory, bad_input_and_who_may_describe)
 	    "service", "0"), 0), "about"));
 	hx_stop(d);
 }
+
+Test(directory, from_the_command_line)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *ola, *mo;
+	struct hx_run r;
+
+	hx_org(d, "refugee-action");
+	ola = hx_user(d, "refugee-action", "org-admin", "ola");
+	mo = hx_user(d, "refugee-action", "member", "mo");
+	hx_close(ola);
+	hx_close(mo);
+	OK(d, "ola", "login", "--user", "ola");
+	OK(d, "mo", "login", "--user", "mo");
+	r = OK(d, "ola", "org", "profile", "refugee-action", "--about",
+	    "Advice and casework", "--languages", "uk,zh, ar", "--areas",
+	    "Camden,Hackney", "--services", "legal advice,ESOL", "--contact",
+	    "hello@example.org");
+	HAS(r.out, "languages: Ukrainian (uk), Chinese (zh), Arabic (ar)");
+	r = OK(d, "mo", "directory", "--language", "ukr");
+	HAS(r.out, "refugee-action\n  Advice and casework\n");
+	HAS(r.out, "areas:     Camden, Hackney");
+	HAS(r.out, "services:  legal advice, ESOL");
+	HAS(r.out, "contact:   hello@example.org");
+	r = OK(d, "mo", "directory", "--service", "befriending");
+	HAS(r.out, "no organisation matches");
+	r = FAILS(d, "mo", 1, "directory", "--language", "xx");
+	HAS(r.err, "unknown language code: xx");
+	r = FAILS(d, "mo", 1, "org", "profile", "refugee-action", "--about",
+	    "mine");
+	HAS(r.err, "(forbidden)");
+	FAILS(d, "ola", 64, "org", "profile", "refugee-action");
+	FAILS(d, "ola", 64, "directory", "extra");
+	r = OK(d, "mo", "help");
+	HAS(r.out, "directory");
+	HAS(r.out, "org profile");
+	hx_stop(d);
+}
