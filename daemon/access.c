@@ -25,18 +25,23 @@ access_caps(enum proto_role role)
 	}
 }
 
+/* A private group is seen by its members only, which is the store's to
+ * say (cmd_can_see asks it): never by this rule alone. */
 int
 access_can_see(const struct store_ident *a, const struct store_channel *ch)
 {
+	if (ch->kind == STORE_CHANNEL_GROUP)
+		return 0;
 	return ch->peer || ch->org_id == a->org_id;
 }
 
+/* For a group, its facilitators: whoever sees one is in it. */
 int
 access_moderates(const struct store_ident *a, const struct store_channel *ch)
 {
 	uint32_t caps = access_caps(a->role);
 
-	if (ch->peer)
+	if (ch->peer || ch->kind == STORE_CHANNEL_GROUP)
 		return (caps & CAP_FACILITATE) != 0;
 	/* An admin of another organisation still does not see it. */
 	return ch->org_id == a->org_id && ((caps & CAP_ORG_ADMIN) != 0 ||

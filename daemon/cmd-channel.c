@@ -55,6 +55,9 @@ cmd_channel_create(struct cmd_q *q)
 	if (proto_check_channel(name, org, local) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
 		    "channel names are ORG/NAME or peer/NAME");
+	if (strcmp(org, PROTO_GROUP_PREFIX) == 0)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "make a group with group.create");
 	peer = strcmp(org, PROTO_PEER_PREFIX) == 0;
 	if (peer && !access_may_create_channel(&c->acct, 1, 0))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
@@ -77,12 +80,19 @@ cmd_channel_create(struct cmd_q *q)
 static int
 cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:b, s:I, s:I, s:s,"
-	    " s:b, s:I}", "channel", ci->name, "kind", ci->peer ? "peer" :
-	    "org", "joined", ci->joined, "unread", (json_int_t)ci->unread,
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:s, s:b, s:I}", "channel",
+	    ci->name, "kind", ci->group ? "group" : ci->peer ? "peer" : "org",
+	    "joined", ci->joined, "unread", (json_int_t)ci->unread,
 	    "last_eid", (json_int_t)ci->last_eid, "moderation",
 	    cmd_mode_name(ci->mode), "anon", ci->anon, "slow",
-	    (json_int_t)ci->slow));
+	    (json_int_t)ci->slow);
+	if (ci->group)
+		json_object_set_new(o, "group", json_true());
+	if (ci->title != NULL)
+		json_object_set_new(o, "title", json_string(ci->title));
+	json_array_append_new(arg, o);
 	return 0;
 }
 
@@ -132,9 +142,14 @@ cmd_membership(struct cmd_q *q, enum store_wop op)
 	store_submit(q->c->srv->store, w);
 }
 
+/* A group is not joined: its facilitators add people, so whoever sees
+ * one is in it already. */
 static void
 cmd_join(struct cmd_q *q)
 {
+	if (q->ch.kind == STORE_CHANNEL_GROUP)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "you are in this group already");
 	cmd_membership(q, SW_JOIN);
 }
 

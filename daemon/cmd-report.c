@@ -302,16 +302,20 @@ cmd_reports_check(struct cmd_q *q)
 }
 
 struct cmd_report_found {
+	struct conn		*c;
 	const struct store_ident *who;
 	int			 acts;
 };
 
+/* A report of a post in a private group is for those in it alone. */
 static int
 cmd_report_acts(void *arg, const struct store_report *r)
 {
 	struct cmd_report_found *f = arg;
 
-	f->acts = access_acts_on_report(f->who, r);
+	f->acts = access_acts_on_report(f->who, r) &&
+	    (r->channel_kind != STORE_CHANNEL_GROUP ||
+	    store_is_member(f->c->srv->store, f->who->id, r->channel_id) == 1);
 	return 1;
 }
 
@@ -328,6 +332,7 @@ cmd_report_check(struct cmd_q *q)
 		cmd_bad_field(q->c, q->req, "report");
 		return -1;
 	}
+	f.c = q->c;
 	f.who = &q->c->acct;
 	f.acts = 0;
 	if (store_report_by_id(q->c->srv->store, id, cmd_report_acts, &f) !=

@@ -26,6 +26,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_search_entries,
 	cmd_resource_entries,
 	cmd_inbox_entries,
+	cmd_group_entries,
 };
 
 static const struct cmd_entry *
@@ -78,6 +79,14 @@ cmd_allowed(const char *op, int logged_in, enum proto_role role)
  * yours and one that does not exist answer alike, byte for byte.
  */
 int
+cmd_can_see(struct conn *c, const struct store_channel *ch)
+{
+	if (ch->kind == STORE_CHANNEL_GROUP)
+		return store_is_member(c->srv->store, c->acct.id, ch->id) == 1;
+	return access_can_see(&c->acct, ch);
+}
+
+int
 cmd_channel_named(struct conn *c, struct proto_req *req, const char *name,
     struct store_channel *ch)
 {
@@ -94,7 +103,7 @@ cmd_channel_named(struct conn *c, struct proto_req *req, const char *name,
 		conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 		return -1;
 	}
-	if (rc != STORE_OK || !access_can_see(&c->acct, ch)) {
+	if (rc != STORE_OK || !cmd_can_see(c, ch)) {
 		conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such channel");
 		return -1;
@@ -124,7 +133,7 @@ cmd_post_found(void *arg, const struct store_post *p)
 		return 1;
 	}
 	view_viewer(&v, &q->c->acct);
-	if (!access_can_see(&q->c->acct, &q->ch) ||
+	if (!cmd_can_see(q->c, &q->ch) ||
 	    view_post(&v, p, &wire) == VIEW_NONE)
 		return 1;
 	if (q->entry->target == CMD_T_THREAD && p->post != p->thread)

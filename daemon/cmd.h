@@ -73,6 +73,10 @@ int	cmd_allowed(const char *op, int logged_in, enum proto_role);
  * after the last. */
 const struct cmd_entry *cmd_entry_at(size_t i);
 
+/* Whether the connection's account may see the channel at all: the
+ * rule of access_can_see(), and for a private group, being in it (the
+ * store's cached membership). */
+int	cmd_can_see(struct conn *, const struct store_channel *);
 /* The channel called name, if the caller may see it; otherwise answers
  * bad_name or not_found (a channel that is not yours exactly as one
  * that does not exist) and returns -1. */
@@ -147,5 +151,6 @@ extern const struct cmd_entry cmd_report_entries[];
 extern const struct cmd_entry cmd_search_entries[];
 extern const struct cmd_entry cmd_resource_entries[];
 extern const struct cmd_entry cmd_inbox_entries[];
+extern const struct cmd_entry cmd_group_entries[];
 
 #endif

@@ -36,8 +36,23 @@
 #define STORE_SEEN(p, c)						\
 	" (" p ".state IN (0, 2, 4)"					\
 	" OR (" p ".author_id = ?20 AND " p ".state IN (1, 3))"	\
-	" OR (?21 AND " c ".kind IN (1, 2))"				\
+	" OR" STORE_MODERATES(c) ")"
+
+/*
+ * Whether the viewer bound by store_bind_viewer() moderates channel c:
+ * a peer channel, as a facilitator; a private group, as a facilitator
+ * who is in it (nobody outside a group may know it exists); its own
+ * organisation's, as an org-admin or safeguarding lead. The SQL of
+ * access_moderates() and view_moderates(), for every query that asks.
+ */
+#define STORE_MODERATES(c)						\
+	" ((?21 AND (" c ".kind = 1 OR (" c ".kind = 2 AND"		\
+	STORE_IN_GROUP(c, "?20") ")))"					\
 	" OR (?22 AND " c ".kind = 0 AND " c ".org_id = ?23))"
+/* Whether account (an SQL expression) is in group c. */
+#define STORE_IN_GROUP(c, account)					\
+	" EXISTS (SELECT 1 FROM members gm WHERE gm.channel_id = "	\
+	c ".id AND gm.account_id = " account ")"
 
 /* The columns store_posts() reads (eid: the event id to report for
  * the row), and the joins that name things. */
@@ -260,6 +275,17 @@ enum store_iq {
 	IQ__COUNT
 };
 
+/* store-group.c's: GR_ on the loop's connection, GQ_ on the writer's. */
+enum store_gr {
+	GR_MEMBERS,
+	GR__COUNT
+};
+enum store_gq {
+	GQ_ADD,
+	GQ_REMOVE,
+	GQ__COUNT
+};
+
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
  * restrictions, few, so that a post's check is one tree lookup. */
 struct store_restrict_cache {
@@ -287,6 +313,8 @@ struct store {
 	sqlite3_stmt		*rw[RW__COUNT];
 	sqlite3_stmt		*ir[IR__COUNT];
 	sqlite3_stmt		*iq[IQ__COUNT];
+	sqlite3_stmt		*gr[GR__COUNT];
+	sqlite3_stmt		*gq[GQ__COUNT];
 	/* The attachments' files (blob.c): chunks on the loop, the
 	 * finishing of an upload on the writer. */
 	struct blob_store	*blobs;
@@ -455,6 +483,11 @@ int	store_inbox_mentions(struct store *, struct store_write *,
  * job's list. */
 int	store_inbox_notice(struct store *, struct store_write *,
 	    int64_t account, int64_t ref);
+
+/* store-group.c */
+extern const char *const store_group_read_sql[GR__COUNT];
+extern const char *const store_group_write_sql[GQ__COUNT];
+int	store_op_group(struct store *, struct store_write *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

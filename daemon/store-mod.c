@@ -31,8 +31,7 @@ const char *const store_mod_read_sql[MR__COUNT] = {
 	/* The queue: posts_held holds only held posts. */
 	[MR_HELD] = STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
 	    " WHERE p.state = 1 AND (?1 = 0 OR p.channel_id = ?1)"
-	    " AND ((?21 AND c.kind IN (1, 2))"
-	    "  OR (?22 AND c.kind = 0 AND c.org_id = ?23))"
+	    " AND" STORE_MODERATES("c")
 	    " ORDER BY p.id LIMIT ?2",
 	[MR_VERSIONS] =
 	    "SELECT eid, ts, title, body FROM post_versions WHERE post_id = ?1"

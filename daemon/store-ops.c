@@ -71,8 +71,8 @@ const char *const store_write_sql[WQ__COUNT] = {
 	    " FROM orgs WHERE id = ?2 AND (?4 IS NULL OR"
 	    " EXISTS (SELECT 1 FROM accounts WHERE id = ?4))",
 	[WQ_CHANNEL_INSERT] =
-	    "INSERT INTO channels (name, org_id, kind, created_by, created_at)"
-	    " SELECT ?1, ?2, ?3, ?4, ?5"
+	    "INSERT INTO channels (name, org_id, kind, created_by, created_at,"
+	    " title) SELECT ?1, ?2, ?3, ?4, ?5, ?6"
 	    " WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM orgs WHERE id = ?2))"
 	    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM accounts"
 	    " WHERE id = ?4))",
@@ -454,10 +454,13 @@ store_op_channel_create(struct store *s, struct store_write *w)
 		sqlite3_bind_int(st, 3, STORE_CHANNEL_ORG);
 	} else {
 		sqlite3_bind_null(st, 2);
-		sqlite3_bind_int(st, 3, STORE_CHANNEL_PEER);
+		sqlite3_bind_int(st, 3, w->channel_kind == STORE_CHANNEL_GROUP ?
+		    STORE_CHANNEL_GROUP : STORE_CHANNEL_PEER);
 	}
 	store_bind_account(st, 4, w->account);
 	sqlite3_bind_int64(st, 5, w->now);
+	if (w->title != NULL)
+		sqlite3_bind_text(st, 6, w->title, -1, SQLITE_STATIC);
 	if ((r = store_insert(s, st)) != STORE_OK)
 		return r;
 	w->channel = sqlite3_last_insert_rowid(s->wdb);
@@ -689,6 +692,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_INBOX_READ] = store_op_inbox,
 	[SW_INBOX_PUSHED] = store_op_inbox,
 	[SW_HOURS] = store_op_inbox,
+	[SW_GROUP_ADD] = store_op_group,
+	[SW_GROUP_REMOVE] = store_op_group,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -38,8 +38,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1",
 	[RQ_ORG_LIST] = "SELECT name FROM orgs ORDER BY name",
 	[RQ_CHANNEL_BY_NAME] =
-	    "SELECT id, coalesce(org_id, 0), kind, name, mode, anon, slow"
-	    " FROM channels WHERE name = ?1",
+	    "SELECT id, coalesce(org_id, 0), kind, name, mode, anon, slow,"
+	    " title FROM channels WHERE name = ?1",
 	[RQ_IS_MEMBER] =
 	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
 	/* An organisation's channels, every peer channel, and the private
@@ -54,7 +54,7 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    STORE_SEEN("p", "c") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
 	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0),"
-	    " c.mode, c.anon, c.slow"
+	    " c.mode, c.anon, c.slow, c.title"
 	    " FROM channels c LEFT JOIN members m"
 	    "  ON m.channel_id = c.id AND m.account_id = ?20"
 	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
@@ -331,6 +331,8 @@ store_channel_by_name(struct store *s, const char *name,
 	c->mode = sqlite3_column_int(st, 4);
 	c->anon = sqlite3_column_int(st, 5);
 	c->slow = sqlite3_column_int64(st, 6);
+	strlcpy_h(c->title, sqlite3_column_type(st, 7) == SQLITE_NULL ? "" :
+	    (const char *)sqlite3_column_text(st, 7), sizeof c->title);
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
 	e->ch = *c;
@@ -409,10 +411,12 @@ store_cache_forget(struct store *s, const struct store_write *w)
 	store_mod_forget(s, w);
 	if (store_changes_channel(w->op))
 		store_channel_forget(s, w->channel);
-	/* A ban ends the banned account's membership as a leave does. */
+	/* A ban, or a removal from a group, ends the account's membership
+	 * as a leave does. */
 	if (w->op == SW_LEAVE)
 		key.account = w->account;
-	else if (w->op == SW_RESTRICT && w->action == SA_BAN)
+	else if ((w->op == SW_RESTRICT && w->action == SA_BAN) ||
+	    w->op == SW_GROUP_REMOVE)
 		key.account = w->target;
 	else
 		return;
@@ -444,6 +448,8 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ci.name = store_text(st, 0);
 		ci.peer = sqlite3_column_int(st, 1) == STORE_CHANNEL_PEER;
+		ci.group = sqlite3_column_int(st, 1) == STORE_CHANNEL_GROUP;
+		ci.title = store_text(st, 8);
 		ci.joined = sqlite3_column_int(st, 2);
 		ci.unread = sqlite3_column_int64(st, 3);
 		ci.last_eid = sqlite3_column_int64(st, 4);

@@ -5,7 +5,9 @@
  * in the moderation log in its own transaction.
  *
  * Who may act on a report is one SQL rule (STORE_ACTS), the same as
- * access_acts_on_report() in access.c: the channel's moderators, and
+ * access_acts_on_report() in access.c (and, for a private group, only
+ * those in it: nobody outside a group hears of its posts, an
+ * escalation included): the channel's moderators, and
  * the safeguarding leads of the post author's organisation unless the
  * post is anonymous and no moderator has unmasked it (STORE_MASKED);
  * never the author. The author of an anonymous post
@@ -45,9 +47,9 @@
 /* Whether the viewer bound by store_bind_viewer() (?20 to ?23) and ?24
  * (a safeguarding lead) may act on the report. */
 #define STORE_ACTS							\
-	" (p.author_id <> ?20 AND ((?21 AND c.kind IN (1, 2))"		\
-	" OR (?22 AND c.kind = 0 AND c.org_id = ?23)"			\
-	" OR (?24 AND NOT" STORE_MASKED " AND au.org_id = ?23)))"
+	" (p.author_id <> ?20 AND (" STORE_MODERATES("c")		\
+	" OR (?24 AND NOT" STORE_MASKED " AND au.org_id = ?23"		\
+	"  AND (c.kind <> 2 OR" STORE_IN_GROUP("c", "?20") "))))"
 
 /* Reports counted for login's "alerts" at most: a number for a badge,
  * not a page; the list itself is mod.queue's. */
@@ -74,10 +76,12 @@ const char *const store_report_read_sql[PR__COUNT] = {
 	 */
 	[PR_RECIPIENTS] = "SELECT a.id FROM accounts a"
 	    " WHERE a.suspended_at IS NULL AND a.id <> ?4 AND ("
-	    " (?6 = 0 AND a.lead AND a.org_id = ?5)"
+	    " (?6 = 0 AND a.lead AND a.org_id = ?5 AND (?2 <> 2 OR EXISTS"
+	    "  (SELECT 1 FROM members g WHERE g.channel_id = ?1"
+	    "   AND g.account_id = a.id)))"
 	    " OR (((?2 IN (1, 2) AND a.role IN (3, 4))"
 	    "  OR (?2 = 0 AND a.org_id = ?3 AND (a.role IN (2, 4) OR a.lead)))"
-	    "  AND (?7 OR EXISTS (SELECT 1 FROM members m"
+	    "  AND ((?7 AND ?2 <> 2) OR EXISTS (SELECT 1 FROM members m"
 	    "   WHERE m.channel_id = ?1 AND m.account_id = a.id))))"
 	    " ORDER BY a.id",
 	[PR_DUE] = "SELECT id FROM reports WHERE state = 0 AND urgent = 1"

@@ -329,6 +329,13 @@ static const char store_schema_v11[] =
 	"ALTER TABLE orgs ADD COLUMN hours TEXT;"
 	"ALTER TABLE orgs ADD COLUMN tz TEXT;";
 
+/*
+ * Version 12: a private group's title (channels of kind 2, named
+ * group/NAME, whose members are added by its facilitators).
+ */
+static const char store_schema_v12[] =
+	"ALTER TABLE channels ADD COLUMN title TEXT;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -341,6 +348,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v9,
 	store_schema_v10,
 	store_schema_v11,
+	store_schema_v12,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

@@ -35,8 +35,7 @@
 	" ((c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"		\
 	" OR (c.kind = 2 AND m.account_id IS NOT NULL))"		\
 	" AND (p.state = 0 OR (p.author_id = ?20 AND p.state IN (1, 3))" \
-	" OR (p.state IN (1, 2, 3) AND ((?21 AND c.kind IN (1, 2))"	\
-	" OR (?22 AND c.kind = 0 AND c.org_id = ?23))))"
+	" OR (p.state IN (1, 2, 3) AND" STORE_MODERATES("c") "))"
 
 #define STORE_SEARCH_FROM						\
 	" FROM posts_fts f JOIN posts p ON p.id = f.rowid"		\

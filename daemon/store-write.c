@@ -230,7 +230,9 @@ store_write_init(struct store *s, char **cause)
 	    store_prepare(s->wdb, store_search_write_sql, s->sq, SQ__COUNT,
 	    cause) != 0 || store_prepare(s->wdb, store_resource_write_sql,
 	    s->rw, RW__COUNT, cause) != 0 || store_prepare(s->wdb,
-	    store_inbox_write_sql, s->iq, IQ__COUNT, cause) != 0)
+	    store_inbox_write_sql, s->iq, IQ__COUNT, cause) != 0 ||
+	    store_prepare(s->wdb, store_group_write_sql, s->gq, GQ__COUNT,
+	    cause) != 0)
 		return -1;
 	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
@@ -250,6 +252,7 @@ store_write_destroy(struct store *s)
 	store_finalize(s->sq, SQ__COUNT);
 	store_finalize(s->rw, RW__COUNT);
 	store_finalize(s->iq, IQ__COUNT);
+	store_finalize(s->gq, GQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

@@ -248,6 +248,7 @@ store_disconnect(struct store *s)
 	store_finalize(s->sr, SR__COUNT);
 	store_finalize(s->rr, RR__COUNT);
 	store_finalize(s->ir, IR__COUNT);
+	store_finalize(s->gr, GR__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -299,7 +300,9 @@ store_open(const char *path, char **cause)
 	    store_prepare(s->rdb, store_search_read_sql, s->sr, SR__COUNT,
 	    cause) != 0 || store_prepare(s->rdb, store_resource_read_sql,
 	    s->rr, RR__COUNT, cause) != 0 || store_prepare(s->rdb,
-	    store_inbox_read_sql, s->ir, IR__COUNT, cause) != 0)
+	    store_inbox_read_sql, s->ir, IR__COUNT, cause) != 0 ||
+	    store_prepare(s->rdb, store_group_read_sql, s->gr, GR__COUNT,
+	    cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
 		goto fail;

@@ -45,7 +45,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	11
+#define STORE_SCHEMA_VERSION	12
 
 struct store_account {
 	int64_t		 id;
@@ -97,6 +97,7 @@ struct store_channel {
 	int		 anon;		/* anonymous posts allowed */
 	int64_t		 slow;		/* seconds between a member's posts */
 	char		 name[PROTO_MAX_CHANNEL + 1];
+	char		 title[PROTO_MAX_TITLE + 1];	/* a group's, or "" */
 };
 
 /* Values of restrictions.kind; stored, never renumbered. */
@@ -150,6 +151,8 @@ struct store_post {
 struct store_channel_info {
 	const char	*name;
 	int		 peer;
+	int		 group;		/* a private group */
+	const char	*title;		/* a group's, or NULL */
 	int		 joined;
 	int64_t		 unread;
 	int64_t		 last_eid;	/* 0 when empty */
@@ -461,6 +464,14 @@ int	store_check_attachments(const char *db_path, char **cause);
 int	store_backup_attachments(const char *db_path, const char *dest,
 	    char **cause);
 
+/* ---- private groups (store-group.c) -------------------------------- */
+
+/* A group's members, sorted by name: cb gets name, organisation, role. */
+typedef int (*store_member_cb)(void *arg, const char *user, const char *org,
+	    enum proto_role role);
+int	store_group_members(struct store *, int64_t channel, store_member_cb,
+	    void *);
+
 /* ---- the inbox and working hours (store-inbox.c) ------------------- */
 
 /* Values of inbox.kind; stored, never renumbered. */
@@ -549,6 +560,10 @@ enum store_wop {
 	SW_INBOX_PUSHED,	/* ids: items pushed live or in a digest */
 	SW_HOURS,		/* title: hours (NULL: off), name: tz; for
 				 * org when org, else account */
+	/* Private groups (store-group.c); SW_CHANNEL_CREATE makes one
+	 * when channel_kind is STORE_CHANNEL_GROUP (title: its title). */
+	SW_GROUP_ADD,		/* channel; ids: the accounts */
+	SW_GROUP_REMOVE,	/* channel; target: the account */
 };
 
 /* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */

@@ -467,8 +467,11 @@ proto_check_org(const char *s)
 {
 	if (s == NULL || !proto_name_valid(s, strlen(s), NULL))
 		return (PROTO_E_BAD_NAME);
-	/* "peer/NAME" must always mean a peer channel. */
-	if (strcmp(s, PROTO_PEER_PREFIX) == 0)
+	/* "peer/NAME" must always mean a peer channel, "group/NAME" a
+	 * private group, and "dm/..." a conversation. */
+	if (strcmp(s, PROTO_PEER_PREFIX) == 0 ||
+	    strcmp(s, PROTO_GROUP_PREFIX) == 0 ||
+	    strcmp(s, PROTO_DM_PREFIX) == 0)
 		return (PROTO_E_BAD_NAME);
 	return (PROTO_OK);
 }

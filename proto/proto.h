@@ -63,6 +63,9 @@
 #define PROTO_INVITE_DEFAULT	(7 * 86400)
 #define PROTO_INVITE_MAX	(90 * 86400)
 #define PROTO_PEER_PREFIX	"peer"
+#define PROTO_GROUP_PREFIX	"group"	/* group/NAME: a private group */
+#define PROTO_DM_PREFIX		"dm"	/* kept for one-to-one conversations */
+#define PROTO_GROUP_ADD_MAX	50	/* users one group.add names */
 
 /* Stable error codes; proto_err_code() gives the wire name. */
 enum proto_err {

@@ -242,6 +242,12 @@ static const struct {
 	{ "quiet.off",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "quiet.show",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "org.hours",		0, 0, 1, 0, 1, CMD_T_NONE },
+	/* Groups: made by facilitators and admins; inside one, whether
+	 * the caller is its facilitator is the object's rule. */
+	{ "group.create",	0, 0, 0, 1, 1, CMD_T_NONE },
+	{ "group.add",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "group.remove",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "group.members",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
