@@ -230,7 +230,8 @@ cmd_channel_set_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
-/* "group/set-a  group  joined  2 unread  (Action learning set A)" */
+/* "group/set-a  group  joined  2 unread  (Action learning set A)". An
+ * empty title is no title: a server may send one for any channel. */
 static void
 channel_print_line(json_t *ch)
 {
@@ -247,7 +248,7 @@ channel_print_line(json_t *ch)
 	printf("  %s  %lld unread", joined ? "joined" : "-",
 	    (long long)json_integer_value(json_object_get(ch, "unread")));
 	channel_print_modes(ch, 0);
-	if (title != NULL) {
+	if (title != NULL && *title != '\0') {
 		fputs("  (", stdout);
 		print_safe(title);
 		putchar(')');

@@ -22,12 +22,6 @@
 #include "client.h"
 #include "print.h"
 
-/* The first part of every group's channel name. */
-#define GROUP_PREFIX		"group"
-/* People one group add may name: the server's limit for one request,
- * which it adds all or none of. */
-#define GROUP_ADD_MAX		50
-
 static int	cmd_group_create_exec(struct client *, struct cmd_args *);
 static int	cmd_group_add_exec(struct client *, struct cmd_args *);
 static int	cmd_group_remove_exec(struct client *, struct cmd_args *);
@@ -54,7 +48,7 @@ const struct cmd_entry cmd_group_add_entry = {
 	.summary = "Add people, from any organisation, to a group.",
 	.help =
 "For the group's facilitators: the facilitators and admins in it. Up\n"
-"to " PROTO_XSTR(GROUP_ADD_MAX)
+"to " PROTO_XSTR(PROTO_GROUP_ADD_MAX)
     " people at a time, all or none: if one of them cannot be added\n"
 "(no such user, or in the group already), nobody is. They see the group\n"
 "at once, and its history.\n",
@@ -96,13 +90,13 @@ static char *
 group_channel(const char *arg)
 {
 	const char	*slash = strchr(arg, '/');
-	size_t		 plen = strlen(GROUP_PREFIX);
+	size_t		 plen = strlen(PROTO_GROUP_PREFIX);
 	char		*name;
 
 	if (slash == NULL)
-		xasprintf(&name, "%s/%s", GROUP_PREFIX, arg);
+		xasprintf(&name, "%s/%s", PROTO_GROUP_PREFIX, arg);
 	else if ((size_t)(slash - arg) == plen &&
-	    strncmp(arg, GROUP_PREFIX, plen) == 0)
+	    strncmp(arg, PROTO_GROUP_PREFIX, plen) == 0)
 		name = xstrdup(arg);
 	else if (proto_check_channel(arg, NULL, NULL) == PROTO_OK) {
 		client_error(CLIENT_EXIT_FAIL, "%s is not a group: a group is "
@@ -133,7 +127,7 @@ group_check_user(const char *user)
 }
 
 /* "group/set-a (Action learning set A)": the channel the server named,
- * and the title when there is one. */
+ * and the title when there is one (an empty one is none). */
 static void
 group_print_name(json_t *result, const char *fallback)
 {
@@ -143,7 +137,7 @@ group_print_name(json_t *result, const char *fallback)
 			    "title"));
 
 	print_safe(ch != NULL ? ch : fallback);
-	if (title != NULL) {
+	if (title != NULL && *title != '\0') {
 		fputs(" (", stdout);
 		print_safe(title);
 		putchar(')');
@@ -195,7 +189,7 @@ cmd_group_create_exec(struct client *c, struct cmd_args *a)
 	req = client_request(c, "group.create");
 	/* The server wants the bare NAME: group/ is what it adds. */
 	json_object_set_new(req, "name", json_string(channel +
-	    strlen(GROUP_PREFIX) + 1));
+	    strlen(PROTO_GROUP_PREFIX) + 1));
 	if (title != NULL)
 		json_object_set_new(req, "title", json_string(title));
 	r = group_call(c, req, channel, group_print_created);
@@ -221,31 +215,44 @@ group_print_added(json_t *result, const char *channel)
 	putchar('\n');
 }
 
+/* The USERs, checked, into an array for the request: a name given
+ * twice once, since the server would take the second for someone in
+ * the group already. NULL after saying which name is wrong. */
+static json_t *
+group_users(const struct cmd_args *a)
+{
+	json_t	*users = json_array();
+	int	 i, j;
+
+	for (i = 1; i < a->argc; i++) {
+		if (group_check_user(a->argv[i]) != 0) {
+			json_decref(users);
+			return (NULL);
+		}
+		for (j = 1; j < i && strcmp(a->argv[j], a->argv[i]) != 0; j++)
+			;
+		if (j == i)
+			json_array_append_new(users, json_string(a->argv[i]));
+	}
+	return (users);
+}
+
 static int
 cmd_group_add_exec(struct client *c, struct cmd_args *a)
 {
 	json_t	*req, *users;
 	char	*channel;
-	int	 i, r;
+	int	 r;
 
-	if (a->argc - 1 > GROUP_ADD_MAX)
+	if (a->argc - 1 > PROTO_GROUP_ADD_MAX)
 		return (client_usage(a->entry, "add at most %d people at a "
-		    "time", GROUP_ADD_MAX));
+		    "time", PROTO_GROUP_ADD_MAX));
 	if ((channel = group_channel(a->argv[0])) == NULL)
 		return (CLIENT_EXIT_FAIL);
-	users = json_array();
-	for (i = 1; i < a->argc; i++) {
-		if ((r = group_check_user(a->argv[i])) != 0) {
-			json_decref(users);
-			free(channel);
-			return (r);
-		}
-		json_array_append_new(users, json_string(a->argv[i]));
-	}
-	if ((r = client_login(c)) != 0) {
+	if ((users = group_users(a)) == NULL || (r = client_login(c)) != 0) {
 		json_decref(users);
 		free(channel);
-		return (r);
+		return (users == NULL ? CLIENT_EXIT_FAIL : r);
 	}
 	req = client_request(c, "group.add");
 	json_object_set_new(req, "channel", json_string(channel));

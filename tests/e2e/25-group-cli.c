@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -24,6 +25,10 @@ TestSuite(groupcli, .timeout = HX_TEST_TIMEOUT);
 #define TITLE	"Action learning set A"
 #define CH	"peer/commons"
 #define NO_CH	"no such channel (not_found)"
+/* tail subscribes a moment after it starts: a marker is posted every
+ * MARKER_MS until it has shown one. */
+#define MARKER_MS	300
+#define POLL_MS		50
 
 /* fay, a facilitator (wellbeing), and five members: amira and carl of
  * refugee-action, ben of hope-house, dina of wellbeing, eli of
@@ -96,6 +101,9 @@ invisible(struct hx_daemon *d, const char *who)
 	HAS(r.err, NO_CH);
 	r = same(d, who, ARGS("read", G), ARGS("read", NEVER));
 	HAS(r.err, NO_CH);
+	same(d, who, ARGS("tail", G, "--timeout", "1"),
+	    ARGS("tail", NEVER, "--timeout", "1"));
+	same(d, who, ARGS("chat", G), ARGS("chat", NEVER));
 	same(d, who, ARGS("threads", G), ARGS("threads", NEVER));
 	same(d, who, ARGS("post", G, "--title", "in", "hello"),
 	    ARGS("post", NEVER, "--title", "in", "hello"));
@@ -177,8 +185,8 @@ Test(groupcli, add_and_members)
 	HAS(r.err, CH " is not a group");
 	r = FAILS(d, "fay", 1, "group", "add", G, "Dina!");
 	HAS(r.err, "(bad_name)");
-	/* NAME alone means group/NAME. */
-	r = OK(d, "fay", "group", "add", "set-a", "dina", "eli");
+	/* NAME alone means group/NAME; a name given twice counts once. */
+	r = OK(d, "fay", "group", "add", "set-a", "dina", "eli", "dina");
 	cr_assert_str_eq(r.out, "added dina, eli to " G "\n");
 	r = OK(d, "ben", "--json", "group", "members", G);
 	HAS(r.out, "\"members\":[");
@@ -186,6 +194,12 @@ Test(groupcli, add_and_members)
 	    "\"member\"}");
 	r = OK(d, "ben", "group", "members", G);
 	HAS(r.out, ": 5 members\n");
+	/* A member may leave; the group is then none of theirs. */
+	r = OK(d, "eli", "leave", G);
+	cr_assert_str_eq(r.out, "left " G "\n");
+	invisible(d, "eli");
+	r = OK(d, "ben", "group", "members", G);
+	HAS(r.out, ": 4 members\n");
 	hx_stop(d);
 }
 
@@ -201,6 +215,7 @@ Test(groupcli, invisible_outside)
 	/* Members see it in channels, as a group with its title. */
 	r = OK(d, "amira", "channels");
 	HAS(r.out, G "  group  joined  0 unread  (" TITLE ")\n");
+	HAS(r.out, CH "  peer  joined  0 unread\n");	/* no title */
 	r = OK(d, "ben", "--json", "channels");
 	HAS(r.out, "\"channel\":\"" G "\"");
 	HAS(r.out, "\"group\":true");
@@ -229,13 +244,18 @@ Test(groupcli, post_read_remove)
 	    id));
 	r = OK(d, "fay", "threads", G);
 	HAS(r.out, "First meeting");
+	r = hx_cliv(d, "ben", HX_PASSWORD, hx_strf("/thread %s\nFrom chat.\n"
+	    "/quit\n", id), ARGS("chat", G));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	r = OK(d, "amira", "read", G);
+	HAS(r.out, "From chat.");
 	r = OK(d, "amira", "channels");
 	HAS(r.out, G "  group  joined");
 
 	r = OK(d, "fay", "group", "remove", G, "ben");
 	cr_assert_str_eq(r.out, "removed ben from " G "\n");
 	r = FAILS(d, "fay", 1, "group", "remove", G, "ben");
-	HAS(r.err, "ben is not in the group (not_found)");
+	HAS(r.err, "not in the group (not_found)");
 	invisible(d, "ben");
 	r = OK(d, "amira", "group", "members", G);
 	HASNT(r.out, "ben");
@@ -244,6 +264,36 @@ Test(groupcli, post_read_remove)
 	r = OK(d, "fay", "group", "add", G, "ben");
 	r = OK(d, "ben", "read", G);
 	HAS(r.out, "Ten works for me.");
+	hx_stop(d);
+}
+
+/* tail follows a group as any channel: new posts, as they come. */
+Test(groupcli, tail)
+{
+	struct hx_daemon *d = setup_group();
+	struct hx_cli *tail;
+	struct hx_run r;
+	const char *id;
+	int i, waited, step;
+
+	r = OK(d, "amira", "post", G, "--title", "Notes", "before the tail");
+	id = hx_strf("%lld", atoll(r.out));
+	tail = HX_CLI_START(d, "ben", HX_PASSWORD, NULL, "tail", G,
+	    "--count", "1", "--timeout", "30");
+	for (i = 0, waited = 0; waited < hx_ms(HX_WAIT_MS) &&
+	    !hx_cli_done(tail); i++) {
+		OK(d, "amira", "post", G, "--thread", id,
+		    hx_strf("live marker %d", i));
+		for (step = 0; step < MARKER_MS && !hx_cli_done(tail);
+		    step += POLL_MS)
+			usleep(POLL_MS * 1000);
+		waited += step;
+	}
+	r = hx_cli_wait(tail, 2 * hx_ms(HX_WAIT_MS));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	HAS(r.out, hx_strf(G " [thread %s] amira (refugee-action)", id));
+	HAS(r.out, "live marker");
+	HASNT(r.out, "before the tail");
 	hx_stop(d);
 }
 
