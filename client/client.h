@@ -130,6 +130,11 @@ extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_chat_entry;
+extern const struct cmd_entry cmd_dm_entry;
+extern const struct cmd_entry cmd_dms_entry;
+extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_unblock_entry;
+extern const struct cmd_entry cmd_blocks_entry;
 extern const struct cmd_entry cmd_resource_post_entry;
 extern const struct cmd_entry cmd_resources_entry;
 extern const struct cmd_entry cmd_resource_show_entry;
@@ -180,6 +185,20 @@ int		 client_channel(const char *);
 int		 client_parse_int(const char *, int64_t min, int64_t max,
 		    int64_t *out);
 void		 client_close(struct client *);
+
+/* cmd-post.c: a post's text from TEXT... after argv[0], or stdin. */
+char		*post_body(const struct cmd_args *);
+int		 post_check_text(const char *what, enum proto_err, size_t max);
+
+/* cmd-dm.c: a conversation is the channel "dm/USER1+USER2", sorted;
+ * "dm/" is as long as sizeof "dm", the NUL not counted. */
+#define DM_CHANNEL_MAX	(sizeof PROTO_DM_PREFIX + 2 * PROTO_MAX_NAME + 1)
+void		 dm_channel_name(const char *me, const char *other, char *buf);
+int		 dm_is_channel(const char *);
+const char	*dm_other(const char *channel, const char *me);
+
+/* chat.c: chat in channel, once logged in. */
+int		 chat_run(struct client *, const char *channel);
 
 /* main.c */
 void		 help_print_usage(const struct cmd_entry *, FILE *);
