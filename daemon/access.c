@@ -25,22 +25,25 @@ access_caps(enum proto_role role)
 	}
 }
 
-/* A private group is seen by its members only, which is the store's to
- * say (cmd_can_see asks it): never by this rule alone. */
+/* A private group or a conversation is seen by its members only, which
+ * is the store's to say (cmd_can_see asks it): never by this rule. */
 int
 access_can_see(const struct store_ident *a, const struct store_channel *ch)
 {
-	if (ch->kind == STORE_CHANNEL_GROUP)
+	if (ch->kind == STORE_CHANNEL_GROUP || ch->kind == STORE_CHANNEL_DM)
 		return 0;
 	return ch->peer || ch->org_id == a->org_id;
 }
 
-/* For a group, its facilitators: whoever sees one is in it. */
+/* For a group, its facilitators: whoever sees one is in it. Nobody
+ * moderates a conversation. */
 int
 access_moderates(const struct store_ident *a, const struct store_channel *ch)
 {
 	uint32_t caps = access_caps(a->role);
 
+	if (ch->kind == STORE_CHANNEL_DM)
+		return 0;
 	if (ch->peer || ch->kind == STORE_CHANNEL_GROUP)
 		return (caps & CAP_FACILITATE) != 0;
 	/* An admin of another organisation still does not see it. */
@@ -56,6 +59,10 @@ access_acts_on_report(const struct store_ident *a,
 
 	if (r->author_id == a->id)
 		return 0;
+	/* Nobody moderates a conversation: its reports go to the
+	 * network's facilitators. */
+	if (r->channel_kind == STORE_CHANNEL_DM)
+		return (access_caps(a->role) & CAP_FACILITATE) != 0;
 	memset(&ch, 0, sizeof ch);
 	ch.id = r->channel_id;
 	ch.kind = r->channel_kind;

@@ -57,7 +57,9 @@ struct bus_sub {
 	struct conn		*c;
 	struct bus_account	*acct;
 	int64_t			*chans;		/* channel ids */
-	size_t			 n;
+	size_t			 n, cap;
+	int			 all;		/* every joined channel: one
+						 * joined later is added */
 	int64_t			 last_eid;	/* last event decided for it */
 	LIST_ENTRY(bus_sub)	 entry;		/* its account's list */
 };
@@ -233,13 +235,52 @@ bus_leave(struct bus *b, int64_t account, int64_t channel)
 	}
 }
 
+/* Add one channel to sub's. */
 static void
-bus_attach(struct bus *b, struct conn *c, const int64_t *channels, size_t n,
-    int64_t live)
+bus_sub_add(struct bus *b, struct bus_sub *sub, int64_t channel)
+{
+	struct bus_chan *ch = bus_chan(b, channel, 1);
+
+	if (ch->nsubs == ch->cap) {
+		ch->cap = ch->cap ? ch->cap * 2 : 8;
+		ch->subs = xrealloc(ch->subs, ch->cap * sizeof *ch->subs);
+	}
+	ch->subs[ch->nsubs++] = sub;
+	if (sub->n == sub->cap) {
+		sub->cap = sub->cap ? sub->cap * 2 : 8;
+		sub->chans = xrealloc(sub->chans, sub->cap *
+		    sizeof *sub->chans);
+	}
+	sub->chans[sub->n++] = channel;
+}
+
+void
+bus_join(struct bus *b, int64_t account, int64_t channel)
 {
 	struct bus_account key, *a;
 	struct bus_sub *sub;
-	struct bus_chan *ch;
+	size_t i;
+
+	key.id = account;
+	if ((a = RB_FIND(bus_accounts, &b->accounts, &key)) == NULL)
+		return;
+	LIST_FOREACH(sub, &a->subs, entry) {
+		if (!sub->all)
+			continue;
+		for (i = 0; i < sub->n; i++)
+			if (sub->chans[i] == channel)
+				break;
+		if (i == sub->n)
+			bus_sub_add(b, sub, channel);
+	}
+}
+
+static void
+bus_attach(struct bus *b, struct conn *c, const int64_t *channels, size_t n,
+    int named, int64_t live)
+{
+	struct bus_account key, *a;
+	struct bus_sub *sub;
 	size_t i;
 
 	key.id = c->acct.id;
@@ -253,18 +294,13 @@ bus_attach(struct bus *b, struct conn *c, const int64_t *channels, size_t n,
 	sub->c = c;
 	sub->acct = a;
 	sub->last_eid = live;
-	sub->chans = xcalloc(n > 0 ? n : 1, sizeof *sub->chans);
+	sub->all = !named;
+	sub->cap = n > 0 ? n : 1;
+	sub->chans = xcalloc(sub->cap, sizeof *sub->chans);
 	LIST_INSERT_HEAD(&a->subs, sub, entry);
 	c->sub = sub;
-	for (i = 0; i < n; i++) {
-		ch = bus_chan(b, channels[i], 1);
-		if (ch->nsubs == ch->cap) {
-			ch->cap = ch->cap ? ch->cap * 2 : 8;
-			ch->subs = xrealloc(ch->subs, ch->cap * sizeof *ch->subs);
-		}
-		ch->subs[ch->nsubs++] = sub;
-		sub->chans[sub->n++] = channels[i];
-	}
+	for (i = 0; i < n; i++)
+		bus_sub_add(b, sub, channels[i]);
 }
 
 /* The replay, gathered before anything is sent: all of it, or (too far
@@ -328,7 +364,7 @@ bus_subscribe(struct bus *b, struct conn *c, const int64_t *channels,
 	if (r.len > 0)
 		conn_write(c, r.buf, r.len);
 	free(r.buf);
-	bus_attach(b, c, channels, n, until);
+	bus_attach(b, c, channels, n, named, until);
 	*live = until;
 	return BUS_OK;
 }

@@ -59,6 +59,10 @@ int		 bus_is_subscribed(const struct conn *);
 /* The account left a channel: every connection of it stops receiving
  * it. */
 void		 bus_leave(struct bus *, int64_t account, int64_t channel);
+/* The account is in a channel now (added to a group, a conversation
+ * begun): its connections that follow every channel they are in
+ * receive it from the next event on. */
+void		 bus_join(struct bus *, int64_t account, int64_t channel);
 /* The highest event id decided so far. */
 int64_t		 bus_last_eid(struct bus *);
 /* A committed post: decide it for every subscriber of its channel. */

@@ -58,6 +58,9 @@ cmd_channel_create(struct cmd_q *q)
 	if (strcmp(org, PROTO_GROUP_PREFIX) == 0)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
 		    "make a group with group.create");
+	if (strcmp(org, PROTO_DM_PREFIX) == 0)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "a conversation begins with dm");
 	peer = strcmp(org, PROTO_PEER_PREFIX) == 0;
 	if (peer && !access_may_create_channel(&c->acct, 1, 0))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
@@ -83,7 +86,8 @@ cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 	json_t *o;
 
 	o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:s, s:b, s:I}", "channel",
-	    ci->name, "kind", ci->group ? "group" : ci->peer ? "peer" : "org",
+	    ci->name, "kind", ci->group ? "group" : ci->dm ? "dm" : ci->peer ?
+	    "peer" : "org",
 	    "joined", ci->joined, "unread", (json_int_t)ci->unread,
 	    "last_eid", (json_int_t)ci->last_eid, "moderation",
 	    cmd_mode_name(ci->mode), "anon", ci->anon, "slow",
@@ -150,6 +154,9 @@ cmd_join(struct cmd_q *q)
 	if (q->ch.kind == STORE_CHANNEL_GROUP)
 		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
 		    "you are in this group already");
+	if (q->ch.kind == STORE_CHANNEL_DM)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "you are in this conversation already");
 	cmd_membership(q, SW_JOIN);
 }
 

@@ -105,6 +105,11 @@ cmd_group_added(struct store_write *w)
 {
 	struct conn *c = w->ctx;
 
+	size_t i;
+
+	/* Live at once, on connections that follow all they are in. */
+	for (i = 0; w->result == STORE_OK && i < w->nids; i++)
+		bus_join(c->srv->bus, w->ids[i], w->channel);
 	if (w->result == STORE_OK)
 		log_info("%zu added to %s by %s", w->nids, w->name, w->actor);
 	if (w->result == STORE_EXISTS && conn_is_open(c))

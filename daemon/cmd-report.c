@@ -94,6 +94,10 @@ cmd_report_object(const struct store_report *r, const struct store_ident *who)
 		    json_string(r->resolved_by));
 	if (r->note != NULL)
 		json_object_set_new(o, "note", json_string(r->note));
+	/* The reported message of a conversation, which its facilitators
+	 * cannot read otherwise: that one, and nothing more of it. */
+	if (r->dm_text != NULL)
+		json_object_set_new(o, "text", json_string(r->dm_text));
 	return o;
 }
 

@@ -27,6 +27,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_resource_entries,
 	cmd_inbox_entries,
 	cmd_group_entries,
+	cmd_dm_entries,
 };
 
 static const struct cmd_entry *
@@ -81,7 +82,7 @@ cmd_allowed(const char *op, int logged_in, enum proto_role role)
 int
 cmd_can_see(struct conn *c, const struct store_channel *ch)
 {
-	if (ch->kind == STORE_CHANNEL_GROUP)
+	if (ch->kind == STORE_CHANNEL_GROUP || ch->kind == STORE_CHANNEL_DM)
 		return store_is_member(c->srv->store, c->acct.id, ch->id) == 1;
 	return access_can_see(&c->acct, ch);
 }

@@ -74,8 +74,8 @@ int	cmd_allowed(const char *op, int logged_in, enum proto_role);
 const struct cmd_entry *cmd_entry_at(size_t i);
 
 /* Whether the connection's account may see the channel at all: the
- * rule of access_can_see(), and for a private group, being in it (the
- * store's cached membership). */
+ * rule of access_can_see(), and for a private group or a conversation,
+ * being in it (the store's cached membership). */
 int	cmd_can_see(struct conn *, const struct store_channel *);
 /* The channel called name, if the caller may see it; otherwise answers
  * bad_name or not_found (a channel that is not yours exactly as one
@@ -152,5 +152,6 @@ extern const struct cmd_entry cmd_search_entries[];
 extern const struct cmd_entry cmd_resource_entries[];
 extern const struct cmd_entry cmd_inbox_entries[];
 extern const struct cmd_entry cmd_group_entries[];
+extern const struct cmd_entry cmd_dm_entries[];
 
 #endif

@@ -278,11 +278,22 @@ enum store_iq {
 /* store-group.c's: GR_ on the loop's connection, GQ_ on the writer's. */
 enum store_gr {
 	GR_MEMBERS,
+	GR_SHARE,
+	GR_BLOCKED,
+	GR_BLOCKS,
+	GR_DMS,
 	GR__COUNT
 };
 enum store_gq {
 	GQ_ADD,
 	GQ_REMOVE,
+	GQ_DM_MAKE,
+	GQ_DM_ID,
+	GQ_DM_MEMBER,
+	GQ_DM_ROOT,
+	GQ_BLOCK,
+	GQ_UNBLOCK,
+	GQ_DM_LEAVE,
 	GQ__COUNT
 };
 
@@ -436,6 +447,8 @@ int	store_modlog_add(struct store *, const struct store_write *,
 	    const char *action, int64_t channel, int64_t account,
 	    int64_t post, const char *reason);
 int	store_op_run(struct store *, struct store_write *);
+/* A post (SW_POST's work), for a job that posts among other things. */
+int	store_op_post(struct store *, struct store_write *);
 int	store_changes_channel(enum store_wop);
 void	store_txn_begin(struct store *, int defer);
 int	store_txn_settle(struct store *);

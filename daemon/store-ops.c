@@ -588,7 +588,7 @@ store_txn_author(struct store *s, struct store_write *w)
 	return STORE_OK;
 }
 
-static int
+int
 store_op_post(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st;
@@ -694,6 +694,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_HOURS] = store_op_inbox,
 	[SW_GROUP_ADD] = store_op_group,
 	[SW_GROUP_REMOVE] = store_op_group,
+	[SW_DM] = store_op_group,
+	[SW_BLOCK] = store_op_group,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -58,7 +58,7 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " FROM channels c LEFT JOIN members m"
 	    "  ON m.channel_id = c.id AND m.account_id = ?20"
 	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
-	    "  OR (c.kind = 2 AND m.account_id IS NOT NULL)"
+	    "  OR (c.kind IN (2, 3) AND m.account_id IS NOT NULL)"
 	    " ORDER BY c.name",
 	[RQ_THREAD_CHECK] =
 	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
@@ -418,6 +418,8 @@ store_cache_forget(struct store *s, const struct store_write *w)
 	else if ((w->op == SW_RESTRICT && w->action == SA_BAN) ||
 	    w->op == SW_GROUP_REMOVE)
 		key.account = w->target;
+	else if (w->op == SW_BLOCK && w->channel != 0)
+		key.account = w->account;
 	else
 		return;
 	key.channel = w->channel;
@@ -449,6 +451,7 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 		ci.name = store_text(st, 0);
 		ci.peer = sqlite3_column_int(st, 1) == STORE_CHANNEL_PEER;
 		ci.group = sqlite3_column_int(st, 1) == STORE_CHANNEL_GROUP;
+		ci.dm = sqlite3_column_int(st, 1) == STORE_CHANNEL_DM;
 		ci.title = store_text(st, 8);
 		ci.joined = sqlite3_column_int(st, 2);
 		ci.unread = sqlite3_column_int64(st, 3);

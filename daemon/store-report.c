@@ -7,7 +7,9 @@
  * Who may act on a report is one SQL rule (STORE_ACTS), the same as
  * access_acts_on_report() in access.c (and, for a private group, only
  * those in it: nobody outside a group hears of its posts, an
- * escalation included): the channel's moderators, and
+ * escalation included; for a conversation, which nobody moderates,
+ * the network's facilitators, who get the reported message and only
+ * it): the channel's moderators, and
  * the safeguarding leads of the post author's organisation unless the
  * post is anonymous and no moderator has unmasked it (STORE_MASKED);
  * never the author. The author of an anonymous post
@@ -36,7 +38,7 @@
 	" coalesce(c.org_id, 0), p.author_id, au.org_id," STORE_MASKED ","\
 	" r.reporter_id, rp.name, r.reason, r.urgent, r.state,"		\
 	" r.created_at, coalesce(r.escalated_at, 0), ak.name, rs.name,"	\
-	" r.note FROM reports r"					\
+	" r.note, CASE WHEN c.kind = 3 THEN p.body END FROM reports r"	\
 	" JOIN posts p ON p.id = r.post_id"				\
 	" JOIN channels c ON c.id = r.channel_id"			\
 	" JOIN accounts au ON au.id = p.author_id"			\
@@ -48,8 +50,10 @@
  * (a safeguarding lead) may act on the report. */
 #define STORE_ACTS							\
 	" (p.author_id <> ?20 AND (" STORE_MODERATES("c")		\
+	" OR (?21 AND c.kind = 3)"					\
 	" OR (?24 AND NOT" STORE_MASKED " AND au.org_id = ?23"		\
-	"  AND (c.kind <> 2 OR" STORE_IN_GROUP("c", "?20") "))))"
+	"  AND (c.kind IN (0, 1) OR (c.kind = 2 AND"			\
+	STORE_IN_GROUP("c", "?20") ")))))"
 
 /* Reports counted for login's "alerts" at most: a number for a badge,
  * not a page; the list itself is mod.queue's. */
@@ -76,9 +80,10 @@ const char *const store_report_read_sql[PR__COUNT] = {
 	 */
 	[PR_RECIPIENTS] = "SELECT a.id FROM accounts a"
 	    " WHERE a.suspended_at IS NULL AND a.id <> ?4 AND ("
-	    " (?6 = 0 AND a.lead AND a.org_id = ?5 AND (?2 <> 2 OR EXISTS"
-	    "  (SELECT 1 FROM members g WHERE g.channel_id = ?1"
-	    "   AND g.account_id = a.id)))"
+	    " (?2 = 3 AND a.role IN (3, 4)) OR"
+	    " (?6 = 0 AND a.lead AND a.org_id = ?5 AND (?2 IN (0, 1) OR"
+	    "  (?2 = 2 AND EXISTS (SELECT 1 FROM members g"
+	    "   WHERE g.channel_id = ?1 AND g.account_id = a.id))))"
 	    " OR (((?2 IN (1, 2) AND a.role IN (3, 4))"
 	    "  OR (?2 = 0 AND a.org_id = ?3 AND (a.role IN (2, 4) OR a.lead)))"
 	    "  AND ((?7 AND ?2 <> 2) OR EXISTS (SELECT 1 FROM members m"
@@ -145,6 +150,7 @@ store_report_row(sqlite3_stmt *st, struct store_report *r)
 	r->acked_by = store_col_text(st, 16);
 	r->resolved_by = store_col_text(st, 17);
 	r->note = store_col_text(st, 18);
+	r->dm_text = store_col_text(st, 19);
 }
 
 static int

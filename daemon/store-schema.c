@@ -330,11 +330,18 @@ static const char store_schema_v11[] =
 	"ALTER TABLE orgs ADD COLUMN tz TEXT;";
 
 /*
- * Version 12: a private group's title (channels of kind 2, named
- * group/NAME, whose members are added by its facilitators).
+ * Version 12: private groups and one-to-one conversations. A group's
+ * title (channels of kind 2, named group/NAME, whose members are added
+ * by its facilitators); a conversation is a channel of kind 3, named
+ * dm/USER1+USER2, with its two people as members. blocks: whom an
+ * account refuses messages from.
  */
 static const char store_schema_v12[] =
-	"ALTER TABLE channels ADD COLUMN title TEXT;";
+	"ALTER TABLE channels ADD COLUMN title TEXT;"
+	"CREATE TABLE blocks (account_id INTEGER NOT NULL"
+	" REFERENCES accounts(id), blocked_id INTEGER NOT NULL"
+	" REFERENCES accounts(id), ts INTEGER NOT NULL,"
+	" PRIMARY KEY (account_id, blocked_id)) WITHOUT ROWID;";
 
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,

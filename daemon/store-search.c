@@ -33,7 +33,7 @@
 
 #define STORE_SEARCH_VISIBLE						\
 	" ((c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"		\
-	" OR (c.kind = 2 AND m.account_id IS NOT NULL))"		\
+	" OR (c.kind IN (2, 3) AND m.account_id IS NOT NULL))"		\
 	" AND (p.state = 0 OR (p.author_id = ?20 AND p.state IN (1, 3))" \
 	" OR (p.state IN (1, 2, 3) AND" STORE_MODERATES("c") "))"
 

@@ -74,6 +74,7 @@ struct store_ident {
 #define STORE_CHANNEL_ORG	0
 #define STORE_CHANNEL_PEER	1
 #define STORE_CHANNEL_GROUP	2	/* private, invited members only */
+#define STORE_CHANNEL_DM	3	/* a conversation of two people */
 
 /* Values of posts.state; stored, never renumbered. What each reader
  * gets of a post in each state is view.c's to decide. */
@@ -152,6 +153,7 @@ struct store_channel_info {
 	const char	*name;
 	int		 peer;
 	int		 group;		/* a private group */
+	int		 dm;		/* a conversation */
 	const char	*title;		/* a group's, or NULL */
 	int		 joined;
 	int64_t		 unread;
@@ -355,6 +357,8 @@ struct store_report {
 	const char	*acked_by;	/* NULL: not acknowledged */
 	const char	*resolved_by;	/* NULL: not resolved */
 	const char	*note;		/* the resolver's, or NULL */
+	const char	*dm_text;	/* a conversation's reported message
+					 * (nobody may read it otherwise) */
 };
 typedef int (*store_report_cb)(void *arg, const struct store_report *);
 typedef int (*store_id_cb)(void *arg, int64_t id);
@@ -472,6 +476,25 @@ typedef int (*store_member_cb)(void *arg, const char *user, const char *org,
 int	store_group_members(struct store *, int64_t channel, store_member_cb,
 	    void *);
 
+/* Conversations and blocks (store-group.c). 1 when a and b share a
+ * channel both have joined (an organisation's, a peer channel or a
+ * group), 0 when not, STORE_ERROR. */
+int	store_share_channel(struct store *, int64_t a, int64_t b);
+/* 1 when account blocks other, 0 when not, STORE_ERROR. */
+int	store_blocks_account(struct store *, int64_t account, int64_t other);
+/* Whom account blocks, by name, sorted. */
+int	store_blocks(struct store *, int64_t account, store_name_cb, void *);
+/* account's conversations, newest activity first. */
+struct store_dm {
+	const char	*channel;	/* dm/USER1+USER2 */
+	int64_t		 unread;
+	int64_t		 last_eid;
+	int64_t		 last_ts;
+};
+typedef int (*store_dm_cb)(void *arg, const struct store_dm *);
+int	store_dms(struct store *, const struct store_viewer *, store_dm_cb,
+	    void *);
+
 /* ---- the inbox and working hours (store-inbox.c) ------------------- */
 
 /* Values of inbox.kind; stored, never renumbered. */
@@ -564,6 +587,11 @@ enum store_wop {
 	 * when channel_kind is STORE_CHANNEL_GROUP (title: its title). */
 	SW_GROUP_ADD,		/* channel; ids: the accounts */
 	SW_GROUP_REMOVE,	/* channel; target: the account */
+	SW_DM,			/* target; name: the conversation; body: the
+				 * message; channel, thread, eid, flag (made
+				 * now) out, and the post as SW_POST's */
+	SW_BLOCK,		/* target; flag: 1 block, 0 unblock; channel
+				 * out: the conversation left (0: none) */
 };
 
 /* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */

@@ -484,6 +484,55 @@ proto_check_user(const char *s)
 	return (PROTO_OK);
 }
 
+/* "dm/USER1+USER2", two valid, different user names in order (a and
+ * b, when not NULL, get them). */
+enum proto_err
+proto_check_dm(const char *s, char *a, char *b)
+{
+	char		 x[PROTO_MAX_NAME + 1], y[PROTO_MAX_NAME + 1];
+	const char	*p, *plus;
+	size_t		 xlen, ylen;
+
+	if (s == NULL || strncmp(s, PROTO_DM_PREFIX "/",
+	    sizeof PROTO_DM_PREFIX) != 0)
+		return (PROTO_E_BAD_NAME);
+	p = s + sizeof PROTO_DM_PREFIX;
+	if ((plus = strchr(p, '+')) == NULL)
+		return (PROTO_E_BAD_NAME);
+	xlen = (size_t)(plus - p);
+	ylen = strlen(plus + 1);
+	if (!proto_name_valid(p, xlen, "._") ||
+	    !proto_name_valid(plus + 1, ylen, "._"))
+		return (PROTO_E_BAD_NAME);
+	memcpy(x, p, xlen);
+	x[xlen] = '\0';
+	memcpy(y, plus + 1, ylen);
+	y[ylen] = '\0';
+	/* One spelling per pair: two people, in order. */
+	if (strcmp(x, y) >= 0)
+		return (PROTO_E_BAD_NAME);
+	if (a != NULL)
+		memcpy(a, x, xlen + 1);
+	if (b != NULL)
+		memcpy(b, y, ylen + 1);
+	return (PROTO_OK);
+}
+
+/* The conversation of a and b: "dm/" and their names, sorted, into out
+ * (PROTO_MAX_CHANNEL + 1 bytes). */
+void
+proto_dm_channel(const char *a, const char *b, char *out)
+{
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+
+		a = b;
+		b = t;
+	}
+	snprintf(out, PROTO_MAX_CHANNEL + 1, "%s/%s+%s", PROTO_DM_PREFIX, a,
+	    b);
+}
+
 /* org and name may be NULL when only the check is wanted. */
 enum proto_err
 proto_check_channel(const char *s, char *org, char *name)
@@ -497,6 +546,16 @@ proto_check_channel(const char *s, char *org, char *name)
 		name[0] = '\0';
 	if (s == NULL || (slash = strchr(s, '/')) == NULL)
 		return (PROTO_E_BAD_NAME);
+	if (strncmp(s, PROTO_DM_PREFIX "/", sizeof PROTO_DM_PREFIX) == 0) {
+		/* A conversation's name is its two people's: no name part
+		 * of one name's size to hand back. */
+		if (proto_check_dm(s, NULL, NULL) != PROTO_OK)
+			return (PROTO_E_BAD_NAME);
+		if (org != NULL)
+			snprintf(org, PROTO_MAX_NAME + 1, "%s",
+			    PROTO_DM_PREFIX);
+		return (PROTO_OK);
+	}
 	olen = (size_t)(slash - s);
 	nlen = strlen(slash + 1);
 	/* The org part is "peer" or an org name; the charset has no '/', so

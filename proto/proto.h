@@ -47,7 +47,8 @@
 #define PROTO_MAX_MENTIONS	10	/* people one post notifies */
 #define PROTO_SHA256_HEX	64
 /* "ORG/NAME": two names and the slash. */
-#define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 1)
+/* ORG/NAME, and the longest, a conversation: dm/USER1+USER2. */
+#define PROTO_MAX_CHANNEL	(2 * PROTO_MAX_NAME + 4)
 #define PROTO_MAX_ID_STR	64
 #define PROTO_ID_MAX		9007199254740992LL	/* 2^53 */
 #define PROTO_PAGE_DEFAULT	50
@@ -209,7 +210,14 @@ enum proto_err	 proto_check_org(const char *);		/* BAD_NAME */
 enum proto_err	 proto_check_user(const char *);		/* BAD_NAME */
 /* "ORG/NAME" or "peer/NAME"; splits into org and name (each
  * PROTO_MAX_NAME + 1 bytes). BAD_NAME on any violation. */
+/* ORG/NAME, peer/NAME, group/NAME or dm/USER1+USER2 (then org gets
+ * "dm" and name ""): see proto_check_dm. */
 enum proto_err	 proto_check_channel(const char *, char *org, char *name);
+/* A conversation's name: "dm/" and two different user names, sorted
+ * (a and b, when not NULL, get them: PROTO_MAX_NAME + 1 bytes each). */
+enum proto_err	 proto_check_dm(const char *, char *a, char *b);
+/* The conversation of two people, into out (PROTO_MAX_CHANNEL + 1). */
+void		 proto_dm_channel(const char *a, const char *b, char *out);
 enum proto_err	 proto_check_body(const char *);	/* BAD_TEXT, TOO_LARGE */
 enum proto_err	 proto_check_title(const char *);	/* BAD_TEXT, TOO_LARGE */
 /* A reason given for a moderation or admin action: as a title, up to

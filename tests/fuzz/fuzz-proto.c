@@ -106,8 +106,13 @@ fuzz_checkers(const char *s)
 	(void)proto_check_org(s);
 	(void)proto_role_parse(s);
 	(void)proto_err_parse(s);
-	if (proto_check_channel(s, org, name) == PROTO_OK) {
+	if (proto_check_channel(s, org, name) == PROTO_OK &&
+	    strcmp(org, PROTO_DM_PREFIX) == 0)
+		FUZZ_CHECK(proto_check_dm(s, NULL, NULL) == PROTO_OK &&
+		    name[0] == '\0');
+	else if (proto_check_channel(s, org, name) == PROTO_OK) {
 		FUZZ_CHECK(strcmp(org, PROTO_PEER_PREFIX) == 0 ||
+		    strcmp(org, PROTO_GROUP_PREFIX) == 0 ||
 		    proto_check_org(org) == PROTO_OK);
 		FUZZ_CHECK(strcmp(name, PROTO_PEER_PREFIX) == 0 ||
 		    proto_check_org(name) == PROTO_OK);

@@ -248,6 +248,12 @@ static const struct {
 	{ "group.add",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
 	{ "group.remove",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
 	{ "group.members",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	/* Conversations: who may write to whom is the handler's rule. */
+	{ "dm",			0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "dms",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "block",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "unblock",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "blocks",		0, 1, 1, 1, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 

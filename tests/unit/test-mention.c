@@ -132,3 +132,39 @@ Test(mention, base64_one_spelling)
 	cr_expect_eq(proto_base64_decode(b64, buf, PROTO_CHUNK_MAX, &len), -1);
 	free(b64);
 }
+
+Test(mention, conversation_names)
+{
+	char	a[PROTO_MAX_NAME + 1], b[PROTO_MAX_NAME + 1];
+	char	name[PROTO_MAX_CHANNEL + 1], org[PROTO_MAX_NAME + 1];
+	char	n[PROTO_MAX_NAME + 1];
+
+	cr_expect_eq(proto_check_dm("dm/amira+ben", a, b), PROTO_OK);
+	cr_expect_str_eq(a, "amira");
+	cr_expect_str_eq(b, "ben");
+	cr_expect_eq(proto_check_dm("dm/o.koval+z_z", NULL, NULL), PROTO_OK);
+	cr_expect_eq(proto_check_dm("dm/ben+amira", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("dm/ben+ben", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("dm/ben", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("dm/+ben", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("dm/a+b+c", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("dm/A+b", a, b), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_dm("peer/a+b", a, b), PROTO_E_BAD_NAME);
+	proto_dm_channel("ben", "amira", name);
+	cr_expect_str_eq(name, "dm/amira+ben");
+	/* The longest: two names of 32 bytes. */
+	memset(a, 'a', PROTO_MAX_NAME);
+	a[PROTO_MAX_NAME] = '\0';
+	memset(b, 'b', PROTO_MAX_NAME);
+	b[PROTO_MAX_NAME] = '\0';
+	proto_dm_channel(a, b, name);
+	cr_expect_eq(strlen(name), PROTO_MAX_CHANNEL);
+	cr_expect_eq(proto_check_channel(name, org, n), PROTO_OK);
+	cr_expect_str_eq(org, "dm");
+	cr_expect_str_eq(n, "");
+	/* The reserved names are no organisation's. */
+	cr_expect_eq(proto_check_org("group"), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_org("dm"), PROTO_E_BAD_NAME);
+	cr_expect_eq(proto_check_channel("group/set-a", org, n), PROTO_OK);
+	cr_expect_str_eq(org, "group");
+}
