@@ -94,7 +94,8 @@ struct chat {
 	struct client	*c;
 	struct follow	 f;
 	int64_t		 thread;	/* where a line goes; 0: nowhere yet */
-	const char	*with;		/* a conversation: to whom lines go */
+	/* In a conversation, to whom lines go; "" in a channel. */
+	char		 with[PROTO_MAX_NAME + 1];
 	int		 following;	/* subscribed to the channel */
 	char		*title;		/* /new: the next line starts it */
 	json_t		*kept[CHAT_KEEP];	/* posts shown, newest events */
@@ -397,7 +398,7 @@ chat_post(struct chat *ch, const char *text)
 	json_t	*req, *result;
 	int	 r;
 
-	if (ch->with != NULL)
+	if (ch->with[0] != '\0')
 		return (chat_dm(ch, text));
 	if (ch->title == NULL && ch->thread == 0) {
 		chat_say(ch, "That line was not sent: no thread is chosen yet. "
@@ -443,7 +444,7 @@ chat_line(struct chat *ch, char *line)
 		return (CLIENT_EXIT_OK);
 	if (line[0] != '/' || line[1] == '/')
 		return (chat_post(ch, line[0] == '/' ? line + 1 : line));
-	if (ch->with != NULL && (strncmp(line, "/thread", 7) == 0 ||
+	if (ch->with[0] != '\0' && (strncmp(line, "/thread", 7) == 0 ||
 	    strncmp(line, "/new ", 5) == 0))
 		chat_say(ch, "A conversation is one thread: type a line and it "
 		    "goes to %s.", ch->with);
@@ -462,11 +463,11 @@ chat_line(struct chat *ch, char *line)
 	else if (strncmp(line, "/urgent ", 8) == 0)
 		return (chat_report(ch, line + 8, 1));
 	else if (strcmp(line, "/help") == 0)
-		chat_say(ch, "Commands: %s.", ch->with != NULL ?
+		chat_say(ch, "Commands: %s.", ch->with[0] != '\0' ?
 		    CHAT_DM_COMMANDS : CHAT_COMMANDS);
 	else
 		chat_say(ch, "There is no command %.20s. Commands: %s.", line,
-		    ch->with != NULL ? CHAT_DM_COMMANDS : CHAT_COMMANDS);
+		    ch->with[0] != '\0' ? CHAT_DM_COMMANDS : CHAT_COMMANDS);
 	return (CLIENT_EXIT_OK);
 }
 
@@ -608,8 +609,8 @@ chat_dm_start(struct chat *ch)
 		return (r);
 	}
 	if (ch->tty)
-		chat_say(ch, "You are in your conversation with %s, as %s. "
-		    "Every line you type goes to them;\n/help lists the "
+		chat_say(ch, "You are in your conversation with %s, as %s: "
+		    "every line you type\ngoes to them. /help lists the "
 		    "commands, /quit or Ctrl-D leaves.", ch->with, ch->c->user);
 	json_array_foreach(json_object_get(result, "events"), i, ev) {
 		if (!print_is_post(ev))
@@ -636,14 +637,16 @@ chat_run(struct client *c, const char *channel)
 	memset(ch, 0, sizeof *ch);
 	ch->c = c;
 	ch->tty = !c->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	ch->with = dm_other(channel, c->user);
+	if (dm_other(channel, c->user, ch->with) == -1)
+		ch->with[0] = '\0';
 	ch->f.c = c;
 	ch->f.channel = channel;
 	ch->f.show = chat_show;
 	ch->f.notice = chat_notice;
 	ch->f.arg = ch;
 	print_set_noted(0, "/unfold %lld to read");
-	if ((r = ch->with != NULL ? chat_dm_start(ch) : chat_start(ch)) == 0)
+	r = ch->with[0] != '\0' ? chat_dm_start(ch) : chat_start(ch);
+	if (r == 0)
 		r = chat_loop(ch);
 	for (i = 0; i < CHAT_KEEP; i++)
 		json_decref(ch->kept[i]);

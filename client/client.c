@@ -113,8 +113,6 @@ client_check(enum proto_err err, const char *what)
 int
 client_channel(const char *name)
 {
-	if (dm_is_channel(name))
-		return (CLIENT_EXIT_OK);
 	if (proto_check_channel(name, NULL, NULL) == PROTO_OK)
 		return (CLIENT_EXIT_OK);
 	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a channel "

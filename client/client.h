@@ -190,12 +190,9 @@ void		 client_close(struct client *);
 char		*post_body(const struct cmd_args *);
 int		 post_check_text(const char *what, enum proto_err, size_t max);
 
-/* cmd-dm.c: a conversation is the channel "dm/USER1+USER2", sorted;
- * "dm/" is as long as sizeof "dm", the NUL not counted. */
-#define DM_CHANNEL_MAX	(sizeof PROTO_DM_PREFIX + 2 * PROTO_MAX_NAME + 1)
-void		 dm_channel_name(const char *me, const char *other, char *buf);
-int		 dm_is_channel(const char *);
-const char	*dm_other(const char *channel, const char *me);
+/* cmd-dm.c: in a conversation's channel, the other person (0), into
+ * PROTO_MAX_NAME + 1 bytes; -1 if I am not one of its two. */
+int		 dm_other(const char *channel, const char *me, char *other);
 
 /* chat.c: chat in channel, once logged in. */
 int		 chat_run(struct client *, const char *channel);

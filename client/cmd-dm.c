@@ -8,9 +8,8 @@
  * the two read it; to anyone else the server answers as for a channel
  * that does not exist, and it answers a message to someone who has
  * blocked the sender as one to nobody. The client adds nothing that
- * could tell those cases apart: it checks only what it can check
- * without the server (the user name's syntax, writing to oneself) and
- * prints the server's refusals as they come.
+ * could tell those cases apart: it sends the name as given and prints
+ * the server's refusals as they come.
  *
  * `dm USER TEXT` prints "CHANNEL POST" alone on stdout, as `post`
  * prints the post's id, so a script can go on from there; with no text
@@ -25,6 +24,9 @@
 #include "client.h"
 #include "print.h"
 
+/* The server's one answer for everyone one may not write to. */
+#define DM_UNREACHABLE	"no one of that name you can write to"
+
 static int	cmd_dm_exec(struct client *, struct cmd_args *);
 static int	cmd_dms_exec(struct client *, struct cmd_args *);
 static int	cmd_block_exec(struct client *, struct cmd_args *);
@@ -34,7 +36,7 @@ static int	cmd_blocks_exec(struct client *, struct cmd_args *);
 const struct cmd_entry cmd_dm_entry = {
 	.name = "dm",
 	.usage = "USER [TEXT ... | -]",
-	.summary = "Write to one person: a conversation only the two of you read.",
+	.summary = "Write to one person, in a conversation only you two read.",
 	.help =
 "Sends the TEXT arguments, joined by spaces, or with \"-\" standard\n"
 "input, to USER, in your conversation with them: the channel\n"
@@ -71,7 +73,7 @@ const struct cmd_entry cmd_dms_entry = {
 const struct cmd_entry cmd_block_entry = {
 	.name = "block",
 	.usage = "USER",
-	.summary = "Refuse USER's messages, and end your conversation with them.",
+	.summary = "Refuse USER's messages; your conversation with them ends.",
 	.help =
 "From now on USER cannot write to you: they are told, as for someone\n"
 "who does not exist, that there is no one of that name they can write\n"
@@ -105,65 +107,23 @@ const struct cmd_entry cmd_blocks_entry = {
 	.exec = cmd_blocks_exec,
 };
 
-/* "dm/" USER1 "+" USER2 into buf (DM_CHANNEL_MAX + 1 bytes). */
-void
-dm_channel_name(const char *me, const char *other, char *buf)
-{
-	int	first = strcmp(me, other) < 0;
-
-	snprintf(buf, DM_CHANNEL_MAX + 1, "%s/%s+%s", PROTO_DM_PREFIX,
-	    first ? me : other, first ? other : me);
-}
-
-/* Is name "dm/USER1+USER2", two user names? The order and whether such
- * a conversation exists are for the server to say. */
+/* In conversation name, the one of the two who is not me, into other
+ * (PROTO_MAX_NAME + 1 bytes): 0, or -1 when I am neither (or it is no
+ * conversation). */
 int
-dm_is_channel(const char *name)
+dm_other(const char *name, const char *me, char *other)
 {
-	const char	*users, *plus;
-	char		 first[PROTO_MAX_NAME + 1];
-	size_t		 plen = strlen(PROTO_DM_PREFIX), len;
+	char	a[PROTO_MAX_NAME + 1], b[PROTO_MAX_NAME + 1];
 
-	if (strncmp(name, PROTO_DM_PREFIX, plen) != 0 || name[plen] != '/')
-		return (0);
-	users = name + plen + 1;
-	if ((plus = strchr(users, '+')) == NULL ||
-	    (len = (size_t)(plus - users)) > PROTO_MAX_NAME)
-		return (0);
-	memcpy(first, users, len);
-	first[len] = '\0';
-	return (proto_check_user(first) == PROTO_OK &&
-	    proto_check_user(plus + 1) == PROTO_OK);
-}
-
-/* In conversation name, the one of the two who is not me; NULL when I
- * am neither (or it is no conversation). */
-const char *
-dm_other(const char *name, const char *me)
-{
-	const char	*users, *plus;
-	size_t		 mlen;
-
-	if (me == NULL || !dm_is_channel(name))
-		return (NULL);
-	mlen = strlen(me);
-	users = name + strlen(PROTO_DM_PREFIX) + 1;
-	plus = strchr(users, '+');
-	if ((size_t)(plus - users) == mlen && strncmp(users, me, mlen) == 0)
-		return (plus + 1);
-	if (strcmp(plus + 1, me) == 0)
-		return (users);
-	return (NULL);
-}
-
-static int
-dm_check_user(const char *user)
-{
-	if (proto_check_user(user) == PROTO_OK)
-		return (CLIENT_EXIT_OK);
-	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a user name: a "
-	    "user name is 1 to %d characters from a-z, 0-9, '.', '_' and '-' "
-	    "(%s)", user, PROTO_MAX_NAME, proto_err_code(PROTO_E_BAD_NAME)));
+	if (me == NULL || proto_check_dm(name, a, b) != PROTO_OK)
+		return (-1);
+	if (strcmp(a, me) == 0)
+		memcpy(other, b, sizeof b);
+	else if (strcmp(b, me) == 0)
+		memcpy(other, a, sizeof a);
+	else
+		return (-1);
+	return (0);
 }
 
 /* "dm/ana+carl 42" alone on stdout; that it started, on stderr. */
@@ -201,37 +161,42 @@ dm_send(struct client *c, const char *user, const char *body)
 	return (print_done());
 }
 
-/* Writing to oneself is refused in the server's words, but before any
- * text is read or a chat opened. */
+/*
+ * Before a chat opens on a conversation, what the server would answer
+ * its first message, in its words: a name that can be nobody's is
+ * answered as everyone one may not write to is, and oneself is
+ * refused. When there is a message to send, the server says it.
+ */
 static int
-dm_not_me(struct client *c, const char *user)
+dm_chat_check(struct client *c, const char *user)
 {
-	if (strcmp(c->user, user) != 0)
-		return (CLIENT_EXIT_OK);
-	return (client_error(CLIENT_EXIT_FAIL, "you cannot write to yourself "
-	    "(%s)", proto_err_code(PROTO_E_BAD_REQUEST)));
+	if (proto_check_user(user) != PROTO_OK)
+		return (client_error(CLIENT_EXIT_FAIL, "%s (%s)",
+		    DM_UNREACHABLE, proto_err_code(PROTO_E_NOT_FOUND)));
+	if (strcmp(c->user, user) == 0)
+		return (client_error(CLIENT_EXIT_FAIL, "you cannot write to "
+		    "yourself (%s)", proto_err_code(PROTO_E_BAD_REQUEST)));
+	return (CLIENT_EXIT_OK);
 }
 
 static int
 cmd_dm_exec(struct client *c, struct cmd_args *a)
 {
 	const char	*user = a->argv[0];
-	char		 channel[DM_CHANNEL_MAX + 1], *body;
+	char		 channel[PROTO_MAX_CHANNEL + 1], *body;
 	int		 r;
 
-	if ((r = dm_check_user(user)) != 0)
-		return (r);
 	if (a->argc == 1 && isatty(STDIN_FILENO)) {
-		if ((r = client_login(c)) != 0 || (r = dm_not_me(c, user)) != 0)
+		if ((r = client_login(c)) != 0 ||
+		    (r = dm_chat_check(c, user)) != 0)
 			return (r);
-		dm_channel_name(c->user, user, channel);
+		proto_dm_channel(c->user, user, channel);
 		return (chat_run(c, channel));
 	}
 	if ((body = post_body(a)) == NULL)
 		return (CLIENT_EXIT_FAIL);
 	if ((r = post_check_text("text", proto_check_body(body),
-	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0 ||
-	    (r = dm_not_me(c, user)) != 0) {
+	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0) {
 		free(body);
 		return (r);
 	}
@@ -325,7 +290,7 @@ block_change(struct client *c, struct cmd_args *a, const char *op,
 	const char	*user = a->argv[0];
 	int		 r;
 
-	if ((r = dm_check_user(user)) != 0 || (r = client_login(c)) != 0)
+	if ((r = client_login(c)) != 0)
 		return (r);
 	req = client_request(c, op);
 	json_object_set_new(req, "user", json_string(user));
