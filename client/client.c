@@ -116,8 +116,8 @@ client_channel(const char *name)
 	if (proto_check_channel(name, NULL, NULL) == PROTO_OK)
 		return (CLIENT_EXIT_OK);
 	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a channel "
-	    "name: use ORG/NAME or peer/NAME, each part 1 to %d characters "
-	    "from a-z, 0-9 and - (%s)", name, PROTO_MAX_NAME,
+	    "name: use ORG/NAME, peer/NAME or group/NAME, each part 1 to %d "
+	    "characters from a-z, 0-9 and - (%s)", name, PROTO_MAX_NAME,
 	    proto_err_code(PROTO_E_BAD_NAME)));
 }
 

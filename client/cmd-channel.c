@@ -1,10 +1,10 @@
 /*
  * cmd-channel.c: channel create, channel set, channels, join, leave.
  *
- * A channel is always named in full, ORG/NAME or peer/NAME, on the
- * command line as on the wire: a name that meant something different
- * depending on who typed it would be a trap on a network where several
- * organisations share the screen.
+ * A channel is always named in full, ORG/NAME, peer/NAME or group/NAME
+ * (cmd-group.c), on the command line as on the wire: a name that meant
+ * something different depending on who typed it would be a trap on a
+ * network where several organisations share the screen.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,9 +59,10 @@ const struct cmd_entry cmd_channels_entry = {
 	.summary = "List the channels you can see, with unread counts.",
 	.help =
 "One channel a line, joined or not: CHANNEL  KIND  joined|-  N unread.\n"
-"KIND is org or peer. Unread counts only channels you have joined.\n"
-"Then what is not the default: pre or announce (moderation), anonymous\n"
-"posts allowed, slow mode Ns.\n",
+"KIND is org, peer or group (a private group you are in). Unread counts\n"
+"only channels you have joined. Then what is not the default: pre or\n"
+"announce (moderation), anonymous posts allowed, slow mode Ns; and a\n"
+"group's title, in parentheses.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_channels_exec,
@@ -229,12 +230,38 @@ cmd_channel_set_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
+/* "group/set-a  group  joined  2 unread  (Action learning set A)". An
+ * empty title is no title: a server may send one for any channel. */
+static void
+channel_print_line(json_t *ch)
+{
+	const char	*title = json_string_value(json_object_get(ch,
+			    "title"));
+	int		 group = json_is_true(json_object_get(ch, "group"));
+	int		 joined = json_is_true(json_object_get(ch, "joined"));
+
+	print_safe(json_string_value(json_object_get(ch, "channel")));
+	fputs("  ", stdout);
+	/* "group" says it all, whatever kind a server names besides. */
+	print_safe(group ? "group" : json_string_value(json_object_get(ch,
+	    "kind")));
+	printf("  %s  %lld unread", joined ? "joined" : "-",
+	    (long long)json_integer_value(json_object_get(ch, "unread")));
+	channel_print_modes(ch, 0);
+	if (title != NULL && *title != '\0') {
+		fputs("  (", stdout);
+		print_safe(title);
+		putchar(')');
+	}
+	putchar('\n');
+}
+
 static int
 cmd_channels_exec(struct client *c, struct cmd_args *a)
 {
 	json_t	*result, *ch;
 	size_t	 i;
-	int	 r, joined;
+	int	 r;
 
 	(void)a;
 	if ((r = client_login(c)) != 0 ||
@@ -246,17 +273,8 @@ cmd_channels_exec(struct client *c, struct cmd_args *a)
 		json_decref(result);
 		return (print_done());
 	}
-	json_array_foreach(json_object_get(result, "channels"), i, ch) {
-		print_safe(json_string_value(json_object_get(ch, "channel")));
-		fputs("  ", stdout);
-		print_safe(json_string_value(json_object_get(ch, "kind")));
-		joined = json_is_true(json_object_get(ch, "joined"));
-		printf("  %s  %lld unread", joined ? "joined" : "-",
-		    (long long)json_integer_value(json_object_get(ch,
-		    "unread")));
-		channel_print_modes(ch, 0);
-		putchar('\n');
-	}
+	json_array_foreach(json_object_get(result, "channels"), i, ch)
+		channel_print_line(ch);
 	json_decref(result);
 	return (print_done());
 }

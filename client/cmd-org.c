@@ -38,8 +38,9 @@ const struct cmd_entry cmd_org_create_entry = {
 	.usage = "NAME",
 	.summary = "Create an organisation (operators only).",
 	.help =
-"NAME is 1 to 32 characters from a-z, 0-9 and '-'; \"peer\" is reserved\n"
-"for peer channels. Only an admin may do this.\n",
+"NAME is 1 to 32 characters from a-z, 0-9 and '-'; \"peer\", \"group\"\n"
+"and \"dm\" are kept for other kinds of channel. Only an admin may do\n"
+"this.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_org_create_exec,
@@ -94,8 +95,9 @@ org_check(const char *name)
 	if (proto_check_org(name) == PROTO_OK)
 		return (CLIENT_EXIT_OK);
 	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not an organisation "
-	    "name: use 1 to %d characters from a-z, 0-9 and '-', not \"%s\" "
-	    "(%s)", name, PROTO_MAX_NAME, PROTO_PEER_PREFIX,
+	    "name: use 1 to %d characters from a-z, 0-9 and '-', not \"%s\", "
+	    "\"%s\" or \"%s\" (%s)", name, PROTO_MAX_NAME, PROTO_PEER_PREFIX,
+	    PROTO_GROUP_PREFIX, PROTO_DM_PREFIX,
 	    proto_err_code(PROTO_E_BAD_NAME)));
 }
 

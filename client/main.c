@@ -61,6 +61,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_channels_entry,
 	&cmd_join_entry,
 	&cmd_leave_entry,
+	/* Private groups: made, and their people added, by facilitators. */
+	&cmd_group_create_entry,
+	&cmd_group_add_entry,
+	&cmd_group_remove_entry,
+	&cmd_group_members_entry,
 	&cmd_post_entry,
 	&cmd_edit_entry,
 	&cmd_delete_entry,
@@ -92,6 +97,9 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_quiet_off_entry,
 	&cmd_quiet_show_entry,
 	&cmd_org_hours_entry,
+	/* The directory of organisations. */
+	&cmd_org_profile_entry,
+	&cmd_directory_entry,
 	/* Moderators: settings, the queue, posts and threads, people,
 	 * then the log and reports. */
 	&cmd_channel_set_entry,

@@ -28,6 +28,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_inbox_entries,
 	cmd_group_entries,
 	cmd_dm_entries,
+	cmd_directory_entries,
 };
 
 static const struct cmd_entry *

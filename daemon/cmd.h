@@ -153,5 +153,6 @@ extern const struct cmd_entry cmd_resource_entries[];
 extern const struct cmd_entry cmd_inbox_entries[];
 extern const struct cmd_entry cmd_group_entries[];
 extern const struct cmd_entry cmd_dm_entries[];
+extern const struct cmd_entry cmd_directory_entries[];
 
 #endif

@@ -30,6 +30,7 @@
 
 #include "auth.h"
 #include "blob.h"
+#include "lang.h"
 #include "bus.h"
 #include "cert.h"
 #include "cmd.h"
@@ -378,6 +379,8 @@ server_setup(struct server *srv)
 	if ((srv->store = store_open(srv->cf.db, &cause)) == NULL)
 		fatal("%s", cause);
 	blob_set_max(store_blobs(srv->store), (int64_t)srv->cf.max_attachment);
+	if (lang_load(NULL, &cause) != 0)
+		fatal("%s", cause);
 	/* Uploads abandoned for a day do not hold the disk. */
 	blob_gc_partials(store_blobs(srv->store), SERVER_PARTIAL_MAX_AGE,
 	    now_seconds());
@@ -413,6 +416,7 @@ server_teardown(struct server *srv)
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);
+	lang_free();
 	event_free(srv->store_ev);
 	event_free(srv->tick_ev);
 	conn_flush_all(srv);

@@ -1,8 +1,9 @@
 /*
  * store-group.c: the channels of a few people, in the store: private
  * groups (adding and removing a group's members, each in the moderation
- * log, in its own transaction, and its member list) and one-to-one
- * conversations with the blocks that refuse them.
+ * log, in its own transaction, and its member list), one-to-one
+ * conversations with the blocks that refuse them, and the directory of
+ * the network's organisations, by which people find each other.
  *
  * A group is a channel of kind 2 (STORE_CHANNEL_GROUP) named
  * group/NAME, made by SW_CHANNEL_CREATE with its creator in it. Its
@@ -43,6 +44,15 @@ const char *const store_group_read_sql[GR__COUNT] = {
 	    " LEFT JOIN threads t ON t.channel_id = c.id"
 	    " WHERE m.account_id = ?20 AND c.kind = 3"
 	    " ORDER BY coalesce(t.last_eid, 0) DESC",
+	/* Lists are one item a line: a whole line matches a language; an
+	 * area or service matches inside a line. */
+	[GR_DIRECTORY] = "SELECT name, about, languages, areas, services,"
+	    " contact FROM orgs WHERE (?4 IS NULL OR name = ?4)"
+	    " AND (?1 IS NULL OR instr(char(10) || coalesce(languages, '')"
+	    "  || char(10), char(10) || ?1 || char(10)) > 0)"
+	    " AND (?2 IS NULL OR instr(lower(coalesce(areas, '')), lower(?2)) > 0)"
+	    " AND (?3 IS NULL OR instr(lower(coalesce(services, '')),"
+	    "  lower(?3)) > 0) ORDER BY name",
 };
 
 const char *const store_group_write_sql[GQ__COUNT] = {
@@ -59,6 +69,16 @@ const char *const store_group_write_sql[GQ__COUNT] = {
 	    " ON CONFLICT DO NOTHING",
 	[GQ_UNBLOCK] = "DELETE FROM blocks WHERE account_id = ?1"
 	    " AND blocked_id = ?2",
+	/* NULL keeps a field, "" clears it. */
+	[GQ_PROFILE] = "UPDATE orgs SET"
+	    " about = CASE WHEN ?2 IS NULL THEN about ELSE nullif(?2, '') END,"
+	    " languages = CASE WHEN ?3 IS NULL THEN languages"
+	    "  ELSE nullif(?3, '') END,"
+	    " areas = CASE WHEN ?4 IS NULL THEN areas ELSE nullif(?4, '') END,"
+	    " services = CASE WHEN ?5 IS NULL THEN services"
+	    "  ELSE nullif(?5, '') END,"
+	    " contact = CASE WHEN ?6 IS NULL THEN contact"
+	    "  ELSE nullif(?6, '') END WHERE id = ?1",
 	[GQ_DM_LEAVE] = "DELETE FROM members WHERE account_id = ?2"
 	    " AND channel_id = (SELECT id FROM channels WHERE name = ?1"
 	    " AND kind = 3) RETURNING channel_id",
@@ -199,6 +219,53 @@ store_dms(struct store *s, const struct store_viewer *v, store_dm_cb cb,
 	    store_result(s->rdb, rc);
 }
 
+int
+store_directory(struct store *s, const char *org, const char *language,
+    const char *area, const char *service, store_profile_cb cb, void *arg)
+{
+	sqlite3_stmt		*st = s->gr[GR_DIRECTORY];
+	struct store_profile	 p;
+	int			 rc;
+
+	if (language != NULL)
+		sqlite3_bind_text(st, 1, language, -1, SQLITE_STATIC);
+	if (area != NULL)
+		sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
+	if (service != NULL)
+		sqlite3_bind_text(st, 3, service, -1, SQLITE_STATIC);
+	if (org != NULL)
+		sqlite3_bind_text(st, 4, org, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p.org = (const char *)sqlite3_column_text(st, 0);
+		p.about = (const char *)sqlite3_column_text(st, 1);
+		p.languages = (const char *)sqlite3_column_text(st, 2);
+		p.areas = (const char *)sqlite3_column_text(st, 3);
+		p.services = (const char *)sqlite3_column_text(st, 4);
+		p.contact = (const char *)sqlite3_column_text(st, 5);
+		if (cb(arg, &p) != 0)
+			break;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK :
+	    store_result(s->rdb, rc);
+}
+
+static int
+store_op_profile(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = s->gq[GQ_PROFILE];
+	int		 i, r, changes;
+
+	sqlite3_bind_int64(st, 1, w->org);
+	for (i = 0; i < 5; i++)
+		if (w->profile[i] != NULL)
+			sqlite3_bind_text(st, i + 2, w->profile[i], -1,
+			    SQLITE_STATIC);
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	return changes == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
 static int
 store_dm_id(struct store *s, struct store_write *w)
 {
@@ -304,6 +371,8 @@ store_op_group(struct store *s, struct store_write *w)
 		return store_op_dm(s, w);
 	case SW_BLOCK:
 		return store_op_block(s, w);
+	case SW_ORG_PROFILE:
+		return store_op_profile(s, w);
 	default:
 		return STORE_ERROR;
 	}

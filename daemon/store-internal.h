@@ -282,6 +282,7 @@ enum store_gr {
 	GR_BLOCKED,
 	GR_BLOCKS,
 	GR_DMS,
+	GR_DIRECTORY,
 	GR__COUNT
 };
 enum store_gq {
@@ -294,6 +295,7 @@ enum store_gq {
 	GQ_BLOCK,
 	GQ_UNBLOCK,
 	GQ_DM_LEAVE,
+	GQ_PROFILE,
 	GQ__COUNT
 };
 

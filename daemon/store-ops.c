@@ -696,6 +696,7 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_GROUP_REMOVE] = store_op_group,
 	[SW_DM] = store_op_group,
 	[SW_BLOCK] = store_op_group,
+	[SW_ORG_PROFILE] = store_op_group,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -334,10 +334,17 @@ static const char store_schema_v11[] =
  * title (channels of kind 2, named group/NAME, whose members are added
  * by its facilitators); a conversation is a channel of kind 3, named
  * dm/USER1+USER2, with its two people as members. blocks: whom an
- * account refuses messages from.
+ * account refuses messages from. An organisation's profile for the
+ * directory: about, contact, and its languages (ISO 639 codes), areas
+ * and services, each list one item a line.
  */
 static const char store_schema_v12[] =
 	"ALTER TABLE channels ADD COLUMN title TEXT;"
+	"ALTER TABLE orgs ADD COLUMN about TEXT;"
+	"ALTER TABLE orgs ADD COLUMN languages TEXT;"
+	"ALTER TABLE orgs ADD COLUMN areas TEXT;"
+	"ALTER TABLE orgs ADD COLUMN services TEXT;"
+	"ALTER TABLE orgs ADD COLUMN contact TEXT;"
 	"CREATE TABLE blocks (account_id INTEGER NOT NULL"
 	" REFERENCES accounts(id), blocked_id INTEGER NOT NULL"
 	" REFERENCES accounts(id), ts INTEGER NOT NULL,"

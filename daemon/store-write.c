@@ -376,6 +376,8 @@ store_write_new(enum store_wop op)
 void
 store_write_free(struct store_write *w)
 {
+	size_t	i;
+
 	if (w == NULL)
 		return;
 	free(w->title);
@@ -384,6 +386,8 @@ store_write_free(struct store_write *w)
 	free(w->reason);
 	free(w->ids);
 	free(w->accounts);
+	for (i = 0; i < sizeof w->profile / sizeof w->profile[0]; i++)
+		free(w->profile[i]);
 	/* A password hash does not linger in freed memory. */
 	explicit_bzero(w->pwhash, sizeof w->pwhash);
 	free(w);

@@ -495,6 +495,21 @@ typedef int (*store_dm_cb)(void *arg, const struct store_dm *);
 int	store_dms(struct store *, const struct store_viewer *, store_dm_cb,
 	    void *);
 
+/* The directory: each organisation's profile, sorted by name, of those
+ * that match language (a code as stored: NULL any), and hold area and
+ * service (NULL: any) in theirs, whatever the case of ASCII letters. */
+struct store_profile {
+	const char	*org;
+	const char	*about;		/* these may be NULL */
+	const char	*languages;	/* one a line */
+	const char	*areas;
+	const char	*services;
+	const char	*contact;
+};
+typedef int (*store_profile_cb)(void *arg, const struct store_profile *);
+int	store_directory(struct store *, const char *org, const char *language,
+	    const char *area, const char *service, store_profile_cb, void *);
+
 /* ---- the inbox and working hours (store-inbox.c) ------------------- */
 
 /* Values of inbox.kind; stored, never renumbered. */
@@ -592,6 +607,7 @@ enum store_wop {
 				 * now) out, and the post as SW_POST's */
 	SW_BLOCK,		/* target; flag: 1 block, 0 unblock; channel
 				 * out: the conversation left (0: none) */
+	SW_ORG_PROFILE,		/* org; profile[] (NULL: as it is, "": none) */
 };
 
 /* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */
@@ -663,6 +679,10 @@ struct store_write {
 	int64_t		*ids;
 	int64_t		*accounts;
 	size_t		 nids;
+
+	/* SW_ORG_PROFILE: about, languages, areas, services, contact (the
+	 * lists one item a line), owned */
+	char		*profile[5];
 
 	/* REGISTER out: the new account as a login would read it; POST
 	 * out: the author as committed (id, organisation, names) */

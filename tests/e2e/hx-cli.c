@@ -31,7 +31,7 @@
 #include "hx-internal.h"
 
 #define HX_MAX_ENV	16
-#define HX_MAX_ARGV	32
+#define HX_MAX_ARGV	64	/* a group add of 50 people, and more */
 
 static const char	*hx_cli_extra;
 

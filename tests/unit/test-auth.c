@@ -254,6 +254,8 @@ static const struct {
 	{ "block",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "unblock",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "blocks",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "org.profile",	0, 0, 1, 0, 1, CMD_T_NONE },
+	{ "directory",		0, 1, 1, 1, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
