@@ -5,9 +5,10 @@
  * chat of a conversation's channel, block, unblock, blocks, the usage
  * errors and the help. The operations' own rules are tested over the
  * wire elsewhere; this checks the words on the screen and the exit
- * statuses, and above all that what must not be told apart (a
- * conversation one is not in and one never made; a block and a user
- * who does not exist) prints the same, byte for byte.
+ * statuses, what a facilitator reads of a reported message, and above
+ * all that what must not be told apart (a conversation one is not in
+ * and one never made; a block and a user who does not exist) prints
+ * the same, byte for byte.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,7 @@ Test(dmcli, private)
 	}
 	/* A conversation has one spelling: the names in order. */
 	r = FAILS(d, "carl", 1, "read", "dm/carl+ana");
+	HAS(r.err, "use dm/USER1+USER2, two different user names in order");
 	HAS(r.err, "(bad_name)");
 	FAILS(d, "ana", 1, "read", "dm/ana+ana");
 	hx_stop(d);
@@ -216,6 +218,28 @@ Test(dmcli, block)
 	r = FAILS(d, "carl", 1, "unblock", "ana");
 	HAS(r.err, "(not_found)");
 	sent(OK(d, "ana", "dm", "carl", "Are you there?"), AC);
+	hx_stop(d);
+}
+
+/* A reported message reaches the facilitators with its report, alone:
+ * they read it there, never the conversation. */
+Test(dmcli, report)
+{
+	struct hx_daemon *d = setup();
+	struct hx_run r;
+	long long id;
+
+	OK(d, "ana", "dm", "carl", "An earlier message");
+	id = sent(OK(d, "carl", "dm", "ana", "I cannot go on like this"), AC);
+	OK(d, "ana", "report", hx_strf("%lld", id), "--reason",
+	    "worried about carl");
+	r = OK(d, "fay", "mod", "reports");
+	HAS(r.out, hx_strf("post #%lld in " AC, id));
+	HAS(r.out, ": worried about carl\n");
+	HAS(r.out, "  the reported message:\n    I cannot go on like this\n");
+	HASNT(r.out, "An earlier message");
+	same(FAILS(d, "fay", 1, "read", AC), FAILS(d, "fay", 1, "read",
+	    "dm/ana+zed"));
 	hx_stop(d);
 }
 
