@@ -186,6 +186,8 @@ Test(dmcli, block)
 	struct hx_run r;
 
 	OK(d, "ana", "dm", "carl", "Hi Carl");
+	r = OK(d, "carl", "channels");
+	HAS(r.out, AC "  dm  joined  1 unread");
 	r = OK(d, "carl", "block", "ana");
 	cr_assert_str_eq(r.out, "blocked ana: their messages to you are "
 	    "refused, and your conversation with them has ended\n");
