@@ -185,6 +185,7 @@ static void
 cmd_group_removed(struct store_write *w)
 {
 	struct conn *c = w->ctx;
+	char msg[PROTO_MAX_NAME + 32];
 
 	/* At once: not one more post of it reaches them. */
 	if (w->result == STORE_OK) {
@@ -192,8 +193,9 @@ cmd_group_removed(struct store_write *w)
 		log_info("%s removed from %s by %s", w->body, w->name,
 		    w->actor);
 	}
+	snprintf(msg, sizeof msg, "%s is not in the group", w->body);
 	cmd_write_reply(w, json_pack("{s:s, s:s}", "channel", w->name,
-	    "removed", w->body), "they are not in the group");
+	    "removed", w->body), msg);
 	cmd_write_finish(w);
 }
 
@@ -203,15 +205,18 @@ cmd_group_remove(struct cmd_q *q)
 	struct conn *c = q->c;
 	struct store_account a;
 	struct store_write *w;
+	char msg[PROTO_MAX_NAME + 32];
 	const char *user;
 
 	if (proto_get_str(q->req, "user", 1, &user, NULL) != PROTO_OK)
 		return cmd_bad_field(c, q->req, "user");
 	if (proto_check_user(user) != PROTO_OK ||
 	    store_account_by_name(c->srv->store, user, &a) != STORE_OK ||
-	    store_is_member(c->srv->store, a.id, q->ch.id) != 1)
-		return conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND,
-		    "they are not in the group");
+	    store_is_member(c->srv->store, a.id, q->ch.id) != 1) {
+		snprintf(msg, sizeof msg, "%.*s is not in the group",
+		    PROTO_MAX_NAME, user);
+		return conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND, msg);
+	}
 	explicit_bzero(a.pwhash, sizeof a.pwhash);
 	w = cmd_write_new(c, q->req, SW_GROUP_REMOVE, cmd_group_removed);
 	w->channel = q->ch.id;

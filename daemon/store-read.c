@@ -452,7 +452,8 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 		ci.peer = sqlite3_column_int(st, 1) == STORE_CHANNEL_PEER;
 		ci.group = sqlite3_column_int(st, 1) == STORE_CHANNEL_GROUP;
 		ci.dm = sqlite3_column_int(st, 1) == STORE_CHANNEL_DM;
-		ci.title = store_text(st, 8);
+		ci.title = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL :
+		    store_text(st, 8);
 		ci.joined = sqlite3_column_int(st, 2);
 		ci.unread = sqlite3_column_int64(st, 3);
 		ci.last_eid = sqlite3_column_int64(st, 4);
