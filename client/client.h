@@ -187,6 +187,15 @@ int		 client_parse_int(const char *, int64_t min, int64_t max,
 		    int64_t *out);
 void		 client_close(struct client *);
 
+/* args.c: option values several commands share, checked; each
+ * failure said once, its exit status returned. */
+#define CLIENT_TZ_MAX	64	/* "America/Argentina/Buenos_Aires" */
+int		 args_tag(char *);	/* lowercased in place */
+int		 args_tags(const char *list, const char *what, json_t **out);
+int		 args_text(const char *what, enum proto_err, int max);
+int		 args_local_tz(char *, size_t);	/* 0, or -1: no name */
+int		 args_tz(const struct cmd_args *, char *, size_t);
+
 /* main.c */
 void		 help_print_usage(const struct cmd_entry *, FILE *);
 
