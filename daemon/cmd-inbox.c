@@ -36,6 +36,8 @@ static const char *const cmd_inbox_kinds[] = {
 	[STORE_INBOX_RESOURCE] = "resource",
 	[STORE_INBOX_MENTION] = "mention",
 	[STORE_INBOX_NOTICE] = "notice",
+	[STORE_INBOX_EVENT] = "event",
+	[STORE_INBOX_REMINDER] = "reminder",
 };
 
 /* ---- an item as the wire carries it ------------------------------------ */
@@ -72,14 +74,17 @@ cmd_item_post(void *arg, const struct store_post *p)
  * from them now. */
 static json_t *
 cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
-    int kind, int64_t ref, int64_t ts, int read)
+    int kind, int64_t ref, int64_t ts, int read, const char *note)
 {
 	struct cmd_item_build b;
 	char when[PROTO_TS_LEN];
+	json_t *o;
 	int r;
 
 	memset(&b, 0, sizeof b);
 	view_viewer(&b.v, who);
+	if (kind <= 0 || kind > STORE_INBOX_REMINDER)
+		return NULL;
 	if (kind == STORE_INBOX_RESOURCE)
 		r = store_resource_by_id(srv->store, ref, cmd_item_resource, &b);
 	else if (kind == STORE_INBOX_MENTION)
@@ -90,6 +95,9 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 		b.what = json_pack("{s:I, s:s}", "report", (json_int_t)ref,
 		    "state", "resolved");
 		r = STORE_OK;
+	} else if (kind == STORE_INBOX_EVENT || kind == STORE_INBOX_REMINDER) {
+		b.what = cmd_event_for(srv, who, ref);
+		r = STORE_OK;
 	} else
 		return NULL;
 	if (r != STORE_OK || b.what == NULL) {
@@ -97,10 +105,14 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 		return NULL;
 	}
 	proto_ts_format(ts, when);
-	return json_pack("{s:I, s:s, s:s, s:b, s:o}", "id", (json_int_t)id,
+	o = json_pack("{s:I, s:s, s:s, s:b, s:o}", "id", (json_int_t)id,
 	    "kind", cmd_inbox_kinds[kind], "ts", when, "read", read,
 	    kind == STORE_INBOX_RESOURCE ? "resource" :
-	    kind == STORE_INBOX_MENTION ? "post" : "report", b.what);
+	    kind == STORE_INBOX_MENTION ? "post" :
+	    kind == STORE_INBOX_NOTICE ? "report" : "event", b.what);
+	if (note != NULL)
+		json_object_set_new(o, "note", json_string(note));
+	return o;
 }
 
 struct cmd_push {
@@ -108,6 +120,7 @@ struct cmd_push {
 	int		 kind;
 	int64_t		 ref;
 	int64_t		 ts;
+	const char	*note;
 	json_t		*resource;	/* read once: the same for everyone */
 };
 
@@ -133,20 +146,27 @@ cmd_push_make(void *arg, const struct store_ident *who, int64_t item)
 		    (json_int_t)item, "kind", "resource", "ts", when, "read", 0,
 		    "resource", p->resource);
 	} else if ((it = cmd_item_json(p->srv, who, item, p->kind, p->ref,
-	    p->ts, 0)) == NULL)
+	    p->ts, 0, p->note)) == NULL)
 		return NULL;
 	return json_pack("{s:s, s:o}", "ev", "inbox", "item", it);
+}
+
+void
+cmd_inbox_push_note(struct server *srv, const struct store_write *w,
+    int kind, int64_t ref, const char *note)
+{
+	struct cmd_push p = { srv, kind, ref, w->now, note, NULL };
+
+	bus_inbox(srv->bus, w->ids, w->accounts, w->nids, 0, cmd_push_make,
+	    &p);
+	json_decref(p.resource);
 }
 
 void
 cmd_inbox_push(struct server *srv, const struct store_write *w, int kind,
     int64_t ref)
 {
-	struct cmd_push p = { srv, kind, ref, w->now, NULL };
-
-	bus_inbox(srv->bus, w->ids, w->accounts, w->nids, 0, cmd_push_make,
-	    &p);
-	json_decref(p.resource);
+	cmd_inbox_push_note(srv, w, kind, ref, NULL);
 }
 
 /* "amira is outside working hours until Mon 09:00 Europe/London", for
@@ -204,7 +224,7 @@ cmd_digest_add(void *arg, const struct store_inbox *it)
 	 * pushed all the same, so that it never holds a digest back. */
 	d->ids[d->n++] = it->id;
 	if ((o = cmd_item_json(d->srv, d->who, it->id, it->kind, it->ref,
-	    it->ts, 0)) != NULL)
+	    it->ts, 0, it->note)) != NULL)
 		json_array_append_new(d->items, o);
 	return 0;
 }
@@ -280,7 +300,7 @@ cmd_list_add(void *arg, const struct store_inbox *it)
 	json_t *o;
 
 	if ((o = cmd_item_json(l->srv, l->who, it->id, it->kind, it->ref,
-	    it->ts, it->read)) != NULL)
+	    it->ts, it->read, it->note)) != NULL)
 		json_array_append_new(l->items, o);
 	return 0;
 }

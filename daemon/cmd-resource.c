@@ -338,16 +338,18 @@ cmd_get(struct cmd_q *q)
 
 /* ---- sharing and deleting ------------------------------------------------ */
 
-/* The request's tags, lowercased, each checked, without repeats, into
- * w->tags: 0, or -1 having answered. */
-static int
-cmd_res_tags(struct cmd_q *q, struct store_write *w)
+int
+cmd_get_tags(struct cmd_q *q, struct store_write *w, int required)
 {
 	char tag[PROTO_MAX_TAG + 2], msg[PROTO_MAX_TAG + 120];
 	const char *t;
 	json_t *arr = NULL;
 	size_t i, j, n;
+	int present = 0;
 
+	if (proto_get_strarray(q->req, "tags", PROTO_MAX_TAGS, &arr,
+	    &present) == PROTO_OK && !present && !required)
+		return 0;
 	if (proto_get_strarray(q->req, "tags", PROTO_MAX_TAGS, &arr, NULL) !=
 	    PROTO_OK || (n = json_array_size(arr)) == 0) {
 		conn_reply_err(q->c, q->req->id, PROTO_E_BAD_REQUEST,
@@ -455,7 +457,7 @@ cmd_res_post(struct cmd_q *q)
 	struct store_write *w;
 
 	w = cmd_write_new(c, q->req, SW_RESOURCE_POST, cmd_res_posted);
-	if (cmd_res_tags(q, w) != 0 || cmd_res_fields(q, w) != 0) {
+	if (cmd_get_tags(q, w, 1) != 0 || cmd_res_fields(q, w) != 0) {
 		cmd_write_finish(w);
 		return;
 	}

@@ -29,6 +29,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_group_entries,
 	cmd_dm_entries,
 	cmd_directory_entries,
+	cmd_calendar_entries,
 };
 
 static const struct cmd_entry *

@@ -124,8 +124,12 @@ int64_t	cmd_report_alert_count(struct conn *);
 void	cmd_report_start(struct server *);
 void	cmd_report_stop(struct server *);
 
-/* cmd-resource.c: a resource as the wire carries it (new reference). */
+/* cmd-resource.c: a resource as the wire carries it (new reference);
+ * the request's "tags", lowercased, each checked, without repeats, into
+ * w->tags (1 to PROTO_MAX_TAGS when required, else none or those): 0,
+ * or -1 having answered. */
 json_t	*cmd_resource_json(const struct store_resource *);
+int	cmd_get_tags(struct cmd_q *, struct store_write *, int required);
 
 /* cmd-inbox.c: push the inbox items a job wrote (w->ids, w->accounts),
  * all of one kind and thing (ref), through the bus; the hints for a
@@ -133,6 +137,16 @@ json_t	*cmd_resource_json(const struct store_resource *);
  * (NULL: none); the digest timer, started and stopped with the server. */
 void	cmd_inbox_push(struct server *, const struct store_write *, int kind,
 	    int64_t ref);
+/* The same with what the items say happened (an event's notices). */
+void	cmd_inbox_push_note(struct server *, const struct store_write *,
+	    int kind, int64_t ref, const char *note);
+/* cmd-calendar.c: the event with this id as who may see it (new
+ * reference), or NULL when they may not or it is no more; the
+ * reminder timer, started and stopped with the server. */
+json_t	*cmd_event_for(struct server *, const struct store_ident *,
+	    int64_t event);
+void	cmd_calendar_start(struct server *);
+void	cmd_calendar_stop(struct server *);
 json_t	*cmd_inbox_quiet_hints(struct server *, const struct store_write *);
 /* Up to limit items of the connection's inbox (unread, or all), newest
  * first, as the wire carries them; NULL on failure. sync's reply has
@@ -154,5 +168,6 @@ extern const struct cmd_entry cmd_inbox_entries[];
 extern const struct cmd_entry cmd_group_entries[];
 extern const struct cmd_entry cmd_dm_entries[];
 extern const struct cmd_entry cmd_directory_entries[];
+extern const struct cmd_entry cmd_calendar_entries[];
 
 #endif

@@ -673,3 +673,47 @@ hours_when(const char *tz, int64_t t, char *buf, size_t len)
 	}
 	return 0;
 }
+
+/*
+ * The instant a wall clock in tz reads y-m-d H:M (a date and time that
+ * exist: the caller checks the fields; one in a spring-forward gap is
+ * the first instant after it, one that happens twice its first).
+ */
+int
+hours_local(const char *tz, int y, int mo, int d, int h, int mi, int64_t *t)
+{
+	struct hours_tz	 save;
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	if (hours_tz_enter(tz, &save) == -1)
+		return -1;
+	*t = hours_local_to_utc((int64_t)timegm(&tm));
+	hours_tz_leave(&save);
+	return 0;
+}
+
+/* "Tue 2025-03-04 14:00 GMT": t's date and time in tz, with the zone's
+ * abbreviation then (GMT, BST). */
+int
+hours_date(const char *tz, int64_t t, char *buf, size_t len)
+{
+	struct hours_tz	 save;
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+	size_t		 n = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (hours_tz_enter(tz, &save) == -1)
+		return -1;
+	if (localtime_r(&tt, &tm) != NULL)
+		n = strftime(buf, len, "%a %Y-%m-%d %H:%M %Z", &tm);
+	hours_tz_leave(&save);
+	return n > 0 ? 0 : -1;
+}

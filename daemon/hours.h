@@ -87,4 +87,11 @@ int	 hours_at(const struct hours *h, const char *tz, int64_t now,
  * is not a valid zone or buf is too short. */
 int	 hours_when(const char *tz, int64_t t, char *buf, size_t len);
 
+/* The instant the wall clock of tz reads y-mo-d h:mi (fields already
+ * checked: a real date, h 0-23, mi 0-59); 0, or -1 for a bad tz. */
+int	 hours_local(const char *tz, int y, int mo, int d, int h, int mi,
+	    int64_t *t);
+/* "Tue 2025-03-04 14:00 GMT": t in tz, with its abbreviation then. */
+int	 hours_date(const char *tz, int64_t t, char *buf, size_t len);
+
 #endif

@@ -136,6 +136,7 @@ server_shutdown(struct server *srv)
 		event_del(srv->watchdog);
 	cmd_report_stop(srv);
 	cmd_inbox_stop(srv);
+	cmd_calendar_stop(srv);
 	/* Finish every queued commit and answer it before saying bye. */
 	store_stop(srv->store);
 	store_drain(srv->store);
@@ -402,6 +403,7 @@ server_setup(struct server *srv)
 		fatal("cannot start the writer thread");
 	cmd_report_start(srv);
 	cmd_inbox_start(srv);
+	cmd_calendar_start(srv);
 	server_watchdog_start(srv);
 }
 
@@ -413,6 +415,7 @@ server_teardown(struct server *srv)
 	auth_free(srv->auth);
 	cmd_report_stop(srv);
 	cmd_inbox_stop(srv);
+	cmd_calendar_stop(srv);
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);

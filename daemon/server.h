@@ -35,6 +35,8 @@ struct server {
 	struct event		*tick_ev;	/* timeouts, heap trim */
 	struct event		*escalate_ev;	/* urgent reports (cmd-report.c) */
 	struct event		*hours_ev;	/* digests (cmd-inbox.c) */
+	struct event		*calendar_ev;	/* reminders (cmd-calendar.c) */
+	int			 reminding;	/* reminders in flight */
 	int			 escalating;	/* escalations in flight */
 	int			 heap_busy;	/* handshakes since the last tick */
 	int			 trim_due;

@@ -40,7 +40,7 @@
 
 #define STORE_INBOX_SELECT						\
 	"SELECT i.id, i.account_id, i.kind, i.ref, i.ts, i.pushed,"	\
-	" i.read_at IS NOT NULL FROM inbox i"
+	" i.read_at IS NOT NULL, i.note FROM inbox i"
 
 const char *const store_inbox_read_sql[IR__COUNT] = {
 	/* ?2: STORE_INBOX_UNREAD or _ALL. */
@@ -124,6 +124,7 @@ store_inbox(struct store *s, int64_t account, int which, int64_t before,
 		it.ts = sqlite3_column_int64(st, 4);
 		it.pushed = sqlite3_column_int(st, 5);
 		it.read = sqlite3_column_int(st, 6);
+		it.note = (const char *)sqlite3_column_text(st, 7);
 		if (cb(arg, &it) != 0)
 			break;
 	}

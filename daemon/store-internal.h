@@ -299,6 +299,32 @@ enum store_gq {
 	GQ__COUNT
 };
 
+/* store-calendar.c's: CR_ on the loop's connection, CQ_ on the
+ * writer's. */
+enum store_cr {
+	CR_BY_ID,
+	CR_UPCOMING,
+	CR_PAST,
+	CR_RSVPS,
+	CR_DUE,
+	CR__COUNT
+};
+enum store_cq {
+	CQ_INSERT,
+	CQ_TAG,
+	CQ_ANNOUNCE,
+	CQ_STATE,
+	CQ_ANSWER,
+	CQ_NEXT,
+	CQ_POSITION,
+	CQ_NOTICE,
+	CQ_CANCEL,
+	CQ_TELL,
+	CQ_ATTEND,
+	CQ_REMINDED,
+	CQ__COUNT
+};
+
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
  * restrictions, few, so that a post's check is one tree lookup. */
 struct store_restrict_cache {
@@ -328,6 +354,8 @@ struct store {
 	sqlite3_stmt		*iq[IQ__COUNT];
 	sqlite3_stmt		*gr[GR__COUNT];
 	sqlite3_stmt		*gq[GQ__COUNT];
+	sqlite3_stmt		*cr[CR__COUNT];
+	sqlite3_stmt		*cq[CQ__COUNT];
 	/* The attachments' files (blob.c): chunks on the loop, the
 	 * finishing of an upload on the writer. */
 	struct blob_store	*blobs;
@@ -503,6 +531,11 @@ int	store_inbox_notice(struct store *, struct store_write *,
 extern const char *const store_group_read_sql[GR__COUNT];
 extern const char *const store_group_write_sql[GQ__COUNT];
 int	store_op_group(struct store *, struct store_write *);
+
+/* store-calendar.c */
+extern const char *const store_calendar_read_sql[CR__COUNT];
+extern const char *const store_calendar_write_sql[CQ__COUNT];
+int	store_op_calendar(struct store *, struct store_write *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -697,6 +697,11 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_DM] = store_op_group,
 	[SW_BLOCK] = store_op_group,
 	[SW_ORG_PROFILE] = store_op_group,
+	[SW_EVENT_CREATE] = store_op_calendar,
+	[SW_EVENT_RSVP] = store_op_calendar,
+	[SW_EVENT_CANCEL] = store_op_calendar,
+	[SW_EVENT_ATTENDED] = store_op_calendar,
+	[SW_EVENT_REMIND] = store_op_calendar,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

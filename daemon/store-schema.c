@@ -337,6 +337,12 @@ static const char store_schema_v11[] =
  * account refuses messages from. An organisation's profile for the
  * directory: about, contact, and its languages (ISO 639 codes), areas
  * and services, each list one item a line.
+ * The programme's calendar: events (workshops, sessions) with their
+ * start in UTC and the creator's zone, tags, the answers people gave
+ * (rsvps: 1 yes, 2 maybe, 3 no, 4 waiting, in seq order) and who came
+ * (attendance), each row with the person's organisation then, for the
+ * programme report; reminded: bit 1 the day-before reminder went out,
+ * bit 2 the hour-before one. inbox.note: what an item says happened.
  */
 static const char store_schema_v12[] =
 	"ALTER TABLE channels ADD COLUMN title TEXT;"
@@ -345,6 +351,32 @@ static const char store_schema_v12[] =
 	"ALTER TABLE orgs ADD COLUMN areas TEXT;"
 	"ALTER TABLE orgs ADD COLUMN services TEXT;"
 	"ALTER TABLE orgs ADD COLUMN contact TEXT;"
+	"ALTER TABLE inbox ADD COLUMN note TEXT;"
+	"CREATE TABLE calendar (id INTEGER PRIMARY KEY,"
+	" title TEXT NOT NULL, start INTEGER NOT NULL,"
+	" duration INTEGER NOT NULL, tz TEXT NOT NULL, capacity INTEGER,"
+	" place TEXT, channel_id INTEGER REFERENCES channels(id),"
+	" org_id INTEGER REFERENCES orgs(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" creator_org INTEGER NOT NULL REFERENCES orgs(id),"
+	" summary TEXT, created_at INTEGER NOT NULL,"
+	" cancelled_at INTEGER, cancel_reason TEXT,"
+	" reminded INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX calendar_start ON calendar(start);"
+	"CREATE TABLE calendar_tags (tag TEXT NOT NULL,"
+	" event_id INTEGER NOT NULL REFERENCES calendar(id),"
+	" PRIMARY KEY (tag, event_id)) WITHOUT ROWID;"
+	"CREATE TABLE rsvps (event_id INTEGER NOT NULL REFERENCES calendar(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" answer INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	" PRIMARY KEY (event_id, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE attendance ("
+	" event_id INTEGER NOT NULL REFERENCES calendar(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" by_id INTEGER REFERENCES accounts(id), ts INTEGER NOT NULL,"
+	" PRIMARY KEY (event_id, account_id)) WITHOUT ROWID;"
 	"CREATE TABLE blocks (account_id INTEGER NOT NULL"
 	" REFERENCES accounts(id), blocked_id INTEGER NOT NULL"
 	" REFERENCES accounts(id), ts INTEGER NOT NULL,"

@@ -232,7 +232,8 @@ store_write_init(struct store *s, char **cause)
 	    s->rw, RW__COUNT, cause) != 0 || store_prepare(s->wdb,
 	    store_inbox_write_sql, s->iq, IQ__COUNT, cause) != 0 ||
 	    store_prepare(s->wdb, store_group_write_sql, s->gq, GQ__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->wdb, store_calendar_write_sql,
+	    s->cq, CQ__COUNT, cause) != 0)
 		return -1;
 	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
@@ -253,6 +254,7 @@ store_write_destroy(struct store *s)
 	store_finalize(s->rw, RW__COUNT);
 	store_finalize(s->iq, IQ__COUNT);
 	store_finalize(s->gq, GQ__COUNT);
+	store_finalize(s->cq, CQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

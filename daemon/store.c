@@ -249,6 +249,7 @@ store_disconnect(struct store *s)
 	store_finalize(s->rr, RR__COUNT);
 	store_finalize(s->ir, IR__COUNT);
 	store_finalize(s->gr, GR__COUNT);
+	store_finalize(s->cr, CR__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -302,7 +303,8 @@ store_open(const char *path, char **cause)
 	    s->rr, RR__COUNT, cause) != 0 || store_prepare(s->rdb,
 	    store_inbox_read_sql, s->ir, IR__COUNT, cause) != 0 ||
 	    store_prepare(s->rdb, store_group_read_sql, s->gr, GR__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->rdb, store_calendar_read_sql,
+	    s->cr, CR__COUNT, cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
 		goto fail;

@@ -510,6 +510,52 @@ typedef int (*store_profile_cb)(void *arg, const struct store_profile *);
 int	store_directory(struct store *, const char *org, const char *language,
 	    const char *area, const char *service, store_profile_cb, void *);
 
+/* ---- the calendar (store-calendar.c) -------------------------------- */
+
+/* An event of the programme, with the answers so far and the reader's. */
+struct store_event {
+	int64_t		 id;
+	const char	*title;
+	int64_t		 start;		/* UTC */
+	int64_t		 duration;	/* minutes */
+	const char	*tz;		/* its creator's */
+	int64_t		 capacity;	/* 0: none */
+	const char	*place;		/* or NULL */
+	int64_t		 channel_id;	/* 0: none */
+	const char	*channel;	/* or NULL */
+	int		 channel_kind;
+	int64_t		 channel_org;
+	int64_t		 org_id;	/* 0: the whole network's */
+	int64_t		 account_id;	/* its creator */
+	const char	*by;
+	const char	*org;		/* its creator's organisation */
+	const char	*summary;
+	const char	*tags;		/* one a line */
+	int64_t		 cancelled_at;	/* 0: not */
+	const char	*cancel_reason;
+	int64_t		 yes, maybe, waiting, attended;
+	int		 mine;		/* the reader's STORE_RSVP_*, 0 none */
+	int64_t		 position;	/* the reader's place in the queue */
+};
+typedef int (*store_event_cb)(void *arg, const struct store_event *);
+/* The event with this id (to cb once, if any), with reader's answer. */
+int	store_event_by_id(struct store *, int64_t id, int64_t reader,
+	    store_event_cb, void *);
+/* Events starting after now (upcoming) or before it (past, newest
+ * first), with tag (NULL any), at most limit; the caller decides which
+ * the reader may see. */
+int	store_events(struct store *, int64_t now, int past, const char *tag,
+	    int64_t reader, int limit, store_event_cb, void *);
+/* Who answered what (and came): cb gets name, answer, whether came. */
+typedef int (*store_rsvp_cb)(void *arg, const char *user, int answer,
+	    int attended);
+int	store_event_rsvps(struct store *, int64_t event, store_rsvp_cb,
+	    void *);
+/* Events not cancelled whose reminder (1: the day before, 2: the hour
+ * before) is due at now and not yet sent: cb gets id and which. */
+typedef int (*store_due_cb)(void *arg, int64_t event, int which);
+int	store_events_due(struct store *, int64_t now, store_due_cb, void *);
+
 /* ---- the inbox and working hours (store-inbox.c) ------------------- */
 
 /* Values of inbox.kind; stored, never renumbered. */
@@ -517,6 +563,9 @@ int	store_directory(struct store *, const char *org, const char *language,
 #define STORE_INBOX_MENTION	2	/* ref: a post */
 #define STORE_INBOX_NOTICE	3	/* ref: a report of the person's,
 					 * resolved */
+#define STORE_INBOX_EVENT	4	/* ref: an event; note: what
+					 * happened */
+#define STORE_INBOX_REMINDER	5	/* ref: an event soon */
 
 struct store_inbox {
 	int64_t		 id;
@@ -526,6 +575,7 @@ struct store_inbox {
 	int64_t		 ts;
 	int		 pushed;
 	int		 read;
+	const char	*note;		/* or NULL */
 };
 typedef int (*store_inbox_cb)(void *arg, const struct store_inbox *);
 /* Which items store_inbox() lists. */
@@ -608,7 +658,24 @@ enum store_wop {
 	SW_BLOCK,		/* target; flag: 1 block, 0 unblock; channel
 				 * out: the conversation left (0: none) */
 	SW_ORG_PROFILE,		/* org; profile[] (NULL: as it is, "": none) */
+	/* The calendar (store-calendar.c): post is the event. */
+	SW_EVENT_CREATE,	/* title, body (summary), note (place), name
+				 * (tz), until (start), slow (minutes), size
+				 * (capacity), channel, org, tags; eid out,
+				 * and the inbox items of its tags */
+	SW_EVENT_RSVP,		/* post; flag: STORE_RSVP_*; flag, size
+				 * (position) out; target: one moved up */
+	SW_EVENT_CANCEL,	/* post; body: why; items out */
+	SW_EVENT_ATTENDED,	/* post; ids: the accounts */
+	SW_EVENT_REMIND,	/* post; flag: 1 the day before, 2 the hour;
+				 * items out (none: sent already) */
 };
+
+/* Values of rsvps.answer; stored, never renumbered. */
+#define STORE_RSVP_YES		1
+#define STORE_RSVP_MAYBE	2
+#define STORE_RSVP_NO		3
+#define STORE_RSVP_WAITING	4
 
 /* What SW_POST_MOD, SW_THREAD_FLAG, SW_RESTRICT and SW_REPORT_STATE do. */
 enum store_action {

@@ -256,6 +256,15 @@ static const struct {
 	{ "blocks",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "org.profile",	0, 0, 1, 0, 1, CMD_T_NONE },
 	{ "directory",		0, 1, 1, 1, 1, CMD_T_NONE },
+	/* The calendar: made by org-admins, facilitators and admins; run
+	 * by its creator and facilitators (the object's rule). */
+	{ "event.create",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "event.list",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.show",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.rsvp",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.cancel",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.attendees",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.attended",	0, 1, 1, 1, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 

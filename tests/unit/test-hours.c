@@ -726,3 +726,25 @@ Test(hours, tz_restored_set)
 	cr_expect_str_eq(getenv("TZ"), ":Europe/London");
 	cr_expect_eq(local_hour(), 13);
 }
+
+Test(hours, local_times_to_utc_and_back)
+{
+	char buf[64];
+	int64_t t;
+
+	/* 14:00 in London on 4 Mar 2025 is 14:00 UTC (winter), on 4 Apr
+	 * 13:00 UTC (summer). */
+	cr_assert_eq(hours_local("Europe/London", 2025, 3, 4, 14, 0, &t), 0);
+	cr_expect_eq(t, 1741096800);
+	cr_assert_eq(hours_local("Europe/London", 2025, 4, 4, 14, 0, &t), 0);
+	cr_expect_eq(t, 1743771600);
+	/* 01:30 on 30 Mar 2025 does not exist in London: 02:00 BST. */
+	cr_assert_eq(hours_local("Europe/London", 2025, 3, 30, 1, 30, &t), 0);
+	cr_expect_eq(t, 1743296400);
+	cr_expect_eq(hours_local("Mars/Base", 2025, 3, 4, 14, 0, &t), -1);
+	cr_assert_eq(hours_date("Europe/London", 1743771600, buf, sizeof buf),
+	    0);
+	cr_expect_str_eq(buf, "Fri 2025-04-04 14:00 BST");
+	cr_assert_eq(hours_date("Asia/Tokyo", 1741096800, buf, sizeof buf), 0);
+	cr_expect_str_eq(buf, "Tue 2025-03-04 23:00 JST");
+}
