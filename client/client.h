@@ -51,7 +51,7 @@ struct client {
 
 /* Command options are long options only: "--title T" or "--title=T"
  * (and -o for --output, as every downloader spells it). */
-#define CMD_MAX_OPTS	6
+#define CMD_MAX_OPTS	10
 struct cmd_opt {
 	const char	*name;		/* "title" */
 	const char	*arg;		/* "TITLE"; NULL for a flag */
@@ -151,6 +151,14 @@ extern const struct cmd_entry cmd_quiet_set_entry;
 extern const struct cmd_entry cmd_quiet_off_entry;
 extern const struct cmd_entry cmd_quiet_show_entry;
 extern const struct cmd_entry cmd_org_hours_entry;
+extern const struct cmd_entry cmd_event_create_entry;
+extern const struct cmd_entry cmd_events_entry;
+extern const struct cmd_entry cmd_event_show_entry;
+extern const struct cmd_entry cmd_event_rsvp_entry;
+extern const struct cmd_entry cmd_event_cancel_entry;
+extern const struct cmd_entry cmd_event_attendees_entry;
+extern const struct cmd_entry cmd_event_attended_entry;
+extern const struct cmd_entry cmd_event_ics_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* client.c */
