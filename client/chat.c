@@ -25,6 +25,12 @@
  * which thread a line was meant for: until the person picks one with
  * /thread ID or starts one with /new TITLE, a line is not sent, and
  * they are told so.
+ *
+ * A one-to-one conversation (dm/USER1+USER2, one of them us) is one
+ * thread, so there is nothing to pick: a line is a message to the
+ * other person (the dm operation), and the start shows the last few
+ * messages instead of threads. When there is no conversation yet, the
+ * first line starts it, and only then is there a channel to follow.
  */
 #include <errno.h>
 #include <poll.h>
@@ -47,9 +53,10 @@
 #define CHAT_CONTEXT		5
 /* Posts remembered for /unfold and /report and to notice a change. */
 #define CHAT_KEEP		512
-#define CHAT_COMMANDS		"/thread ID, /new TITLE, /threads, " \
-				"/unfold ID, /report ID REASON, " \
+#define CHAT_DM_COMMANDS	"/unfold ID, /report ID REASON, " \
 				"/urgent ID REASON, /help, /quit"
+#define CHAT_COMMANDS		"/thread ID, /new TITLE, /threads, " \
+				CHAT_DM_COMMANDS
 
 static int	cmd_chat_exec(struct client *, struct cmd_args *);
 
@@ -73,7 +80,11 @@ const struct cmd_entry cmd_chat_entry = {
 "marked so; a post that changes is shown again, marked (changed).\n"
 "Urgent reports you may act on appear as alerts as they come, and so\n"
 "does what arrives in your inbox during your working hours. When a\n"
-"line names someone outside theirs, you are told until when.\n",
+"line names someone outside theirs, you are told until when.\n"
+"\n"
+"In a conversation (dm/USER1+USER2, see `harbour dm`) there are no\n"
+"threads to pick: it starts with the last few messages, and every line\n"
+"is a message to the other person.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_chat_exec,
@@ -83,6 +94,9 @@ struct chat {
 	struct client	*c;
 	struct follow	 f;
 	int64_t		 thread;	/* where a line goes; 0: nowhere yet */
+	/* In a conversation, to whom lines go; "" in a channel. */
+	char		 with[PROTO_MAX_NAME + 1];
+	int		 following;	/* subscribed to the channel */
 	char		*title;		/* /new: the next line starts it */
 	json_t		*kept[CHAT_KEEP];	/* posts shown, newest events */
 	size_t		 nkept;		/* next slot, round the ring */
@@ -347,6 +361,36 @@ chat_quiet(struct chat *ch, json_t *result)
 	}
 }
 
+/* A message in a conversation. The first one makes the conversation,
+ * which we then follow from just before it, so it shows as it would
+ * have had we been following all along. */
+static int
+chat_dm(struct chat *ch, const char *text)
+{
+	json_t	*req, *result;
+	int64_t	 eid;
+	int	 r;
+
+	if (proto_check_body(text) != PROTO_OK) {
+		chat_say(ch, "That line was not sent: it has characters that "
+		    "cannot be sent.");
+		return (CLIENT_EXIT_OK);
+	}
+	req = client_request(ch->c, "dm");
+	json_object_set_new(req, "user", json_string(ch->with));
+	json_object_set_new(req, "body", json_string(text));
+	chat_unprompt(ch);
+	if ((r = client_call(ch->c, req, &result)) != 0)
+		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
+	eid = json_integer_value(json_object_get(result, "eid"));
+	json_decref(result);
+	if (ch->following)
+		return (CLIENT_EXIT_OK);
+	if ((r = follow_subscribe(&ch->f, eid > 0 ? eid - 1 : -1)) == 0)
+		ch->following = 1;
+	return (r);
+}
+
 /* A line of text: a reply, or the start of the thread /new asked for. */
 static int
 chat_post(struct chat *ch, const char *text)
@@ -354,6 +398,8 @@ chat_post(struct chat *ch, const char *text)
 	json_t	*req, *result;
 	int	 r;
 
+	if (ch->with[0] != '\0')
+		return (chat_dm(ch, text));
 	if (ch->title == NULL && ch->thread == 0) {
 		chat_say(ch, "That line was not sent: no thread is chosen yet. "
 		    "Type /thread ID to reply to a thread, or /new TITLE to "
@@ -398,7 +444,11 @@ chat_line(struct chat *ch, char *line)
 		return (CLIENT_EXIT_OK);
 	if (line[0] != '/' || line[1] == '/')
 		return (chat_post(ch, line[0] == '/' ? line + 1 : line));
-	if (strcmp(line, "/quit") == 0)
+	if (ch->with[0] != '\0' && (strncmp(line, "/thread", 7) == 0 ||
+	    strncmp(line, "/new ", 5) == 0))
+		chat_say(ch, "A conversation is one thread: type a line and it "
+		    "goes to %s.", ch->with);
+	else if (strcmp(line, "/quit") == 0)
 		ch->quit = 1;
 	else if (strncmp(line, "/thread ", 8) == 0)
 		return (chat_thread(ch, line + 8));
@@ -413,10 +463,11 @@ chat_line(struct chat *ch, char *line)
 	else if (strncmp(line, "/urgent ", 8) == 0)
 		return (chat_report(ch, line + 8, 1));
 	else if (strcmp(line, "/help") == 0)
-		chat_say(ch, "Commands: " CHAT_COMMANDS ".");
+		chat_say(ch, "Commands: %s.", ch->with[0] != '\0' ?
+		    CHAT_DM_COMMANDS : CHAT_COMMANDS);
 	else
-		chat_say(ch, "There is no command %.20s. Commands: "
-		    CHAT_COMMANDS ".", line);
+		chat_say(ch, "There is no command %.20s. Commands: %s.", line,
+		    ch->with[0] != '\0' ? CHAT_DM_COMMANDS : CHAT_COMMANDS);
 	return (CLIENT_EXIT_OK);
 }
 
@@ -512,41 +563,105 @@ chat_loop(struct chat *ch)
 	return (print_done());
 }
 
+/* A channel: subscribe, then show its threads to pick from. */
 static int
-cmd_chat_exec(struct client *c, struct cmd_args *a)
+chat_start(struct chat *ch)
+{
+	int	r;
+
+	if ((r = follow_subscribe(&ch->f, -1)) != 0)
+		return (r);
+	ch->following = 1;
+	if (!ch->tty)
+		return (CLIENT_EXIT_OK);
+	printf("You are in %s as ", ch->f.channel);
+	print_safe(ch->c->user);
+	puts(". Pick a thread with /thread ID or start one with /new TITLE;\n"
+	    "/help lists the commands, /quit or Ctrl-D leaves.");
+	return (chat_threads(ch));
+}
+
+/* A conversation: its last messages, then follow it from the last one
+ * shown. None yet (not_found): the first line starts it. Our user name
+ * is one of the channel's two, checked names, so it is safe to print. */
+static int
+chat_dm_start(struct chat *ch)
+{
+	json_t	*req, *result, *error, *ev;
+	size_t	 i;
+	int	 r;
+
+	req = client_request(ch->c, "read");
+	json_object_set_new(req, "channel", json_string(ch->f.channel));
+	json_object_set_new(req, "limit", json_integer(CHAT_CONTEXT));
+	if ((r = client_call_quiet(ch->c, req, &result, &error)) != 0) {
+		if (r == CLIENT_EXIT_FAIL && !client_is_code(error,
+		    "not_found"))
+			client_refused(error, NULL);
+		else if (r == CLIENT_EXIT_FAIL)
+			r = CLIENT_EXIT_OK;
+		json_decref(error);
+		if (r == 0 && ch->tty)
+			chat_say(ch, "You are writing to %s as %s: your first "
+			    "line starts your conversation.\n/help lists the "
+			    "commands, /quit or Ctrl-D leaves.", ch->with,
+			    ch->c->user);
+		return (r);
+	}
+	if (ch->tty)
+		chat_say(ch, "You are in your conversation with %s, as %s: "
+		    "every line you type\ngoes to them. /help lists the "
+		    "commands, /quit or Ctrl-D leaves.", ch->with, ch->c->user);
+	json_array_foreach(json_object_get(result, "events"), i, ev) {
+		if (!print_is_post(ev))
+			continue;
+		chat_keep(ch, ev);
+		print_event(ch->c, ev);
+		ch->f.seen = json_integer_value(json_object_get(ev, "eid"));
+	}
+	json_decref(result);
+	if ((r = follow_subscribe(&ch->f, ch->f.seen > 0 ? ch->f.seen :
+	    -1)) == 0)
+		ch->following = 1;
+	return (r);
+}
+
+int
+chat_run(struct client *c, const char *channel)
 {
 	struct chat	*ch;
 	size_t		 i;
 	int		 r;
 
-	if ((r = client_channel(a->argv[0])) != 0 ||
-	    (r = client_login(c)) != 0)
-		return (r);
 	ch = xmalloc(sizeof *ch);
 	memset(ch, 0, sizeof *ch);
 	ch->c = c;
 	ch->tty = !c->json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (dm_other(channel, c->user, ch->with) == -1)
+		ch->with[0] = '\0';
 	ch->f.c = c;
-	ch->f.channel = a->argv[0];
+	ch->f.channel = channel;
 	ch->f.show = chat_show;
 	ch->f.notice = chat_notice;
 	ch->f.arg = ch;
 	print_set_noted(0, "/unfold %lld to read");
-	if ((r = follow_subscribe(&ch->f, -1)) == 0) {
-		if (ch->tty) {
-			printf("You are in %s as ", ch->f.channel);
-			print_safe(c->user);
-			puts(". Pick a thread with /thread ID or start one "
-			    "with /new TITLE;\n/help lists the commands, "
-			    "/quit or Ctrl-D leaves.");
-			r = chat_threads(ch);
-		}
-		if (r == 0)
-			r = chat_loop(ch);
-	}
+	r = ch->with[0] != '\0' ? chat_dm_start(ch) : chat_start(ch);
+	if (r == 0)
+		r = chat_loop(ch);
 	for (i = 0; i < CHAT_KEEP; i++)
 		json_decref(ch->kept[i]);
 	free(ch->title);
 	free(ch);
 	return (r);
+}
+
+static int
+cmd_chat_exec(struct client *c, struct cmd_args *a)
+{
+	int	r;
+
+	if ((r = client_channel(a->argv[0])) != 0 ||
+	    (r = client_login(c)) != 0)
+		return (r);
+	return (chat_run(c, a->argv[0]));
 }

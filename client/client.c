@@ -115,6 +115,11 @@ client_channel(const char *name)
 {
 	if (proto_check_channel(name, NULL, NULL) == PROTO_OK)
 		return (CLIENT_EXIT_OK);
+	if (strncmp(name, PROTO_DM_PREFIX "/", sizeof PROTO_DM_PREFIX) == 0)
+		return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a "
+		    "conversation: use dm/USER1+USER2, two different user "
+		    "names in order (%s)", name,
+		    proto_err_code(PROTO_E_BAD_NAME)));
 	return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a channel "
 	    "name: use ORG/NAME, peer/NAME or group/NAME, each part 1 to %d "
 	    "characters from a-z, 0-9 and - (%s)", name, PROTO_MAX_NAME,

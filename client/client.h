@@ -136,6 +136,11 @@ extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_chat_entry;
+extern const struct cmd_entry cmd_dm_entry;
+extern const struct cmd_entry cmd_dms_entry;
+extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_unblock_entry;
+extern const struct cmd_entry cmd_blocks_entry;
 extern const struct cmd_entry cmd_resource_post_entry;
 extern const struct cmd_entry cmd_resources_entry;
 extern const struct cmd_entry cmd_resource_show_entry;
@@ -194,6 +199,17 @@ int		 client_channel(const char *);
 int		 client_parse_int(const char *, int64_t min, int64_t max,
 		    int64_t *out);
 void		 client_close(struct client *);
+
+/* cmd-post.c: a post's text from TEXT... after argv[0], or stdin. */
+char		*post_body(const struct cmd_args *);
+int		 post_check_text(const char *what, enum proto_err, size_t max);
+
+/* cmd-dm.c: in a conversation's channel, the other person (0), into
+ * PROTO_MAX_NAME + 1 bytes; -1 if I am not one of its two. */
+int		 dm_other(const char *channel, const char *me, char *other);
+
+/* chat.c: chat in channel, once logged in. */
+int		 chat_run(struct client *, const char *channel);
 
 /* args.c: option values several commands share, checked; each
  * failure said once, its exit status returned. */

@@ -59,10 +59,11 @@ const struct cmd_entry cmd_channels_entry = {
 	.summary = "List the channels you can see, with unread counts.",
 	.help =
 "One channel a line, joined or not: CHANNEL  KIND  joined|-  N unread.\n"
-"KIND is org, peer or group (a private group you are in). Unread counts\n"
-"only channels you have joined. Then what is not the default: pre or\n"
-"announce (moderation), anonymous posts allowed, slow mode Ns; and a\n"
-"group's title, in parentheses.\n",
+"KIND is org, peer, group (a private group you are in) or dm (a\n"
+"conversation, see `harbour dm`). Unread counts only channels you have\n"
+"joined. Then what is not the default: pre or announce (moderation),\n"
+"anonymous posts allowed, slow mode Ns; and a group's title, in\n"
+"parentheses.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_channels_exec,

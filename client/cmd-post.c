@@ -113,7 +113,7 @@ const struct cmd_entry cmd_read_entry = {
 };
 
 /* Post text and titles, with the limit said in words. */
-static int
+int
 post_check_text(const char *what, enum proto_err err, size_t max)
 {
 	switch (err) {
@@ -165,7 +165,7 @@ post_stdin(void)
 }
 
 /* The body from argv or stdin; trailing newlines (and CRs) dropped. */
-static char *
+char *
 post_body(const struct cmd_args *a)
 {
 	char	*body, *p;

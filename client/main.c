@@ -75,6 +75,11 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_sync_entry,
 	&cmd_tail_entry,
 	&cmd_chat_entry,
+	&cmd_dm_entry,
+	&cmd_dms_entry,
+	&cmd_block_entry,
+	&cmd_unblock_entry,
+	&cmd_blocks_entry,
 	&cmd_report_entry,
 	/* Resources and what reaches the inbox, and when. */
 	&cmd_resource_post_entry,

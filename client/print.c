@@ -221,11 +221,18 @@ print_post(json_t *ev)
 	print_post_text(&p);
 }
 
-/* Who acknowledged and who resolved a report, and the resolver's note. */
+/* A conversation's reported message, which its moderators cannot read
+ * otherwise; who acknowledged and who resolved a report, and the
+ * resolver's note. */
 static void
 print_report_after(json_t *r)
 {
 	const char	*s;
+
+	if ((s = json_string_value(json_object_get(r, "text"))) != NULL) {
+		puts("  the reported message:");
+		print_indented("    ", s);
+	}
 
 	if ((s = json_string_value(json_object_get(r, "acked_by"))) != NULL) {
 		fputs("  acknowledged by ", stdout);

@@ -160,9 +160,15 @@ cmd_join(struct cmd_q *q)
 	cmd_membership(q, SW_JOIN);
 }
 
+/* A conversation is ended by a block (which says nothing to the other
+ * person), not left. */
 static void
 cmd_leave(struct cmd_q *q)
 {
+	if (q->ch.kind == STORE_CHANNEL_DM)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "a conversation is not left: block the other person to "
+		    "end it");
 	cmd_membership(q, SW_LEAVE);
 }
 

@@ -107,7 +107,13 @@ cmd_dm(struct cmd_q *q)
 	w = cmd_write_new(c, q->req, SW_DM, cmd_dm_written);
 	w->target = to.id;
 	strlcpy_h(w->name, channel, sizeof w->name);
-	snprintf(title, sizeof title, "%s and %s", c->acct.name, to.name);
+	/* The names in the channel's order, whoever wrote first. */
+	if (strcmp(c->acct.name, to.name) < 0)
+		snprintf(title, sizeof title, "%s and %s", c->acct.name,
+		    to.name);
+	else
+		snprintf(title, sizeof title, "%s and %s", to.name,
+		    c->acct.name);
 	w->title = xstrdup(title);
 	w->body = xstrdup(body);
 	store_submit(c->srv->store, w);

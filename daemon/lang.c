@@ -97,7 +97,8 @@ lang_find(const char *code)
 {
 	struct lang key;
 
-	if (code == NULL || strlen(code) < 2 || strlen(code) > LANG_CODE_MAX)
+	if (lang_count == 0 || code == NULL || strlen(code) < 2 ||
+	    strlen(code) > LANG_CODE_MAX)
 		return NULL;
 	strlcpy_h(key.code, code, sizeof key.code);
 	return bsearch(&key, lang_table, lang_count, sizeof *lang_table,

@@ -97,8 +97,21 @@ Test(dm, two_people_and_no_one_else)
 	    "channels", NODM)));
 	cr_expect(strstr(hx_dump(hx_ok(k.fay, "channel.list", NULL)),
 	    "dm/") == NULL);
+	/* Its two find it by search (once the index has it); no one else
+	 * does. */
+	{
+		int64_t until = hx_mono_ms() + hx_ms(HX_WAIT_MS);
+		size_t n;
+
+		do {
+			n = json_array_size(json_object_get(hx_ok(k.ben,
+			    "search", "{s:s}", "text", "Tuesday"), "results"));
+		} while (n == 0 && hx_mono_ms() < until);
+		cr_expect_eq(n, 1);
+	}
 	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.fay, "search",
 	    "{s:s}", "text", "Tuesday"), "results")), 0);
+	hx_err(k.amira, "bad_state", "leave", "{s:s}", "channel", DM);
 	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.fay, "dms", NULL),
 	    "conversations")), 0);
 	hx_err(k.amira, "bad_state", "join", "{s:s}", "channel", DM);
