@@ -202,10 +202,17 @@ Test(eventcli, list_and_zones)
 	const char *id, *org;
 	struct hx_run r;
 
+	OK(d, "ana", "subscribe", "wellbeing");
 	id = last_id(OK(d, "fay", "event", "create", "--title",
 	    "Reflective practice", "--at", at(t), "--tz", "UTC", "--duration",
 	    "90m", "--capacity", "10", "--channel", CH, "--tags",
 	    "supervision,wellbeing"));
+	/* Announced to who follows one of its tags. */
+	r = OK(d, "ana", "inbox");
+	HAS(r.out, hx_strf(" event #%s \xc2\xab Reflective practice \xc2\xbb "
+	    "%s: announced\n", id, shown(t, "UTC")));
+	r = OK(d, "bob", "inbox");
+	HASNT(r.out, "announced");
 	/* In a list, a line each, in the reader's zone. */
 	r = OK(d, "ana", "events");
 	cr_assert_str_eq(r.out, hx_strf("#%s %s  Reflective practice  "
