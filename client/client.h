@@ -51,7 +51,7 @@ struct client {
 
 /* Command options are long options only: "--title T" or "--title=T"
  * (and -o for --output, as every downloader spells it). */
-#define CMD_MAX_OPTS	6
+#define CMD_MAX_OPTS	10
 struct cmd_opt {
 	const char	*name;		/* "title" */
 	const char	*arg;		/* "TITLE"; NULL for a flag */
@@ -156,6 +156,14 @@ extern const struct cmd_entry cmd_quiet_set_entry;
 extern const struct cmd_entry cmd_quiet_off_entry;
 extern const struct cmd_entry cmd_quiet_show_entry;
 extern const struct cmd_entry cmd_org_hours_entry;
+extern const struct cmd_entry cmd_event_create_entry;
+extern const struct cmd_entry cmd_events_entry;
+extern const struct cmd_entry cmd_event_show_entry;
+extern const struct cmd_entry cmd_event_rsvp_entry;
+extern const struct cmd_entry cmd_event_cancel_entry;
+extern const struct cmd_entry cmd_event_attendees_entry;
+extern const struct cmd_entry cmd_event_attended_entry;
+extern const struct cmd_entry cmd_event_ics_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* client.c */
@@ -202,6 +210,15 @@ int		 dm_other(const char *channel, const char *me, char *other);
 
 /* chat.c: chat in channel, once logged in. */
 int		 chat_run(struct client *, const char *channel);
+
+/* args.c: option values several commands share, checked; each
+ * failure said once, its exit status returned. */
+#define CLIENT_TZ_MAX	64	/* "America/Argentina/Buenos_Aires" */
+int		 args_tag(char *);	/* lowercased in place */
+int		 args_tags(const char *list, const char *what, json_t **out);
+int		 args_text(const char *what, enum proto_err, int max);
+int		 args_local_tz(char *, size_t);	/* 0, or -1: no name */
+int		 args_tz(const struct cmd_args *, char *, size_t);
 
 /* main.c */
 void		 help_print_usage(const struct cmd_entry *, FILE *);

@@ -15,18 +15,15 @@
  * Sat 10:00-12:00", in a tz database zone); its message says what is
  * wrong, and the client repeats it rather than guess at the rules.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client.h"
 #include "print.h"
 
 /* The server's bounds on a page of the inbox. */
 #define INBOX_LIMIT_MAX		200
-#define INBOX_TZ_MAX		64	/* "America/Argentina/Buenos_Aires" */
 
 static int	cmd_inbox_exec(struct client *, struct cmd_args *);
 static int	cmd_inbox_read_exec(struct client *, struct cmd_args *);
@@ -238,55 +235,6 @@ cmd_inbox_read_exec(struct client *c, struct cmd_args *a)
 /* ---- working hours ------------------------------------------------------ */
 
 /*
- * This computer's zone, when it has a tz database name: $TZ ("Europe/
- * London", ":Europe/London" or a path into zoneinfo), else the link
- * /etc/localtime. 0, or -1 when there is none to be had.
- */
-static int
-quiet_local_tz(char *buf, size_t len)
-{
-	const char	*tz = getenv("TZ"), *z;
-	char		 link[PATH_MAX];
-	ssize_t		 n;
-
-	if (tz != NULL && *tz == ':')
-		tz++;
-	if (tz == NULL || *tz == '\0') {
-		if ((n = readlink("/etc/localtime", link, sizeof link - 1)) <=
-		    0)
-			return (-1);
-		link[n] = '\0';
-		tz = link;
-	}
-	if ((z = strstr(tz, "zoneinfo/")) != NULL)
-		tz = z + strlen("zoneinfo/");
-	if (*tz == '\0' || *tz == '/' || strlen(tz) >= len)
-		return (-1);
-	snprintf(buf, len, "%s", tz);
-	return (0);
-}
-
-/* --tz, or this computer's zone. */
-static int
-quiet_tz(const struct cmd_args *a, char *buf, size_t len)
-{
-	const char	*tz = client_opt(a, "tz");
-
-	if (tz != NULL) {
-		if (*tz == '\0' || strlen(tz) >= len)
-			return (client_usage(a->entry, "--tz takes a zone's "
-			    "name, such as Europe/London"));
-		snprintf(buf, len, "%s", tz);
-		return (CLIENT_EXIT_OK);
-	}
-	if (quiet_local_tz(buf, len) == -1)
-		return (client_usage(a->entry, "this computer's time zone has "
-		    "no name to give: say which with --tz, such as "
-		    "--tz Europe/London"));
-	return (CLIENT_EXIT_OK);
-}
-
-/*
  * "working hours: Mon-Fri 09:00-17:30 Europe/London (your own); now
  * outside them until Mon 09:00 Europe/London", from a quiet.* or
  * org.hours result; whose is what the hours are called.
@@ -331,13 +279,13 @@ quiet_whose(json_t *res)
 static int
 quiet_fields(const struct cmd_args *a, const char *hours, json_t *req)
 {
-	char	tz[INBOX_TZ_MAX];
+	char	tz[CLIENT_TZ_MAX];
 	int	r;
 
 	if (*hours == '\0')
 		return (client_usage(a->entry, "give the hours, like "
 		    "\"Mon-Fri 09:00-17:30\""));
-	if ((r = quiet_tz(a, tz, sizeof tz)) != 0)
+	if ((r = args_tz(a, tz, sizeof tz)) != 0)
 		return (r);
 	json_object_set_new(req, "hours", json_string(hours));
 	json_object_set_new(req, "tz", json_string(tz));

@@ -128,67 +128,6 @@ resource_id(const struct cmd_args *a, int64_t *id)
 	return (CLIENT_EXIT_OK);
 }
 
-/* A tag as the server keeps it: lowercase; 0, or 1 having said why. */
-static int
-resource_tag(char *tag)
-{
-	char	*p;
-
-	for (p = tag; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	}
-	if (proto_check_tag(tag) == PROTO_OK)
-		return (CLIENT_EXIT_OK);
-	return (client_error(CLIENT_EXIT_FAIL, "tag \"%s\": a tag is 1 to %d "
-	    "of a-z, 0-9 and - (%s)", tag, PROTO_MAX_TAG,
-	    proto_err_code(PROTO_E_BAD_NAME)));
-}
-
-/* "a,b,c" into an array of checked tags, at most PROTO_MAX_TAGS. */
-static int
-resource_tags(const char *list, json_t **out)
-{
-	char	*copy, *p, *comma;
-	int	 r = CLIENT_EXIT_OK;
-
-	*out = json_array();
-	copy = p = xstrdup(list);
-	for (;;) {
-		if ((comma = strchr(p, ',')) != NULL)
-			*comma = '\0';
-		if ((r = resource_tag(p)) != 0)
-			break;
-		json_array_append_new(*out, json_string(p));
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	free(copy);
-	if (r == 0 && json_array_size(*out) > PROTO_MAX_TAGS)
-		r = client_error(CLIENT_EXIT_FAIL, "a resource has at most %d "
-		    "tags, not %zu (%s)", PROTO_MAX_TAGS, json_array_size(*out),
-		    proto_err_code(PROTO_E_BAD_REQUEST));
-	if (r != 0) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return (r);
-}
-
-/* A text option checked with check, its limit said in words. */
-static int
-resource_text(const char *what, enum proto_err err, int max)
-{
-	if (err == PROTO_OK)
-		return (CLIENT_EXIT_OK);
-	if (err == PROTO_E_TOO_LARGE)
-		return (client_error(CLIENT_EXIT_FAIL, "the %s is longer than "
-		    "%d bytes (%s)", what, max, proto_err_code(err)));
-	return (client_error(CLIENT_EXIT_FAIL, "the %s is empty, or has "
-	    "characters it cannot have (%s)", what, proto_err_code(err)));
-}
-
 /* resource post's options into req, checked; --file is left to the
  * caller. */
 static int
@@ -207,16 +146,16 @@ resource_post_fields(const struct cmd_args *a, json_t *req)
 	if ((url == NULL) == (client_opt(a, "file") == NULL))
 		return (client_usage(a->entry, "a resource is a link or a "
 		    "file: give --url or --file, not both"));
-	if ((r = resource_text("title", proto_check_title(title),
+	if ((r = args_text("title", proto_check_title(title),
 	    PROTO_MAX_TITLE)) != 0 || (summary != NULL &&
-	    (r = resource_text("summary", proto_check_summary(summary),
+	    (r = args_text("summary", proto_check_summary(summary),
 	    PROTO_MAX_SUMMARY)) != 0))
 		return (r);
 	if (url != NULL && proto_check_url(url) != PROTO_OK)
 		return (client_error(CLIENT_EXIT_FAIL, "a link starts http:// "
 		    "or https://, has no spaces and is at most %d bytes (%s)",
 		    PROTO_MAX_URL, proto_err_code(PROTO_E_BAD_TEXT)));
-	if ((r = resource_tags(tags, &list)) != 0)
+	if ((r = args_tags(tags, "a resource", &list)) != 0)
 		return (r);
 	json_object_set_new(req, "title", json_string(title));
 	json_object_set_new(req, "tags", list);
@@ -298,7 +237,7 @@ resources_options(const struct cmd_args *a, json_t *req)
 		json_object_set_new(req, "org", json_string(org));
 	if (tag != NULL) {
 		t = xstrdup(tag);
-		if ((r = resource_tag(t)) == 0)
+		if ((r = args_tag(t)) == 0)
 			json_object_set_new(req, "tag", json_string(t));
 		free(t);
 		if (r != 0)

@@ -97,6 +97,15 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_quiet_off_entry,
 	&cmd_quiet_show_entry,
 	&cmd_org_hours_entry,
+	/* Events: made, answered, and taken to one's own calendar. */
+	&cmd_event_create_entry,
+	&cmd_events_entry,
+	&cmd_event_show_entry,
+	&cmd_event_rsvp_entry,
+	&cmd_event_cancel_entry,
+	&cmd_event_attendees_entry,
+	&cmd_event_attended_entry,
+	&cmd_event_ics_entry,
 	/* The directory of organisations. */
 	&cmd_org_profile_entry,
 	&cmd_directory_entry,

@@ -67,6 +67,7 @@ struct net {
 	SSL_CTX			*ctx;
 	SSL			*ssl;
 	char			*where;		/* "HOST:PORT", for messages */
+	char			*host;		/* HOST, as it was given */
 	char			*bye;		/* the reason the server gave */
 	char			*buf;
 	size_t			 len;
@@ -466,6 +467,7 @@ net_open(const char *server, const char *cafile, const char *certfile,
 		net_close(n);
 		return (NULL);
 	}
+	n->host = xstrdup(host);
 	return (n);
 }
 
@@ -616,6 +618,12 @@ net_where(struct net *n)
 	return (n->where);
 }
 
+const char *
+net_host(struct net *n)
+{
+	return (n->host);
+}
+
 void
 net_close(struct net *n)
 {
@@ -641,5 +649,6 @@ net_close(struct net *n)
 	free(n->buf);
 	free(n->bye);
 	free(n->where);
+	free(n->host);
 	free(n);
 }

@@ -37,6 +37,7 @@ int		 net_read(struct net *, int timeout_ms, json_t **msg,
 int		 net_fd(struct net *);
 int64_t		 net_next_id(struct net *);
 const char	*net_where(struct net *);
+const char	*net_host(struct net *);	/* the server's, as given */
 void		 net_close(struct net *);
 
 #endif

@@ -13,6 +13,8 @@
  *	#5 2026-...Z resource #12 « Wellbeing policy template » [policy]
  *	    from wellbeing
  *	#6 2026-...Z mention in peer/commons by ana: could you share...
+ *	#7 2026-...Z event #12 « Reflective practice » Tue 4 Mar 2025 14:00
+ *	    GMT: a place came free: you are in
  * A mention of a post behind a content note shows the note, never the
  * text: someone chooses what they read (print.c folds such posts too).
  *
@@ -278,7 +280,11 @@ print_item(json_t *it)
 		print_tags(json_object_get(r, "tags"));
 		fputs(" from ", stdout);
 		print_safe(print_str(r, "org"));
-	} else if (kind != NULL && strcmp(kind, "notice") == 0 &&
+	} else if (kind != NULL && (strcmp(kind, "event") == 0 ||
+	    strcmp(kind, "reminder") == 0) &&
+	    json_is_object(json_object_get(it, "event")))
+		print_event_item(kind, it);
+	else if (kind != NULL && strcmp(kind, "notice") == 0 &&
 	    json_is_object(r = json_object_get(it, "report")))
 		printf("notice: your report #%lld was resolved",
 		    (long long)json_integer_value(json_object_get(r,

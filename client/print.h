@@ -37,4 +37,10 @@ void	print_resource_line(json_t *resource);	/* two lines, for lists */
 void	print_resource(json_t *resource);	/* every field */
 void	print_item(json_t *item);		/* an inbox item, a line */
 
+/* print-event.c: events, their times in the reader's zone. */
+void	print_event_line(json_t *ev);		/* one, for lists */
+void	print_event_full(json_t *ev);		/* every field */
+void	print_event_attendees(json_t *result);	/* event.attendees */
+void	print_event_item(const char *kind, json_t *item);	/* no newline */
+
 #endif
