@@ -79,9 +79,9 @@ const struct cmd_entry cmd_events_entry = {
 	.help =
 "One line an event: its id, its start in your time zone, its title,\n"
 "the places left (or \"full\", or \"cancelled\") and your answer. By\n"
-"default the upcoming ones, soonest first; --past lists those that have\n"
-"started, latest first. --tag keeps to events with that tag; --limit\n"
-"shows N. With --ics, writes them as an iCalendar file for your own\n"
+"default the upcoming ones (not over yet), soonest first; --past lists\n"
+"those that are over, latest first. --tag keeps to events with that\n"
+"tag; --limit shows N. With --ics, writes them as an iCalendar file for your own\n"
 "calendar instead, on standard output or into FILE (-o or --output).\n",
 	.opts = { { "upcoming", NULL }, { "past", NULL }, { "tag", "TAG" },
 	    { "limit", "N" }, { "ics", NULL }, { "output", "FILE" },

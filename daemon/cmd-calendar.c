@@ -451,6 +451,9 @@ cmd_event_cancel(struct cmd_q *q)
 	if (!cmd_event_runs(q->c, &one.e))
 		return conn_reply_err(q->c, q->req->id, PROTO_E_FORBIDDEN,
 		    "only its creator, a facilitator or an admin cancels it");
+	if (one.e.start + one.e.duration * 60 <= now_seconds())
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "that event is over");
 	if (cmd_get_reason(q, "reason", 1, &reason) != 0)
 		return;
 	w = cmd_write_new(q->c, q->req, SW_EVENT_CANCEL, cmd_cancel_written);
@@ -540,6 +543,9 @@ cmd_event_attended(struct cmd_q *q)
 	if (one.e.start > now_seconds())
 		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
 		    "that event has not started");
+	if (one.e.cancelled_at != 0)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "that event is cancelled");
 	if (proto_get_strarray(q->req, "users", PROTO_GROUP_ADD_MAX, &users,
 	    NULL) != PROTO_OK || (n = json_array_size(users)) == 0)
 		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_REQUEST,

@@ -43,11 +43,13 @@
 
 const char *const store_calendar_read_sql[CR__COUNT] = {
 	[CR_BY_ID] = STORE_EVENT_SELECT " WHERE e.id = ?1",
-	[CR_UPCOMING] = STORE_EVENT_SELECT " WHERE e.start > ?1"
+	/* Upcoming: not over yet (one under way is still on). */
+	[CR_UPCOMING] = STORE_EVENT_SELECT
+	    " WHERE e.start + e.duration * 60 > ?1"
 	    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM calendar_tags t"
 	    "  WHERE t.event_id = e.id AND t.tag = ?2))"
 	    " ORDER BY e.start, e.id LIMIT ?3",
-	[CR_PAST] = STORE_EVENT_SELECT " WHERE e.start <= ?1"
+	[CR_PAST] = STORE_EVENT_SELECT " WHERE e.start + e.duration * 60 <= ?1"
 	    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM calendar_tags t"
 	    "  WHERE t.event_id = e.id AND t.tag = ?2))"
 	    " ORDER BY e.start DESC, e.id DESC LIMIT ?3",

@@ -409,13 +409,18 @@ Test(eventcli, reminders_and_attended)
 	r = OK(d, "ana", "event", "show", id);
 	HAS(r.out, "attended:  2\n");
 	hx_clock_advance(1000);
+	/* Under way, it is still upcoming; over, it is past. */
+	r = OK(d, "ana", "events");
+	HAS(r.out, "Workshop");
+	r = OK(d, "ana", "events", "--past");
+	HASNT(r.out, "Workshop");
+	/* Once it has ended, answers are closed. */
+	hx_clock_set((t + 2 * HOUR) * 1000);
 	r = OK(d, "ana", "events", "--past");
 	HAS(r.out, hx_strf("#%s %s  Workshop [you: yes]\n", id,
 	    shown(t, "UTC")));
 	r = OK(d, "ana", "events");
 	HASNT(r.out, "Workshop");
-	/* Once it has ended, answers are closed. */
-	hx_clock_set((t + 2 * HOUR) * 1000);
 	r = FAILS(d, "ana", 1, "event", "rsvp", id, "no");
 	HAS(r.err, "that event is over (bad_state)");
 	hx_stop(d);
