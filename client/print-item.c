@@ -233,14 +233,15 @@ print_first_line(const char *s)
 		fputs(" ...", stdout);
 }
 
-/* "mention in peer/commons by ana: could you share the template?" */
+/* "mention in peer/commons by ana: could you share the template?", or
+ * for a conversation's message "message in dm/ana+ben by ana: ...". */
 static void
-print_mention(json_t *p)
+print_mention(json_t *p, const char *what)
 {
 	const char	*author = print_str(p, "author");
 	const char	*note = print_str(p, "note");
 
-	fputs("mention in ", stdout);
+	printf("%s in ", what);
 	print_safe(print_str(p, "channel"));
 	fputs(" by ", stdout);
 	print_safe(author != NULL && !json_is_true(json_object_get(p,
@@ -270,7 +271,10 @@ print_item(json_t *it)
 	    " [read]" : "");
 	if (kind != NULL && strcmp(kind, "mention") == 0 &&
 	    json_is_object(json_object_get(it, "post")))
-		print_mention(json_object_get(it, "post"));
+		print_mention(json_object_get(it, "post"), "mention");
+	else if (kind != NULL && strcmp(kind, "message") == 0 &&
+	    json_is_object(json_object_get(it, "post")))
+		print_mention(json_object_get(it, "post"), "message");
 	else if (kind != NULL && strcmp(kind, "resource") == 0 &&
 	    json_is_object(r = json_object_get(it, "resource"))) {
 		printf("resource #%lld \xc2\xab ", (long long)

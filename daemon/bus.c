@@ -423,6 +423,14 @@ bus_post(struct bus *b, const struct store_post *p)
 		c = sub->c;
 		if (p->eid <= sub->last_eid || !conn_is_open(c))
 			continue;
+		/* A conversation's message reaches its author's connections
+		 * here; the other person's copy is an inbox item, pushed or
+		 * held by their working hours (bus_inbox). */
+		if (p->channel_kind == STORE_CHANNEL_DM &&
+		    sub->acct->id != p->author_id) {
+			sub->last_eid = p->eid;
+			continue;
+		}
 		if (uniform)
 			cls = VIEW_PUBLIC;
 		else if (bus_decide(sub, p, &wire, &cls) != BUS_PUSH) {

@@ -44,6 +44,7 @@ cmd_dm_written(struct store_write *w)
 		bus_join(c->srv->bus, w->target, w->channel);
 		store_write_post(w, &p);
 		bus_post(c->srv->bus, &p);
+		cmd_inbox_push(c->srv, w, STORE_INBOX_MESSAGE, w->eid);
 	}
 	cmd_write_reply(w, json_pack("{s:s, s:I, s:I, s:I, s:b}", "channel",
 	    w->name, "post", (json_int_t)w->eid, "thread",

@@ -38,6 +38,7 @@ static const char *const cmd_inbox_kinds[] = {
 	[STORE_INBOX_NOTICE] = "notice",
 	[STORE_INBOX_EVENT] = "event",
 	[STORE_INBOX_REMINDER] = "reminder",
+	[STORE_INBOX_MESSAGE] = "message",
 };
 
 /* ---- an item as the wire carries it ------------------------------------ */
@@ -83,11 +84,11 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 
 	memset(&b, 0, sizeof b);
 	view_viewer(&b.v, who);
-	if (kind <= 0 || kind > STORE_INBOX_REMINDER)
+	if (kind <= 0 || kind > STORE_INBOX_MESSAGE)
 		return NULL;
 	if (kind == STORE_INBOX_RESOURCE)
 		r = store_resource_by_id(srv->store, ref, cmd_item_resource, &b);
-	else if (kind == STORE_INBOX_MENTION)
+	else if (kind == STORE_INBOX_MENTION || kind == STORE_INBOX_MESSAGE)
 		r = store_post_by_id(srv->store, ref, cmd_item_post, &b);
 	else if (kind == STORE_INBOX_NOTICE) {
 		/* A reporter learns that their report was resolved, and
@@ -108,8 +109,8 @@ cmd_item_json(struct server *srv, const struct store_ident *who, int64_t id,
 	o = json_pack("{s:I, s:s, s:s, s:b, s:o}", "id", (json_int_t)id,
 	    "kind", cmd_inbox_kinds[kind], "ts", when, "read", read,
 	    kind == STORE_INBOX_RESOURCE ? "resource" :
-	    kind == STORE_INBOX_MENTION ? "post" :
-	    kind == STORE_INBOX_NOTICE ? "report" : "event", b.what);
+	    kind == STORE_INBOX_MENTION || kind == STORE_INBOX_MESSAGE ?
+	    "post" : kind == STORE_INBOX_NOTICE ? "report" : "event", b.what);
 	if (note != NULL)
 		json_object_set_new(o, "note", json_string(note));
 	return o;
@@ -148,6 +149,15 @@ cmd_push_make(void *arg, const struct store_ident *who, int64_t item)
 	} else if ((it = cmd_item_json(p->srv, who, item, p->kind, p->ref,
 	    p->ts, 0, p->note)) == NULL)
 		return NULL;
+	/* A conversation's message comes live as the post it is, as it
+	 * would on any channel one follows. */
+	if (p->kind == STORE_INBOX_MESSAGE) {
+		json_t *post = json_incref(json_object_get(it, "post"));
+
+		json_decref(it);
+		json_object_set_new(post, "ev", json_string("post"));
+		return post;
+	}
 	return json_pack("{s:s, s:o}", "ev", "inbox", "item", it);
 }
 

@@ -62,6 +62,8 @@ const char *const store_group_write_sql[GQ__COUNT] = {
 	[GQ_DM_ID] = "SELECT id FROM channels WHERE name = ?1 AND kind = 3",
 	[GQ_DM_MEMBER] = "INSERT INTO members (channel_id, account_id,"
 	    " joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[GQ_DM_ITEM] = "INSERT INTO inbox (account_id, kind, ref, ts)"
+	    " VALUES (?1, 6, ?2, ?3) RETURNING id, account_id",
 	[GQ_DM_ROOT] = "SELECT id FROM threads WHERE channel_id = ?1"
 	    " ORDER BY id LIMIT 1",
 	[GQ_BLOCK] = "INSERT INTO blocks (account_id, blocked_id, ts)"
@@ -331,7 +333,20 @@ store_op_dm(struct store *s, struct store_write *w)
 		return store_result(s->wdb, rc);
 	w->channel_kind = STORE_CHANNEL_DM;
 	w->org = 0;
-	return store_op_post(s, w);
+	if ((r = store_op_post(s, w)) != STORE_OK)
+		return r;
+	/* The other person's copy: an item of their inbox, so that their
+	 * working hours decide when it is pushed (bus.c, bus-inbox.c). */
+	store_write_items_reset(w);
+	st = s->gq[GQ_DM_ITEM];
+	sqlite3_bind_int64(st, 1, w->target);
+	sqlite3_bind_int64(st, 2, w->eid);
+	sqlite3_bind_int64(st, 3, w->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		store_inbox_add(w, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1));
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
 }
 
 static int

@@ -35,7 +35,7 @@
 #define STORE_INBOX_LIVE						\
 	" NOT EXISTS (SELECT 1 FROM resources r WHERE i.kind = 1"	\
 	"  AND r.id = i.ref AND r.deleted_at IS NOT NULL)"		\
-	" AND NOT EXISTS (SELECT 1 FROM posts p WHERE i.kind = 2"	\
+	" AND NOT EXISTS (SELECT 1 FROM posts p WHERE i.kind IN (2, 6)"	\
 	"  AND p.id = i.ref AND p.state IN (2, 3, 4))"
 
 #define STORE_INBOX_SELECT						\

@@ -292,6 +292,7 @@ enum store_gq {
 	GQ_DM_ID,
 	GQ_DM_MEMBER,
 	GQ_DM_ROOT,
+	GQ_DM_ITEM,
 	GQ_BLOCK,
 	GQ_UNBLOCK,
 	GQ_DM_LEAVE,

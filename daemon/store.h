@@ -566,6 +566,7 @@ int	store_events_due(struct store *, int64_t now, store_due_cb, void *);
 #define STORE_INBOX_EVENT	4	/* ref: an event; note: what
 					 * happened */
 #define STORE_INBOX_REMINDER	5	/* ref: an event soon */
+#define STORE_INBOX_MESSAGE	6	/* ref: a conversation's post */
 
 struct store_inbox {
 	int64_t		 id;

@@ -202,3 +202,48 @@ Test(dm, a_reported_message_reaches_the_facilitators_alone)
 	    "mod.reports", NULL), "reports")), 0);
 	hx_stop(k.d);
 }
+
+/* Fri 28 Mar 2025 18:00 UTC, and the Monday 09:00 in London after. */
+#define FRI_EVENING	1743184800LL
+#define MON_START	1743408000LL
+
+/* Outside ben's working hours a message waits, and comes in his digest
+ * when they begin; within them it comes at once, as a post. */
+Test(dm, a_message_waits_for_working_hours)
+{
+	struct cast k;
+	json_t *ev, *items;
+
+	hx_clock_start_at(FRI_EVENING * 1000);
+	setup(&k);
+	hx_ok(k.ben, "quiet.set", "{s:s, s:s}", "hours", "Mon-Fri 09:00-17:00",
+	    "tz", "Europe/London");
+	hx_ok(k.ben, "subscribe", NULL);
+	hx_ok(k.amira, "subscribe", NULL);
+	hx_assert_ok(dm(k.amira, "ben", "no rush: next week is fine"));
+	/* amira's own connection has it; ben's does not, yet. */
+	cr_assert_not_null(hx_event_named(k.amira, "post", hx_ms(HX_WAIT_MS)));
+	hx_ok(k.ben, "quiet.show", NULL);
+	cr_expect(strstr(hx_seen(k.ben, NULL), "no rush") == NULL);
+	/* He can read it by asking, and it is in his inbox. */
+	cr_expect_eq(json_array_size(hx_read_all(k.ben, DM, 0)), 1);
+	items = json_object_get(hx_ok(k.ben, "inbox", NULL), "items");
+	cr_assert_eq(json_array_size(items), 1);
+	cr_expect_str_eq(hx_str(json_array_get(items, 0), "kind"), "message");
+	/* Monday 09:00: the digest brings it. (A new connection: a clock
+	 * moved by days ends idle ones.) */
+	hx_clock_set(MON_START * 1000);
+	k.ben = hx_login(k.d, "ben");
+	hx_ok(k.ben, "subscribe", NULL);
+	ev = hx_event_named(k.ben, "digest", hx_ms(HX_WAIT_MS));
+	cr_assert_not_null(ev);
+	cr_expect(strstr(hx_dump(ev), "no rush") != NULL);
+	/* Within hours: at once, as a post of the conversation. */
+	k.amira = hx_login(k.d, "amira");
+	hx_assert_ok(dm(k.amira, "ben", "see you at ten"));
+	ev = hx_event_named(k.ben, "post", hx_ms(HX_WAIT_MS));
+	cr_assert_not_null(ev);
+	cr_expect_str_eq(hx_str(ev, "channel"), DM);
+	cr_expect_str_eq(hx_str(ev, "body"), "see you at ten");
+	hx_stop(k.d);
+}
