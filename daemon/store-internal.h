@@ -240,7 +240,6 @@ enum store_rr {
 	RR_TAGS,
 	RR_SUBS,
 	RR_ATTACHMENT,
-	RR_ALL_ATTACHMENTS,
 	RR__COUNT
 };
 enum store_rw {

@@ -48,8 +48,6 @@ const char *const store_resource_read_sql[RR__COUNT] = {
 	[RR_ATTACHMENT] = "SELECT f.size, f.type FROM attachments f"
 	    " JOIN uploads u ON u.sha256 = f.sha256 AND u.account_id = ?2"
 	    " WHERE f.sha256 = ?1",
-	[RR_ALL_ATTACHMENTS] = "SELECT sha256, size FROM attachments"
-	    " ORDER BY sha256",
 };
 
 const char *const store_resource_write_sql[RW__COUNT] = {
