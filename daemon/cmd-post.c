@@ -517,7 +517,7 @@ cmd_sync(struct cmd_q *q)
 	int64_t since, limit = PROTO_SYNC_PAGE;
 	struct cmd_page pg;
 	json_t *res, *inbox = NULL;
-	int more = 0;
+	int more = 0, mark = 1, unseen = 0;
 
 	if (proto_get_int(req, "since", 1, 0, PROTO_ID_MAX, &since, NULL) !=
 	    PROTO_OK)
@@ -525,8 +525,13 @@ cmd_sync(struct cmd_q *q)
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
+	if (proto_get_bool(req, "mark", &mark) != PROTO_OK)
+		return cmd_bad_field(c, req, "mark");
+	if (proto_get_bool(req, "unseen", &unseen) != PROTO_OK)
+		return cmd_bad_field(c, req, "unseen");
 	cmd_page_init(&pg, c, since);
-	if (store_sync(c->srv->store, &pg.v, since, 0, NULL, 0, (int)limit,
+	if (store_sync(c->srv->store, &pg.v, since, 0, NULL, 0, unseen,
+	    (int)limit,
 	    cmd_page_add, &pg, &more) < 0) {
 		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
@@ -541,7 +546,11 @@ cmd_sync(struct cmd_q *q)
 		json_object_set_new(res, "inbox", inbox);
 	else
 		json_decref(inbox);
-	/* What sync prints is read: the same posts read would mark. */
+	/* What sync prints is read: the same posts read would mark. A
+	 * client that shows only some (tail, catching up) says mark: false
+	 * and marks those itself. */
+	if (!mark)
+		pg.nids = 0;
 	cmd_sync_reply(c, req, &pg, res);
 }
 

@@ -43,16 +43,17 @@
  * not the viewer's own, and neither at or below the member's floor
  * (m.read_eid; a post approved after the floor passed it counts from
  * its approval, shown_eid) nor in one of the member's read ranges
- * (store_schema_v13). Ranges are disjoint, so the one with the greatest
+ * (store_schema_v13): not STORE_MARKED. Ranges are disjoint, so the one with the greatest
  * lo <= p.id is the only one that may hold p: one index probe a post.
  */
-#define STORE_UNREAD(p, m)						\
-	" (" p ".author_id <> ?20"					\
-	" AND (" p ".id > " m ".read_eid"				\
-	"  OR coalesce(" p ".shown_eid, 0) > " m ".read_eid)"		\
-	" AND coalesce((SELECT r.hi FROM read_ranges r"		\
+#define STORE_MARKED(p, m)						\
+	" ((" p ".id <= " m ".read_eid"				\
+	"  AND coalesce(" p ".shown_eid, 0) <= " m ".read_eid)"		\
+	" OR coalesce((SELECT r.hi FROM read_ranges r"			\
 	"  WHERE r.account_id = ?20 AND r.channel_id = " p ".channel_id"\
-	"  AND r.lo <= " p ".id ORDER BY r.lo DESC LIMIT 1), 0) < " p ".id)"
+	"  AND r.lo <= " p ".id ORDER BY r.lo DESC LIMIT 1), 0) >= " p ".id)"
+#define STORE_UNREAD(p, m)						\
+	" (" p ".author_id <> ?20 AND NOT" STORE_MARKED(p, m) ")"
 
 /*
  * Whether the viewer bound by store_bind_viewer() moderates channel c:

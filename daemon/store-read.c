@@ -138,7 +138,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	 * rowid up from since stops after limit + 1 rows, where starting
 	 * from the memberships would sort every post of every joined
 	 * channel. ?5, when not NULL, is a JSON array of the channel ids
-	 * wanted.
+	 * wanted; ?6, when not NULL, leaves out others' posts shown to the
+	 * viewer already (read, tail, chat), unless they changed since.
 	 */
 	[RQ_SYNC] =
 	    STORE_POST_SELECT("e.id") " FROM events e CROSS JOIN posts p"
@@ -149,6 +150,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " AND coalesce(p.rev_eid, p.id) = e.id"
 	    " AND (?5 IS NULL OR p.channel_id"
 	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
+	    " AND (?6 IS NULL OR e.id <> p.id OR p.author_id = ?20"
+	    "  OR NOT" STORE_MARKED("p", "m") ")"
 	    " ORDER BY e.id LIMIT ?4",
 	/* A report's entry names its reporter for every moderator but the
 	 * reported post's author: the author never learns who reported. */
@@ -705,8 +708,8 @@ store_posts_in_channel(struct store *s, const struct store_viewer *v,
 
 int
 store_sync(struct store *s, const struct store_viewer *v, int64_t since,
-    int64_t until, const int64_t *ids, size_t n, int limit, store_post_cb cb,
-    void *arg, int *more)
+    int64_t until, const int64_t *ids, size_t n, int unseen, int limit,
+    store_post_cb cb, void *arg, int *more)
 {
 	sqlite3_stmt	*st = s->rq[RQ_SYNC];
 	char		*list = NULL;
@@ -724,6 +727,8 @@ store_sync(struct store *s, const struct store_viewer *v, int64_t since,
 		list = store_id_list(ids, n, &len);
 		sqlite3_bind_text(st, 5, list, (int)len, SQLITE_STATIC);
 	}
+	if (unseen)
+		sqlite3_bind_int(st, 6, 1);
 	r = store_posts(s, st, limit, cb, arg, more);
 	free(list);
 	return r;

@@ -293,9 +293,10 @@ int	store_posts_in_channel(struct store *, const struct store_viewer *,
 	    int64_t channel, const int64_t *ids, size_t n);
 /* Posts with since < eid <= until (until 0: no bound) in the channels
  * the viewer's account has joined (only those of ids[0..n) when ids is
- * not NULL), ascending, at most limit; *more as above. */
+ * not NULL), ascending, at most limit; *more as above. unseen: leave
+ * out others' posts shown to the viewer already, unless changed since. */
 int	store_sync(struct store *, const struct store_viewer *, int64_t since,
-	    int64_t until, const int64_t *ids, size_t n, int limit,
+	    int64_t until, const int64_t *ids, size_t n, int unseen, int limit,
 	    store_post_cb, void *, int *more);
 /* One entry of the moderation log, as the store keeps it. */
 struct store_modlog {

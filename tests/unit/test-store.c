@@ -359,7 +359,7 @@ test_sync(struct store *s, int64_t account, int64_t since, int64_t until,
 
 	memset(&tp, 0, sizeof tp);
 	tp.more = -1;
-	cr_assert_eq(store_sync(s, &v, since, until, NULL, 0, limit,
+	cr_assert_eq(store_sync(s, &v, since, until, NULL, 0, 0, limit,
 	    test_posts_cb, &tp, &tp.more), STORE_OK);
 	return &tp;
 }
