@@ -84,8 +84,9 @@ const struct cmd_entry cmd_threads_entry = {
 	.usage = "CHANNEL",
 	.summary = "List a channel's threads, most recently active first.",
 	.help =
-"One thread a line: #ID  TITLE  (N replies, last TIME), then [pinned]\n"
-"and [locked] when so; pinned threads come first. ID is what `harbour\n"
+"One thread a line: #ID  TITLE  (N replies, U unread, last TIME), then\n"
+"[pinned] and [locked] when so; U counts the posts in it you have not\n"
+"seen (your own never). Pinned threads come first. ID is what `harbour\n"
 "read --thread` and `harbour post --thread` take. A locked thread takes\n"
 "no replies but its moderators'.\n",
 	.opts = { { NULL, NULL } },
@@ -95,19 +96,22 @@ const struct cmd_entry cmd_threads_entry = {
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
-	.usage = "CHANNEL [--thread ID] [--since ID] [--limit N] [--show-noted]",
+	.usage = "CHANNEL [--thread ID] [--since ID | --unread] [--limit N] "
+	    "[--show-noted]",
 	.summary = "Show a channel's posts, oldest first.",
 	.help =
 "Without --since, the newest N posts (default 50, at most 1000); with\n"
 "--since, the first N posts after event ID. --thread keeps to one\n"
-"thread. Reading moves your read marker in a channel you have joined,\n"
-"which is what `harbour channels` counts unread posts from.\n"
+"thread. --unread shows what you have not seen yet, oldest first (your\n"
+"own posts are never unread). In a channel you have joined, the posts\n"
+"shown are read, and nothing else: `harbour channels` and `harbour\n"
+"threads` count the rest as unread.\n"
 "\n"
 "A post with a content note shows the note and folds its text away;\n"
 "--show-noted shows the text as well. Posts waiting for approval, hidden,\n"
 "rejected or deleted ones are marked so; an edited one says (edited).\n",
 	.opts = { { "thread", "ID" }, { "since", "ID" }, { "limit", "N" },
-	    { "show-noted", NULL }, { NULL, NULL } },
+	    { "unread", NULL }, { "show-noted", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_read_exec,
 };
@@ -378,8 +382,9 @@ threads_print(json_t *t)
 		print_safe(json_string_value(json_object_get(t, "title")));
 	else
 		fputs("[title withheld]", stdout);
-	printf("  (%lld %s, last %s)%s%s\n", (long long)replies,
-	    replies == 1 ? "reply" : "replies", ts,
+	printf("  (%lld %s, %lld unread, last %s)%s%s\n", (long long)replies,
+	    replies == 1 ? "reply" : "replies",
+	    (long long)json_integer_value(json_object_get(t, "unread")), ts,
 	    json_is_true(json_object_get(t, "pinned")) ? " [pinned]" : "",
 	    json_is_true(json_object_get(t, "locked")) ? " [locked]" : "");
 }
@@ -432,6 +437,12 @@ read_options(const struct cmd_args *a, json_t *req)
 		if (client_parse_int(v, nums[i].min, nums[i].max, &n) == -1)
 			return (client_usage(a->entry, "%s", nums[i].what));
 		json_object_set_new(req, nums[i].opt, json_integer(n));
+	}
+	if (client_opt(a, "unread") != NULL) {
+		if (client_opt(a, "since") != NULL)
+			return (client_usage(a->entry, "give --unread or "
+			    "--since, not both"));
+		json_object_set_new(req, "unread", json_true());
 	}
 	return (CLIENT_EXIT_OK);
 }

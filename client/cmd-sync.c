@@ -127,6 +127,9 @@ cmd_sync_exec(struct client *c, struct cmd_args *a)
 	do {
 		req = client_request(c, "sync");
 		json_object_set_new(req, "since", json_integer(since));
+		/* What `read`, `tail` or `chat` showed already is not printed
+		 * again (unless it changed since). */
+		json_object_set_new(req, "unseen", json_true());
 		if ((r = client_call(c, req, &result)) != 0)
 			break;
 		json_array_foreach(json_object_get(result, "events"), i, ev)

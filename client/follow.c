@@ -42,19 +42,32 @@ follow_is(json_t *ev, const char *name)
 	return (s != NULL && strcmp(s, name) == 0);
 }
 
-static void
+/*
+ * Show a post of the channel, once, then tell the server it was shown
+ * (`mark`): a post seen live is read, so that `channels` stops counting
+ * it and `sync` does not print it again.
+ */
+static int
 follow_post(struct follow *f, json_t *ev)
 {
 	const char	*channel;
 	json_int_t	 eid;
+	json_t		*req;
 
 	channel = json_string_value(json_object_get(ev, "channel"));
 	eid = json_integer_value(json_object_get(ev, "eid"));
 	if (channel == NULL || strcmp(channel, f->channel) != 0 ||
 	    eid <= f->seen || f->stop)
-		return;
+		return (CLIENT_EXIT_OK);
 	f->seen = eid;
 	f->show(f, ev);
+	if (!json_is_integer(json_object_get(ev, "post")))
+		return (CLIENT_EXIT_OK);
+	req = client_request(f->c, "mark");
+	json_object_set_new(req, "channel", json_string(f->channel));
+	json_object_set_new(req, "posts", json_pack("[O]",
+	    json_object_get(ev, "post")));
+	return (client_call(f->c, req, NULL));
 }
 
 /* Page through history after *since; *since ends at the last page's
@@ -69,17 +82,23 @@ follow_history(struct follow *f, int64_t *since)
 	do {
 		req = client_request(f->c, "sync");
 		json_object_set_new(req, "since", json_integer(*since));
+		/* The page holds every joined channel's posts: only those
+		 * shown here are marked, one by one. */
+		json_object_set_new(req, "mark", json_false());
 		if ((r = client_call(f->c, req, &result)) != 0)
 			return (r);
 		json_array_foreach(json_object_get(result, "events"), i, ev) {
-			if (follow_is(ev, "post"))
-				follow_post(f, ev);
+			if (follow_is(ev, "post") &&
+			    (r = follow_post(f, ev)) != 0)
+				break;
 		}
 		if (json_is_integer(json_object_get(result, "last_eid")))
 			*since = json_integer_value(json_object_get(result,
 			    "last_eid"));
 		more = json_is_true(json_object_get(result, "more"));
 		json_decref(result);
+		if (r != 0)
+			return (r);
 	} while (more && !f->stop);
 	return (CLIENT_EXIT_OK);
 }
@@ -125,7 +144,7 @@ follow_event(struct follow *f, json_t *ev)
 	int	r;
 
 	if (follow_is(ev, "post"))
-		follow_post(f, ev);
+		return (follow_post(f, ev));
 	else if (follow_is(ev, "gap")) {
 		/* What we showed ourselves needs no fetching again. */
 		since = json_integer_value(json_object_get(ev, "after"));

@@ -289,7 +289,7 @@ bus_subscribe(struct bus *b, struct conn *c, const int64_t *channels,
 	view_viewer(&r.v, &c->acct);
 	if (since >= 0 && since < until && (n > 0 || !named)) {
 		if (store_sync(b->srv->store, &r.v, since, until,
-		    named ? channels : NULL, n, PROTO_REPLAY_MAX,
+		    named ? channels : NULL, n, 0, PROTO_REPLAY_MAX,
 		    bus_replay_add, &r, &more) < 0) {
 			free(r.buf);
 			return BUS_ERROR;

@@ -196,6 +196,7 @@ cmd_threads_add(void *arg, const struct store_thread *t)
 	else if (t->anonymous)
 		json_object_set_new(o, "anon", json_true());
 	json_object_set_new(o, "replies", json_integer((json_int_t)t->replies));
+	json_object_set_new(o, "unread", json_integer((json_int_t)t->unread));
 	json_object_set_new(o, "last_eid",
 	    json_integer((json_int_t)t->last_eid));
 	json_object_set_new(o, "last_ts", json_string(when));

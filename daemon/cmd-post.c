@@ -39,7 +39,10 @@ struct cmd_page {
 	size_t			 bytes;
 	int			 cut;		/* stopped by the byte budget */
 	int64_t			 last_eid;	/* the last post examined */
-	int64_t			 shown;		/* the latest a post was shown */
+	/* The posts of others the page shows, and their channels: what a
+	 * read or sync marks read (the viewer's own never are unread). */
+	int64_t			*ids, *chans;
+	size_t			 nids, capids;
 };
 
 /* The reply to a post that named people: as ever, and which of them
@@ -276,10 +279,40 @@ cmd_page_add(void *arg, const struct store_post *p)
 	}
 	pg->bytes += size;
 	pg->last_eid = p->eid;
-	if (p->shown > pg->shown)
-		pg->shown = p->shown;
+	if (p->author_id != pg->v.account) {
+		if (pg->nids == pg->capids) {
+			pg->capids = pg->capids ? pg->capids * 2 : 64;
+			pg->ids = xrealloc(pg->ids, pg->capids *
+			    sizeof *pg->ids);
+			pg->chans = xrealloc(pg->chans, pg->capids *
+			    sizeof *pg->chans);
+		}
+		pg->ids[pg->nids] = p->post;
+		pg->chans[pg->nids++] = p->channel_id;
+	}
 	json_array_append_new(pg->events, proto_event_post(&wire));
 	return 0;
+}
+
+static int
+cmd_id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+cmd_mark_done(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (conn_is_open(c) && w->result == STORE_OK)
+		conn_reply_ok(c, w->arg, json_pack("{s:I}", "marked",
+		    (json_int_t)w->nids));
+	else if (conn_is_open(c))
+		cmd_reply_store_err(c, w->arg, w->result);
+	cmd_write_finish(w);
 }
 
 static void
@@ -291,6 +324,21 @@ cmd_page_init(struct cmd_page *pg, struct conn *c, int64_t since)
 	pg->last_eid = since;
 }
 
+static void
+cmd_page_free(struct cmd_page *pg)
+{
+	json_decref(pg->events);
+	free(pg->ids);
+	free(pg->chans);
+}
+
+/*
+ * Hand the page's marks to a SW_MARK_READ job (taking pg's arrays) that
+ * answers result once stored, so that the unread counts a client asks
+ * for next already agree. The page waits for the writer: it counts
+ * against the connection's output limit from now, so pipelined reads
+ * stop being read.
+ */
 static void
 cmd_read_marked(struct store_write *w)
 {
@@ -308,60 +356,157 @@ cmd_read_marked(struct store_write *w)
 }
 
 static void
+cmd_page_mark(struct conn *c, struct proto_req *req, struct cmd_page *pg,
+    int64_t channel, json_t *result)
+{
+	struct store_write *w;
+
+	w = cmd_write_new(c, req, SW_MARK_READ, cmd_read_marked);
+	w->channel = channel;
+	w->ids = pg->ids;
+	w->nids = pg->nids;
+	if (channel == 0)
+		w->channels = pg->chans;
+	else
+		free(pg->chans);
+	pg->ids = pg->chans = NULL;
+	w->ctx2 = result;
+	w->held = pg->bytes;
+	conn_hold(c, pg->bytes);
+	store_submit(c->srv->store, w);
+}
+
+static void
 cmd_read(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
 	int64_t thread = 0, since = -1, limit = PROTO_PAGE_DEFAULT;
 	struct cmd_page pg;
-	struct store_write *w;
 	json_t *result;
-	int more = 0;
+	int more = 0, unread = 0, has_since = 0, member, r;
 
 	if (proto_get_int(req, "thread", 0, 1, PROTO_ID_MAX, &thread, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "thread");
-	if (proto_get_int(req, "since", 0, 0, PROTO_ID_MAX, &since, NULL) !=
-	    PROTO_OK)
+	if (proto_get_int(req, "since", 0, 0, PROTO_ID_MAX, &since,
+	    &has_since) != PROTO_OK)
 		return cmd_bad_field(c, req, "since");
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
+	if (proto_get_bool(req, "unread", &unread) != PROTO_OK)
+		return cmd_bad_field(c, req, "unread");
+	if (unread && has_since)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
+		    "give either \"unread\" or \"since\", not both");
+	if ((member = store_is_member(c->srv->store, c->acct.id,
+	    q->ch.id)) < 0)
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	if (unread && member != 1)
+		return conn_reply_err(c, req->id, PROTO_E_NOT_MEMBER,
+		    "join the channel first: only members have unread posts");
 	cmd_page_init(&pg, c, 0);
 	if (thread != 0 && store_thread_check(c->srv->store, &pg.v, q->ch.id,
 	    thread) != STORE_OK) {
-		json_decref(pg.events);
+		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such thread in this channel");
 	}
-	if (store_read(c->srv->store, &pg.v, q->ch.id, thread, since,
-	    (int)limit, cmd_page_add, &pg, &more) < 0) {
-		json_decref(pg.events);
+	if (unread)
+		r = store_read_unread(c->srv->store, &pg.v, q->ch.id, thread,
+		    (int)limit, cmd_page_add, &pg, &more);
+	else
+		r = store_read(c->srv->store, &pg.v, q->ch.id, thread, since,
+		    (int)limit, cmd_page_add, &pg, &more);
+	if (r < 0) {
+		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
 	/* A newest-first page cut by bytes has dropped the newest posts,
 	 * not older ones: say so the same way. */
 	more = more || pg.cut;
 	result = json_pack("{s:o, s:b}", "events", pg.events, "more", more);
-	if (pg.last_eid == 0 || store_is_member(c->srv->store, c->acct.id,
-	    q->ch.id) != 1)
+	pg.events = NULL;
+	if (pg.nids == 0 || member != 1) {
+		cmd_page_free(&pg);
 		return conn_reply_ok(c, req->id, result);
-	/* Move the read marker first and answer once it is stored, so the
-	 * unread counts a client asks for next already agree. */
-	w = cmd_write_new(c, req, SW_MARK_READ, cmd_read_marked);
+	}
+	/* What the page shows is read, and nothing else: not the posts
+	 * before a short page, nor other threads'. */
+	cmd_page_mark(c, req, &pg, q->ch.id, result);
+}
+
+/*
+ * mark: the posts a client showed that no read or sync reply carried
+ * (live events in tail and chat), now read. Each must be a post of the
+ * channel the member may read; at most PROTO_MARK_MAX at once.
+ */
+static void
+cmd_mark(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct proto_req *req = q->req;
+	struct store_viewer v;
+	struct store_write *w;
+	json_t *posts, *e;
+	int64_t *ids;
+	size_t i, n;
+	int found;
+	char msg[96];
+
+	posts = json_object_get(req->root, "posts");
+	if (!json_is_array(posts) || (n = json_array_size(posts)) == 0)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
+		    "\"posts\" must be a non-empty array of post ids");
+	if (n > PROTO_MARK_MAX) {
+		snprintf(msg, sizeof msg, "at most %d posts may be marked at "
+		    "once", PROTO_MARK_MAX);
+		return conn_reply_err(c, req->id, PROTO_E_TOO_LARGE, msg);
+	}
+	ids = xcalloc(n, sizeof *ids);
+	json_array_foreach(posts, i, e) {
+		if (!json_is_integer(e) || json_integer_value(e) < 1 ||
+		    json_integer_value(e) > PROTO_ID_MAX) {
+			free(ids);
+			return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
+			    "\"posts\" must be a non-empty array of post ids");
+		}
+		ids[i] = json_integer_value(e);
+	}
+	view_viewer(&v, &c->acct);
+	if ((found = store_posts_in_channel(c->srv->store, &v, q->ch.id, ids,
+	    n)) < 0) {
+		free(ids);
+		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
+	}
+	/* Duplicates count once in found: compare with the distinct ids. */
+	qsort(ids, n, sizeof *ids, cmd_id_cmp);
+	for (i = 1; i < n; i++)
+		if (ids[i] == ids[i - 1])
+			found++;
+	if ((size_t)found != n) {
+		free(ids);
+		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+		    "no such post in this channel");
+	}
+	w = cmd_write_new(c, req, SW_MARK_READ, cmd_mark_done);
 	w->channel = q->ch.id;
-	w->eid = pg.last_eid;
-	/* A page that reaches the newest post has been read up to the
-	 * latest approval in it too (an approved post counts as unread
-	 * from its approval). */
-	if ((since < 0 || !more) && pg.shown > w->eid)
-		w->eid = pg.shown;
-	w->ctx2 = result;
-	/* The page waits for the writer: it counts against the connection's
-	 * output limit from now, so pipelined reads stop being read. */
-	w->held = pg.bytes;
-	conn_hold(c, pg.bytes);
+	w->ids = ids;
+	w->nids = n;
 	store_submit(c->srv->store, w);
+}
+
+/* The sync's page, then the marks of what it shows. */
+static void
+cmd_sync_reply(struct conn *c, struct proto_req *req, struct cmd_page *pg,
+    json_t *res)
+{
+	if (pg->nids == 0) {
+		cmd_page_free(pg);
+		return conn_reply_ok(c, req->id, res);
+	}
+	cmd_page_mark(c, req, pg, 0, res);
 }
 
 static void
@@ -372,7 +517,7 @@ cmd_sync(struct cmd_q *q)
 	int64_t since, limit = PROTO_SYNC_PAGE;
 	struct cmd_page pg;
 	json_t *res, *inbox = NULL;
-	int more = 0;
+	int more = 0, mark = 1, unseen = 0;
 
 	if (proto_get_int(req, "since", 1, 0, PROTO_ID_MAX, &since, NULL) !=
 	    PROTO_OK)
@@ -380,14 +525,20 @@ cmd_sync(struct cmd_q *q)
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
+	if (proto_get_bool(req, "mark", &mark) != PROTO_OK)
+		return cmd_bad_field(c, req, "mark");
+	if (proto_get_bool(req, "unseen", &unseen) != PROTO_OK)
+		return cmd_bad_field(c, req, "unseen");
 	cmd_page_init(&pg, c, since);
-	if (store_sync(c->srv->store, &pg.v, since, 0, NULL, 0, (int)limit,
+	if (store_sync(c->srv->store, &pg.v, since, 0, NULL, 0, unseen,
+	    (int)limit,
 	    cmd_page_add, &pg, &more) < 0) {
-		json_decref(pg.events);
+		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
 	res = json_pack("{s:o, s:b, s:I}", "events", pg.events, "more",
 	    more || pg.cut, "last_eid", (json_int_t)pg.last_eid);
+	pg.events = NULL;
 	/* What waits in the inbox comes with the last page: a client that
 	 * only ever syncs still sees its announcements and mentions. */
 	if (!(more || pg.cut) && (inbox = cmd_inbox_items(c, 0, 0,
@@ -395,7 +546,12 @@ cmd_sync(struct cmd_q *q)
 		json_object_set_new(res, "inbox", inbox);
 	else
 		json_decref(inbox);
-	conn_reply_ok(c, req->id, res);
+	/* What sync prints is read: the same posts read would mark. A
+	 * client that shows only some (tail, catching up) says mark: false
+	 * and marks those itself. */
+	if (!mark)
+		pg.nids = 0;
+	cmd_sync_reply(c, req, &pg, res);
 }
 
 /* Subscribe's channel ids, grown as needed. */
@@ -537,6 +693,7 @@ const struct cmd_entry cmd_post_entries[] = {
 	{ "post", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, NULL, cmd_post },
 	{ "read", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_read },
 	{ "sync", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_sync },
+	{ "mark", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, NULL, cmd_mark },
 	{ "subscribe", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_subscribe },
 	{ "unsubscribe", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
 	    cmd_unsubscribe },

@@ -37,8 +37,8 @@ const char *const store_group_read_sql[GR__COUNT] = {
 	 * by the channel: they may have left it, by a block.) */
 	[GR_DMS] = "SELECT c.name,"
 	    " (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
-	    "  AND p.id > m.read_eid AND p.author_id <> ?20"
-	    "  AND" STORE_SEEN("p", "c") "),"
+	    "  AND p.id > m.read_eid AND" STORE_SEEN("p", "c") " AND"
+	    STORE_UNREAD("p", "m") "),"
 	    " coalesce(t.last_eid, 0), coalesce(t.last_ts, 0)"
 	    " FROM members m JOIN channels c ON c.id = m.channel_id"
 	    " LEFT JOIN threads t ON t.channel_id = c.id"

@@ -39,6 +39,23 @@
 	" OR" STORE_MODERATES(c) ")"
 
 /*
+ * Whether post p is unread by the viewer (?20), member m of its channel:
+ * not the viewer's own, and neither at or below the member's floor
+ * (m.read_eid; a post approved after the floor passed it counts from
+ * its approval, shown_eid) nor in one of the member's read ranges
+ * (store_schema_v13): not STORE_MARKED. Ranges are disjoint, so the one with the greatest
+ * lo <= p.id is the only one that may hold p: one index probe a post.
+ */
+#define STORE_MARKED(p, m)						\
+	" ((" p ".id <= " m ".read_eid"				\
+	"  AND coalesce(" p ".shown_eid, 0) <= " m ".read_eid)"		\
+	" OR coalesce((SELECT r.hi FROM read_ranges r"			\
+	"  WHERE r.account_id = ?20 AND r.channel_id = " p ".channel_id"\
+	"  AND r.lo <= " p ".id ORDER BY r.lo DESC LIMIT 1), 0) >= " p ".id)"
+#define STORE_UNREAD(p, m)						\
+	" (" p ".author_id <> ?20 AND NOT" STORE_MARKED(p, m) ")"
+
+/*
  * Whether the viewer bound by store_bind_viewer() moderates channel c:
  * a peer channel, as a facilitator; a private group, as a facilitator
  * who is in it (nobody outside a group may know it exists); its own
@@ -119,6 +136,8 @@ enum store_rq {
 	RQ_THREADS,
 	RQ_READ_CHANNEL,
 	RQ_READ_THREAD,
+	RQ_READ_UNREAD,
+	RQ_POSTS_IN,
 	RQ_BOUND_CHANNEL,
 	RQ_BOUND_THREAD,
 	RQ_SYNC,
@@ -163,6 +182,14 @@ enum store_wq {
 	WQ_POST_INSERT,
 	WQ_THREAD_INSERT,
 	WQ_THREAD_REPLY,
+	WQ_MARK_FLOOR,
+	WQ_MARK_SHOWN,
+	WQ_MARK_PREV,
+	WQ_MARK_NEXT,
+	WQ_MARK_GAP,
+	WQ_MARK_LEGACY,
+	WQ_MARK_DEL,
+	WQ_MARK_ADD,
 	WQ_MARK_READ,
 	WQ__COUNT
 };

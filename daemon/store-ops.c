@@ -110,6 +110,38 @@ const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_THREAD_REPLY] =
 	    "UPDATE threads SET replies = replies + ?4, last_eid = ?2,"
 	    " last_ts = ?3 WHERE id = ?1",
+	/* Marking posts shown (store_op_mark_read): the member's floor,
+	 * a post's approval, the ranges either side of a post, whether
+	 * any post that could be unread lies strictly between two ids (the
+	 * account's own never are; rejected and deleted ones never come
+	 * back), and whether a post approved after the floor passed it
+	 * waits below. */
+	[WQ_MARK_FLOOR] =
+	    "SELECT read_eid FROM members WHERE channel_id = ?1"
+	    " AND account_id = ?2",
+	[WQ_MARK_SHOWN] = "SELECT coalesce(shown_eid, 0) FROM posts"
+	    " WHERE id = ?1",
+	[WQ_MARK_PREV] =
+	    "SELECT lo, hi FROM read_ranges WHERE account_id = ?2"
+	    " AND channel_id = ?1 AND lo <= ?3 ORDER BY lo DESC LIMIT 1",
+	[WQ_MARK_NEXT] =
+	    "SELECT lo, hi FROM read_ranges WHERE account_id = ?2"
+	    " AND channel_id = ?1 AND lo > ?3 ORDER BY lo LIMIT 1",
+	[WQ_MARK_GAP] =
+	    "SELECT 1 FROM events e JOIN posts p ON p.id = e.id"
+	    " WHERE e.channel_id = ?1 AND e.id > ?3 AND e.id < ?4"
+	    " AND p.channel_id = ?1 AND p.author_id <> ?2"
+	    " AND p.state NOT IN (3, 4)"
+	    " LIMIT 1",
+	[WQ_MARK_LEGACY] =
+	    "SELECT 1 FROM posts WHERE channel_id = ?1 AND shown_eid > ?3"
+	    " AND id <= ?3 LIMIT 1",
+	[WQ_MARK_DEL] =
+	    "DELETE FROM read_ranges WHERE account_id = ?2 AND channel_id = ?1"
+	    " AND lo = ?3",
+	[WQ_MARK_ADD] =
+	    "INSERT INTO read_ranges (account_id, channel_id, lo, hi)"
+	    " VALUES (?2, ?1, ?3, ?4)",
 	[WQ_MARK_READ] =
 	    "UPDATE members SET read_eid = max(read_eid, ?3)"
 	    " WHERE channel_id = ?1 AND account_id = ?2",
@@ -650,15 +682,122 @@ store_op_post(struct store *s, struct store_write *w)
 	return store_op_post_thread(s, w, root);
 }
 
+/* A statement on (channel, account, a, b): its first row's two columns
+ * in *x, *y (if given); 1 for a row, 0 for none, -1 on error. */
+static int
+store_mark_q(struct store *s, enum store_wq q, int64_t ch, int64_t acct,
+    int64_t a, int64_t b, int64_t *x, int64_t *y)
+{
+	sqlite3_stmt	*st = store_wq(s, q);
+	int		 rc, r = 0;
+
+	sqlite3_bind_int64(st, 1, ch);
+	sqlite3_bind_int64(st, 2, acct);
+	sqlite3_bind_int64(st, 3, a);
+	sqlite3_bind_int64(st, 4, b);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = 1;
+		if (x != NULL)
+			*x = sqlite3_column_int64(st, 0);
+		if (y != NULL)
+			*y = sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE && rc != SQLITE_OK)
+		r = -1;
+	store_stmt_done(st);
+	return r;
+}
+
+/*
+ * Mark one post shown to the account: add [id, id] to its ranges in
+ * the channel, joined with the ranges either side when nothing that
+ * could be unread lies between, and folded into the floor when it
+ * reaches down to it. Nothing happens for a non-member or a post that
+ * is read already.
+ */
+static int
+store_mark_one(struct store *s, int64_t ch, int64_t acct, int64_t id)
+{
+	int64_t	floor, shown = 0, plo = 0, phi = 0, nlo = 0, nhi = 0;
+	int64_t	lo = id, hi = id;
+	int	r, gap, legacy;
+
+	if ((r = store_mark_q(s, WQ_MARK_FLOOR, ch, acct, 0, 0, &floor,
+	    NULL)) <= 0)
+		return r < 0 ? STORE_ERROR : STORE_OK;
+	if (id <= floor) {
+		/* Read by the floor, unless approved after it passed. */
+		sqlite3_stmt *st = store_wq(s, WQ_MARK_SHOWN);
+
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			shown = sqlite3_column_int64(st, 0);
+		store_stmt_done(st);
+		if (shown <= floor)
+			return STORE_OK;
+	}
+	if ((r = store_mark_q(s, WQ_MARK_PREV, ch, acct, id, 0, &plo,
+	    &phi)) < 0)
+		return STORE_ERROR;
+	if (r == 1 && phi >= id)
+		return STORE_OK;
+	if (r == 1) {
+		if ((gap = store_mark_q(s, WQ_MARK_GAP, ch, acct, phi, id,
+		    NULL, NULL)) < 0)
+			return STORE_ERROR;
+		if (!gap) {
+			lo = plo;
+			if (store_mark_q(s, WQ_MARK_DEL, ch, acct, plo, 0,
+			    NULL, NULL) < 0)
+				return STORE_ERROR;
+		}
+	}
+	if ((r = store_mark_q(s, WQ_MARK_NEXT, ch, acct, id, 0, &nlo,
+	    &nhi)) < 0)
+		return STORE_ERROR;
+	if (r == 1) {
+		if ((gap = store_mark_q(s, WQ_MARK_GAP, ch, acct, id, nlo,
+		    NULL, NULL)) < 0)
+			return STORE_ERROR;
+		if (!gap) {
+			hi = nhi;
+			if (store_mark_q(s, WQ_MARK_DEL, ch, acct, nlo, 0,
+			    NULL, NULL) < 0)
+				return STORE_ERROR;
+		}
+	}
+	/* Fold into the floor when nothing unread lies between them (nor
+	 * waits below it, approved after it passed: the floor rises past
+	 * nothing it did not hold). */
+	if (lo > floor) {
+		if ((gap = store_mark_q(s, WQ_MARK_GAP, ch, acct, floor, lo,
+		    NULL, NULL)) < 0 || (legacy = store_mark_q(s,
+		    WQ_MARK_LEGACY, ch, acct, floor, 0, NULL, NULL)) < 0)
+			return STORE_ERROR;
+		if (!gap && !legacy) {
+			if (store_mark_q(s, WQ_MARK_READ, ch, acct, hi, 0,
+			    NULL, NULL) < 0)
+				return STORE_ERROR;
+			return STORE_OK;
+		}
+	}
+	if (store_mark_q(s, WQ_MARK_ADD, ch, acct, lo, hi, NULL, NULL) < 0)
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+/* The posts shown (w->ids), each in w->channels[i] or w->channel. */
 static int
 store_op_mark_read(struct store *s, struct store_write *w)
 {
-	sqlite3_stmt	*st = store_wq(s, WQ_MARK_READ);
+	size_t	i;
+	int	r;
 
-	sqlite3_bind_int64(st, 1, w->channel);
-	sqlite3_bind_int64(st, 2, w->account);
-	sqlite3_bind_int64(st, 3, w->eid);
-	return store_run(s, st, NULL);
+	for (i = 0; i < w->nids; i++)
+		if ((r = store_mark_one(s, w->channels != NULL ?
+		    w->channels[i] : w->channel, w->account, w->ids[i])) !=
+		    STORE_OK)
+			return r;
+	return STORE_OK;
 }
 
 static int (*const store_ops[])(struct store *, struct store_write *) = {

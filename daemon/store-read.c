@@ -48,10 +48,11 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    "SELECT c.name, c.kind, m.account_id IS NOT NULL,"
 	    " CASE WHEN m.account_id IS NULL THEN 0 ELSE"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
-	    "   AND p.id > m.read_eid AND" STORE_SEEN("p", "c") ") +"
+	    "   AND p.id > m.read_eid AND" STORE_SEEN("p", "c") " AND"
+	    STORE_UNREAD("p", "m") ") +"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = c.id"
 	    "   AND p.shown_eid > m.read_eid AND p.id <= m.read_eid AND"
-	    STORE_SEEN("p", "c") ") END,"
+	    STORE_SEEN("p", "c") " AND" STORE_UNREAD("p", "m") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
 	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0),"
 	    " c.mode, c.anon, c.slow, c.title"
@@ -72,8 +73,12 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_THREADS] =
 	    "SELECT x.id, x.title, x.author, x.replies, x.last,"
 	    " (SELECT ts FROM posts WHERE id = x.last), x.state, x.anon,"
-	    " x.author_id, x.pinned, x.locked FROM"
+	    " x.author_id, x.pinned, x.locked, x.unread FROM"
 	    " (SELECT t.id AS id, t.title AS title, a.name AS author,"
+	    "  CASE WHEN m.account_id IS NULL THEN 0 ELSE"
+	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = t.channel_id"
+	    "   AND p.thread_id = t.id AND" STORE_SEEN("p", "c") " AND"
+	    STORE_UNREAD("p", "m") ") END AS unread,"
 	    "  t.pinned AS pinned, t.locked AS locked,"
 	    "  r.state AS state, r.anonymous AS anon, a.id AS author_id,"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = t.channel_id"
@@ -86,6 +91,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " FROM threads t JOIN posts r ON r.id = t.id"
 	    " JOIN channels c ON c.id = t.channel_id"
 	    " JOIN accounts a ON a.id = t.author_id"
+	    " LEFT JOIN members m ON m.channel_id = t.channel_id"
+	    "  AND m.account_id = ?20"
 	    " WHERE t.channel_id = ?1 AND" STORE_SEEN("r", "c")
 	    " ORDER BY t.pinned DESC, t.last_eid DESC LIMIT ?2) x"
 	    " ORDER BY x.pinned DESC, x.last DESC",
@@ -97,6 +104,22 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
 	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4"
 	    " AND p.id > ?2 AND" STORE_SEEN("p", "c") " ORDER BY p.id LIMIT ?3",
+	/* What the viewer, a member, has not been shown: oldest first.
+	 * ?4: the thread, or 0 for every thread. */
+	[RQ_READ_UNREAD] =
+	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
+	    " JOIN members m ON m.channel_id = p.channel_id"
+	    "  AND m.account_id = ?20"
+	    " WHERE p.channel_id = ?1 AND (?4 = 0 OR p.thread_id = ?4) AND"
+	    STORE_SEEN("p", "c") " AND" STORE_UNREAD("p", "m")
+	    " ORDER BY p.id LIMIT ?3",
+	/* A mark's check: how many of the ids (?2, a JSON array) are
+	 * posts of the channel the viewer may read. */
+	[RQ_POSTS_IN] =
+	    "SELECT count(DISTINCT p.id) FROM posts p"
+	    " JOIN channels c ON c.id = p.channel_id"
+	    " WHERE p.id IN (SELECT value FROM json_each(?2))"
+	    " AND p.channel_id = ?1 AND" STORE_SEEN("p", "c"),
 	/* The newest page starts after the (limit+1)th newest post. */
 	[RQ_BOUND_CHANNEL] =
 	    "SELECT p.id FROM posts p JOIN channels c ON c.id = p.channel_id"
@@ -115,7 +138,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	 * rowid up from since stops after limit + 1 rows, where starting
 	 * from the memberships would sort every post of every joined
 	 * channel. ?5, when not NULL, is a JSON array of the channel ids
-	 * wanted.
+	 * wanted; ?6, when not NULL, leaves out others' posts shown to the
+	 * viewer already (read, tail, chat), unless they changed since.
 	 */
 	[RQ_SYNC] =
 	    STORE_POST_SELECT("e.id") " FROM events e CROSS JOIN posts p"
@@ -126,6 +150,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " AND coalesce(p.rev_eid, p.id) = e.id"
 	    " AND (?5 IS NULL OR p.channel_id"
 	    " IN (SELECT value FROM json_each(?5))) AND" STORE_SEEN("p", "c")
+	    " AND (?6 IS NULL OR e.id <> p.id OR p.author_id = ?20"
+	    "  OR NOT" STORE_MARKED("p", "m") ")"
 	    " ORDER BY e.id LIMIT ?4",
 	/* A report's entry names its reporter for every moderator but the
 	 * reported post's author: the author never learns who reported. */
@@ -506,6 +532,7 @@ store_threads(struct store *s, const struct store_viewer *v, int64_t channel,
 		t.author_id = sqlite3_column_int64(st, 8);
 		t.pinned = sqlite3_column_int(st, 9);
 		t.locked = sqlite3_column_int(st, 10);
+		t.unread = sqlite3_column_int64(st, 11);
 		if (cb(arg, &t) != 0)
 			break;
 	}
@@ -624,13 +651,69 @@ store_read(struct store *s, const struct store_viewer *v, int64_t channel,
 }
 
 int
+store_read_unread(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t thread, int limit, store_post_cb cb, void *arg,
+    int *more)
+{
+	sqlite3_stmt	*st = s->rq[RQ_READ_UNREAD];
+
+	if (limit <= 0)
+		limit = PROTO_PAGE_DEFAULT;
+	*more = 0;
+	store_bind_viewer(st, v);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+	sqlite3_bind_int64(st, 4, thread > 0 ? thread : 0);
+	return store_posts(s, st, limit, cb, arg, more);
+}
+
+/* "[1,2,3]" of ids[0..n), for json_each(); the caller frees it. */
+static char *
+store_id_list(const int64_t *ids, size_t n, size_t *lenp)
+{
+	char	*list;
+	size_t	 i, len = 0;
+
+	/* At most 21 bytes an id. */
+	list = xmalloc(n * 21 + 3);
+	list[len++] = '[';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, 22, "%s%lld",
+		    i > 0 ? "," : "", (long long)ids[i]);
+	list[len++] = ']';
+	list[len] = '\0';
+	*lenp = len;
+	return list;
+}
+
+int
+store_posts_in_channel(struct store *s, const struct store_viewer *v,
+    int64_t channel, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt	*st = s->rq[RQ_POSTS_IN];
+	char		*list;
+	size_t		 len;
+	int		 r = -1;
+
+	list = store_id_list(ids, n, &len);
+	store_bind_viewer(st, v);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_text(st, 2, list, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0);
+	store_stmt_done(st);
+	free(list);
+	return r;
+}
+
+int
 store_sync(struct store *s, const struct store_viewer *v, int64_t since,
-    int64_t until, const int64_t *ids, size_t n, int limit, store_post_cb cb,
-    void *arg, int *more)
+    int64_t until, const int64_t *ids, size_t n, int unseen, int limit,
+    store_post_cb cb, void *arg, int *more)
 {
 	sqlite3_stmt	*st = s->rq[RQ_SYNC];
 	char		*list = NULL;
-	size_t		 i, len = 0;
+	size_t		 len = 0;
 	int		 r;
 
 	if (limit <= 0)
@@ -641,16 +724,11 @@ store_sync(struct store *s, const struct store_viewer *v, int64_t since,
 	sqlite3_bind_int64(st, 3, until > 0 ? until : INT64_MAX);
 	sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
 	if (ids != NULL) {
-		/* "[1,2,3]": at most 21 bytes an id. */
-		list = xmalloc(n * 21 + 3);
-		list[len++] = '[';
-		for (i = 0; i < n; i++)
-			len += (size_t)snprintf(list + len, 22, "%s%lld",
-			    i > 0 ? "," : "", (long long)ids[i]);
-		list[len++] = ']';
-		list[len] = '\0';
+		list = store_id_list(ids, n, &len);
 		sqlite3_bind_text(st, 5, list, (int)len, SQLITE_STATIC);
 	}
+	if (unseen)
+		sqlite3_bind_int(st, 6, 1);
 	r = store_posts(s, st, limit, cb, arg, more);
 	free(list);
 	return r;

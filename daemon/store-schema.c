@@ -382,6 +382,25 @@ static const char store_schema_v12[] =
 	" REFERENCES accounts(id), ts INTEGER NOT NULL,"
 	" PRIMARY KEY (account_id, blocked_id)) WITHOUT ROWID;";
 
+/*
+ * Version 13: read ranges, so that unread means "not shown to you". A
+ * single marker per membership (members.read_eid) cannot say "read the
+ * newest post but not the eight before it", nor "read thread 5 but not
+ * the others". read_ranges holds, per member and channel, disjoint
+ * ranges [lo, hi] of post ids shown to the account: a post is read when
+ * its id lies in one, or at or below members.read_eid (which stays the
+ * floor: a range that reaches down to it is folded into it). Ranges
+ * join when no other post that could be unread lies between them, so
+ * someone who reads everything keeps no range at all, and posting
+ * writes nothing per reader. The existing markers keep their meaning.
+ */
+static const char store_schema_v13[] =
+	"CREATE TABLE read_ranges ("
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	" lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
+	" PRIMARY KEY (account_id, channel_id, lo)) WITHOUT ROWID;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -395,6 +414,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v10,
 	store_schema_v11,
 	store_schema_v12,
+	store_schema_v13,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,

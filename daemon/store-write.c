@@ -388,6 +388,7 @@ store_write_free(struct store_write *w)
 	free(w->reason);
 	free(w->ids);
 	free(w->accounts);
+	free(w->channels);
 	for (i = 0; i < sizeof w->profile / sizeof w->profile[0]; i++)
 		free(w->profile[i]);
 	/* A password hash does not linger in freed memory. */

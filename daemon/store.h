@@ -45,7 +45,7 @@ struct store;
 
 #define STORE_HASH_LEN		32	/* SHA-256 of tokens and invite codes */
 #define STORE_PWHASH_MAX	192	/* an encoded $argon2id$ string */
-#define STORE_SCHEMA_VERSION	12
+#define STORE_SCHEMA_VERSION	13
 
 struct store_account {
 	int64_t		 id;
@@ -177,6 +177,7 @@ struct store_thread {
 	int64_t		 author_id;
 	int		 pinned;	/* listed first */
 	int		 locked;	/* refuses replies */
+	int64_t		 unread;	/* posts in it the viewer has not seen */
 };
 
 /* Iteration callbacks return 0 to go on, non-zero to stop. Strings are
@@ -281,11 +282,21 @@ int	store_threads(struct store *, const struct store_viewer *,
 int	store_read(struct store *, const struct store_viewer *, int64_t channel,
 	    int64_t thread, int64_t since, int limit, store_post_cb, void *,
 	    int *more);
+/* The viewer's unread posts in channel (and thread, when thread > 0),
+ * oldest first, at most limit; *more: whether more are unread. */
+int	store_read_unread(struct store *, const struct store_viewer *,
+	    int64_t channel, int64_t thread, int limit, store_post_cb, void *,
+	    int *more);
+/* How many of ids[0..n) are posts of channel the viewer may read: the
+ * check of a `mark`. -1 on error. */
+int	store_posts_in_channel(struct store *, const struct store_viewer *,
+	    int64_t channel, const int64_t *ids, size_t n);
 /* Posts with since < eid <= until (until 0: no bound) in the channels
  * the viewer's account has joined (only those of ids[0..n) when ids is
- * not NULL), ascending, at most limit; *more as above. */
+ * not NULL), ascending, at most limit; *more as above. unseen: leave
+ * out others' posts shown to the viewer already, unless changed since. */
 int	store_sync(struct store *, const struct store_viewer *, int64_t since,
-	    int64_t until, const int64_t *ids, size_t n, int limit,
+	    int64_t until, const int64_t *ids, size_t n, int unseen, int limit,
 	    store_post_cb, void *, int *more);
 /* One entry of the moderation log, as the store keeps it. */
 struct store_modlog {
@@ -616,7 +627,8 @@ enum store_wop {
 	SW_JOIN,
 	SW_LEAVE,
 	SW_POST,
-	SW_MARK_READ,		/* read marker = max(marker, eid) */
+	SW_MARK_READ,		/* ids: the posts shown, channels: each one's
+				 * channel (NULL: all in channel); owned */
 	SW_SUSPEND,		/* name: who; body: why; role: 1 suspend, 0 lift */
 	/* Moderation (store-mod.c). Each writes its modlog entry in its
 	 * own transaction; each that changes what a post looks like also
@@ -747,6 +759,7 @@ struct store_write {
 	int64_t		*ids;
 	int64_t		*accounts;
 	size_t		 nids;
+	int64_t		*channels;	/* MARK_READ: ids[i]'s channel, owned */
 
 	/* SW_ORG_PROFILE: about, languages, areas, services, contact (the
 	 * lists one item a line), owned */

@@ -54,6 +54,9 @@
 #define PROTO_PAGE_DEFAULT	50
 #define PROTO_PAGE_MAX		1000
 #define PROTO_SYNC_PAGE		500
+/* Posts one mark may name: a full page's worth, so a client never has
+ * to split what it showed. */
+#define PROTO_MARK_MAX		PROTO_PAGE_MAX
 #define PROTO_REPLAY_MAX	1000
 /* Channels one subscribe may name (naming none: every joined one). */
 #define PROTO_SUBSCRIBE_MAX	1024

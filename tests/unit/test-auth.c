@@ -193,6 +193,7 @@ static const struct {
 	{ "post",		0, 1, 1, 1, 1, CMD_T_JOINED },
 	{ "read",		0, 1, 1, 1, 1, CMD_T_CHANNEL },
 	{ "sync",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "mark",		0, 1, 1, 1, 1, CMD_T_JOINED },
 	{ "subscribe",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "unsubscribe",	0, 1, 1, 1, 1, CMD_T_NONE },
 	/* Moderation: open to every member by capability; whether the
