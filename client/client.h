@@ -160,6 +160,7 @@ extern const struct cmd_entry cmd_event_create_entry;
 extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_event_show_entry;
 extern const struct cmd_entry cmd_event_rsvp_entry;
+extern const struct cmd_entry cmd_event_update_entry;
 extern const struct cmd_entry cmd_event_cancel_entry;
 extern const struct cmd_entry cmd_event_attendees_entry;
 extern const struct cmd_entry cmd_event_attended_entry;

@@ -40,6 +40,7 @@ static int	cmd_events_exec(struct client *, struct cmd_args *);
 static int	cmd_event_show_exec(struct client *, struct cmd_args *);
 static int	cmd_event_rsvp_exec(struct client *, struct cmd_args *);
 static int	cmd_event_cancel_exec(struct client *, struct cmd_args *);
+static int	cmd_event_update_exec(struct client *, struct cmd_args *);
 static int	cmd_event_attendees_exec(struct client *, struct cmd_args *);
 static int	cmd_event_attended_exec(struct client *, struct cmd_args *);
 static int	cmd_event_ics_exec(struct client *, struct cmd_args *);
@@ -118,6 +119,21 @@ const struct cmd_entry cmd_event_rsvp_entry = {
 	.opts = { { NULL, NULL } },
 	.args_min = 2, .args_max = 2,
 	.exec = cmd_event_rsvp_exec,
+};
+
+const struct cmd_entry cmd_event_update_entry = {
+	.name = "event update",
+	.usage = "ID [--capacity N] [--title TEXT] [--where TEXT] "
+	    "[--summary TEXT]",
+	.summary = "Change an event's capacity, title, place or summary.",
+	.help =
+"What is given changes; the rest stays. --capacity 0 means no limit;\n"
+"a capacity below the number who said yes is refused. Its creator,\n"
+"facilitators and admins may change an event.\n",
+	.opts = { { "capacity", "N" }, { "title", "TEXT" }, { "where", "TEXT" },
+	    { "summary", "TEXT" }, { NULL, NULL } },
+	.args_min = 1, .args_max = 1,
+	.exec = cmd_event_update_exec,
 };
 
 const struct cmd_entry cmd_event_cancel_entry = {
@@ -595,6 +611,52 @@ cmd_event_cancel_exec(struct client *c, struct cmd_args *a)
 	else
 		printf("cancelled event #%lld: everyone who said yes or maybe, "
 		    "or waits, is told\n", (long long)id);
+	json_decref(result);
+	return (print_done());
+}
+
+static int
+cmd_event_update_exec(struct client *c, struct cmd_args *a)
+{
+	static const char *const texts[] = { "title", "where", "summary" };
+	json_t *fields = json_object(), *result;
+	const char *v;
+	char *end;
+	long long n;
+	int64_t id;
+	size_t i;
+	int r;
+
+	if ((r = event_id(a, &id)) != 0) {
+		json_decref(fields);
+		return (r);
+	}
+	if ((v = client_opt(a, "capacity")) != NULL) {
+		n = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < 0 || n > 100000) {
+			json_decref(fields);
+			return (client_usage(a->entry, "--capacity is a number "
+			    "from 0 (no limit) to 100000"));
+		}
+		json_object_set_new(fields, "capacity", json_integer(n));
+	}
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if ((v = client_opt(a, texts[i])) != NULL)
+			json_object_set_new(fields, texts[i], json_string(v));
+	if (json_object_size(fields) == 0) {
+		json_decref(fields);
+		return (client_usage(a->entry, "say what to change"));
+	}
+	if ((r = client_login(c)) != 0) {
+		json_decref(fields);
+		return (r);
+	}
+	if ((r = event_call(c, "event.update", id, fields, &result)) != 0)
+		return (r);
+	if (c->json)
+		print_json(result);
+	else
+		print_event_full(result);
 	json_decref(result);
 	return (print_done());
 }

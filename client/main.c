@@ -102,6 +102,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_events_entry,
 	&cmd_event_show_entry,
 	&cmd_event_rsvp_entry,
+	&cmd_event_update_entry,
 	&cmd_event_cancel_entry,
 	&cmd_event_attendees_entry,
 	&cmd_event_attended_entry,

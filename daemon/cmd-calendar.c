@@ -573,6 +573,96 @@ cmd_event_attended(struct cmd_q *q)
 	store_submit(q->c->srv->store, w);
 }
 
+/* ---- event.update ------------------------------------------------------ */
+
+static void
+cmd_updated(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+	json_t *ev = NULL;
+
+	if (w->result == STORE_INVALID && conn_is_open(c))
+		conn_reply_err(c, w->arg, PROTO_E_BAD_REQUEST, "more people "
+		    "have said yes than that capacity, or it is cancelled");
+	else {
+		if (w->result == STORE_OK)
+			ev = cmd_event_for(c->srv, &c->acct, w->post);
+		cmd_write_reply(w, ev != NULL ? ev : json_object(),
+		    "no such event");
+	}
+	cmd_write_finish(w);
+}
+
+/* The texts given into w, each checked as at creation: 0, or -1. */
+static int
+cmd_update_texts(struct cmd_q *q, struct store_write *w)
+{
+	static const char *const fields[] = { "title", "where", "summary" };
+	char **out[] = { &w->title, &w->note, &w->body };
+	const char *v;
+	enum proto_err err;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		v = NULL;
+		if (proto_get_str(q->req, fields[i], 0, &v, NULL) != PROTO_OK) {
+			cmd_bad_field(q->c, q->req, fields[i]);
+			return -1;
+		}
+		if (v == NULL)
+			continue;
+		err = i == 2 ? proto_check_summary(v) : i == 1 &&
+		    strlen(v) > CMD_EVENT_PLACE ? PROTO_E_TOO_LARGE :
+		    proto_check_title(v);
+		if (err != PROTO_OK) {
+			conn_reply_err(q->c, q->req->id, err, NULL);
+			return -1;
+		}
+		*out[i] = xstrdup(v);
+	}
+	return 0;
+}
+
+static void
+cmd_event_update(struct cmd_q *q)
+{
+	struct cmd_event_one one;
+	struct store_write *w;
+	char msg[96];
+	int64_t cap = -1;
+	int has_cap = 0;
+
+	if (cmd_event_get(q, &one) != 0)
+		return;
+	json_decref(one.obj);
+	if (!cmd_event_runs(q->c, &one.e))
+		return conn_reply_err(q->c, q->req->id, PROTO_E_FORBIDDEN,
+		    "only its creator, a facilitator or an admin changes it");
+	if (one.e.cancelled_at != 0)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "that event is cancelled");
+	if (proto_get_int(q->req, "capacity", 0, 0, CMD_EVENT_MAX_CAPACITY,
+	    &cap, &has_cap) != PROTO_OK)
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_REQUEST,
+		    "\"capacity\" is 0 (none) to "
+		    PROTO_XSTR(CMD_EVENT_MAX_CAPACITY));
+	if (has_cap && cap > 0 && cap < one.e.yes) {
+		snprintf(msg, sizeof msg, "%lld people have said yes: the "
+		    "capacity is at least %lld", (long long)one.e.yes,
+		    (long long)one.e.yes);
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_REQUEST,
+		    msg);
+	}
+	w = cmd_write_new(q->c, q->req, SW_EVENT_UPDATE, cmd_updated);
+	w->post = one.e.id;
+	w->size = has_cap ? cap : -1;
+	if (cmd_update_texts(q, w) != 0) {
+		cmd_write_finish(w);
+		return;
+	}
+	store_submit(q->c->srv->store, w);
+}
+
 /* ---- reminders ------------------------------------------------------------ */
 
 static void
@@ -659,5 +749,7 @@ const struct cmd_entry cmd_calendar_entries[] = {
 	    cmd_event_attendees },
 	{ "event.attended", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
 	    cmd_event_attended },
+	{ "event.update", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
+	    cmd_event_update },
 	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
 };

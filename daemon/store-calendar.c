@@ -110,6 +110,17 @@ const char *const store_calendar_write_sql[CQ__COUNT] = {
 	    " WHERE a.id = ?2 ON CONFLICT (event_id, account_id) DO UPDATE"
 	    " SET answer = excluded.answer, seq = excluded.seq,"
 	    " ts = excluded.ts",
+	[CQ_LOG] = "INSERT INTO rsvp_log (event_id, account_id, org_id, answer,"
+	    " ts) SELECT ?1, a.id, a.org_id, ?3, ?4 FROM accounts a"
+	    " WHERE a.id = ?2",
+	[CQ_UPDATE] = "UPDATE calendar SET"
+	    " title = coalesce(?2, title), place = coalesce(?3, place),"
+	    " summary = coalesce(?4, summary),"
+	    " capacity = CASE WHEN ?5 IS NULL THEN capacity"
+	    "  ELSE nullif(?5, 0) END"
+	    " WHERE id = ?1 AND cancelled_at IS NULL"
+	    " AND (?5 IS NULL OR ?5 = 0 OR ?5 >= (SELECT count(*) FROM rsvps"
+	    "  WHERE event_id = ?1 AND answer = 1))",
 	[CQ_NEXT] = "UPDATE rsvps SET answer = 1, ts = ?2 WHERE event_id = ?1"
 	    " AND account_id = (SELECT account_id FROM rsvps"
 	    "  WHERE event_id = ?1 AND answer = 4 ORDER BY seq LIMIT 1)"
@@ -372,6 +383,13 @@ store_op_event_rsvp(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 5, w->now);
 	if ((r = store_insert(s, st)) != STORE_OK)
 		return r;
+	st = s->cq[CQ_LOG];
+	sqlite3_bind_int64(st, 1, w->post);
+	sqlite3_bind_int64(st, 2, w->account);
+	sqlite3_bind_int(st, 3, answer);
+	sqlite3_bind_int64(st, 4, w->now);
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
 	w->flag = answer;
 	if (answer == STORE_RSVP_WAITING) {
 		st = s->cq[CQ_POSITION];
@@ -453,6 +471,29 @@ store_op_event_remind(struct store *s, struct store_write *w)
 	return store_calendar_items(s, st, w);
 }
 
+/* Its title, place, summary or capacity (NULL, or a capacity of -1:
+ * as it is; 0: none); a capacity below the yes already given is
+ * refused (STORE_INVALID), as is a cancelled event. */
+static int
+store_op_event_update(struct store *s, struct store_write *w)
+{
+	sqlite3_stmt	*st = s->cq[CQ_UPDATE];
+	int		 r, changes;
+
+	sqlite3_bind_int64(st, 1, w->post);
+	if (w->title != NULL)
+		sqlite3_bind_text(st, 2, w->title, -1, SQLITE_STATIC);
+	if (w->note != NULL)
+		sqlite3_bind_text(st, 3, w->note, -1, SQLITE_STATIC);
+	if (w->body != NULL)
+		sqlite3_bind_text(st, 4, w->body, -1, SQLITE_STATIC);
+	if (w->size >= 0)
+		sqlite3_bind_int64(st, 5, w->size);
+	if ((r = store_run(s, st, &changes)) != STORE_OK)
+		return r;
+	return changes == 0 ? STORE_INVALID : STORE_OK;
+}
+
 int
 store_op_calendar(struct store *s, struct store_write *w)
 {
@@ -467,6 +508,8 @@ store_op_calendar(struct store *s, struct store_write *w)
 		return store_op_event_attended(s, w);
 	case SW_EVENT_REMIND:
 		return store_op_event_remind(s, w);
+	case SW_EVENT_UPDATE:
+		return store_op_event_update(s, w);
 	default:
 		return STORE_ERROR;
 	}

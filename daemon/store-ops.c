@@ -841,6 +841,7 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_EVENT_CANCEL] = store_op_calendar,
 	[SW_EVENT_ATTENDED] = store_op_calendar,
 	[SW_EVENT_REMIND] = store_op_calendar,
+	[SW_EVENT_UPDATE] = store_op_calendar,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -341,7 +341,8 @@ static const char store_schema_v11[] =
  * start in UTC and the creator's zone, tags, the answers people gave
  * (rsvps: 1 yes, 2 maybe, 3 no, 4 waiting, in seq order) and who came
  * (attendance), each row with the person's organisation then, for the
- * programme report; reminded: bit 1 the day-before reminder went out,
+ * programme report; rsvp_log, every answer as it was given (a sign-up
+ * and a later cancellation are two rows), for the same report; reminded: bit 1 the day-before reminder went out,
  * bit 2 the hour-before one. inbox.note: what an item says happened.
  */
 static const char store_schema_v12[] =
@@ -371,6 +372,12 @@ static const char store_schema_v12[] =
 	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
 	" answer INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
 	" PRIMARY KEY (event_id, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE rsvp_log (id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES calendar(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" answer INTEGER NOT NULL, ts INTEGER NOT NULL);"
+	"CREATE INDEX rsvp_log_event ON rsvp_log(event_id, id);"
 	"CREATE TABLE attendance ("
 	" event_id INTEGER NOT NULL REFERENCES calendar(id),"
 	" account_id INTEGER NOT NULL REFERENCES accounts(id),"

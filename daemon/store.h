@@ -682,6 +682,9 @@ enum store_wop {
 	SW_EVENT_ATTENDED,	/* post; ids: the accounts */
 	SW_EVENT_REMIND,	/* post; flag: 1 the day before, 2 the hour;
 				 * items out (none: sent already) */
+	SW_EVENT_UPDATE,	/* post; title, note (place), body (summary):
+				 * NULL as it is; size: capacity, -1 as it is,
+				 * 0 none */
 };
 
 /* Values of rsvps.answer; stored, never renumbered. */

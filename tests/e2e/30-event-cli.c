@@ -305,6 +305,30 @@ Test(eventcli, rsvp_waiting_list)
 
 /* Cancelled by whoever runs it, with a reason everyone who answered
  * reads; then nothing more can be answered. */
+Test(eventcli, update)
+{
+	struct hx_daemon *d = setup(0);
+	int64_t t = start_in(5);
+	const char *id;
+	struct hx_run r;
+
+	id = make_event(d, "Coaching circle", t, 3);
+	OK(d, "ana", "event", "rsvp", id, "yes");
+	OK(d, "bob", "event", "rsvp", id, "yes");
+	r = FAILS(d, "fay", 1, "event", "update", id, "--capacity", "1");
+	HAS(r.err, "2 people have said yes: the capacity is at least 2");
+	r = OK(d, "fay", "event", "update", id, "--where", "Room 2",
+	    "--capacity", "4");
+	HAS(r.out, "Room 2");
+	r = OK(d, "ana", "event", "show", id);
+	HAS(r.out, "Room 2");
+	r = FAILS(d, "ana", 1, "event", "update", id, "--where", "mine");
+	HAS(r.err, "(forbidden)");
+	FAILS(d, "fay", 64, "event", "update", id);
+	FAILS(d, "fay", 64, "event", "update", id, "--capacity", "-1");
+	hx_stop(d);
+}
+
 Test(eventcli, cancel)
 {
 	struct hx_daemon *d = setup(0);

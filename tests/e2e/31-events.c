@@ -123,6 +123,13 @@ Test(events, places_and_the_waiting_list)
 	r = json_object_get(hx_ok(k.ben, "event.show", "{s:I}", "event",
 	    (json_int_t)id), "event");
 	cr_expect_str_eq(hx_str(r, "mine"), "yes");
+	/* Its runners change it; only they. */
+	hx_err(k.amira, "forbidden", "event.update", "{s:I, s:I}", "event",
+	    (json_int_t)id, "capacity", (json_int_t)5);
+	hx_ok(k.fay, "event.update", "{s:I, s:I}", "event", (json_int_t)id,
+	    "capacity", (json_int_t)1);
+	hx_ok(k.fay, "event.update", "{s:I, s:s}", "event", (json_int_t)id,
+	    "where", "Room 2");
 	r = hx_ok(k.fay, "event.attendees", "{s:I}", "event", (json_int_t)id);
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(r,
 	    "yes"), 0)), "ben");
@@ -279,6 +286,8 @@ Test(events, a_groups_events_are_its_members)
 Test(events, bad_input_stores_nothing)
 {
 	struct cast k;
+	json_t *r;
+	int64_t id;
 
 	hx_clock_start_at(FRIDAY * 1000);
 	setup(&k);
@@ -310,5 +319,23 @@ Test(events, bad_input_stores_nothing)
 	    (json_int_t)1, "answer", "perhaps");
 	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.fay, "event.list",
 	    NULL), "events")), 1);
+	/* A capacity below the yes given is refused, nothing changed. */
+	id = create(k.fay, 3);
+	hx_ok(k.amira, "event.rsvp", "{s:I, s:s}", "event", (json_int_t)id,
+	    "answer", "yes");
+	hx_ok(k.ben, "event.rsvp", "{s:I, s:s}", "event", (json_int_t)id,
+	    "answer", "yes");
+	r = hx_err(k.fay, "bad_request", "event.update", "{s:I, s:I}",
+	    "event", (json_int_t)id, "capacity", (json_int_t)1);
+	cr_expect(strstr(hx_str(json_object_get(r, "error"), "message"),
+	    "2 people have said yes") != NULL);
+	cr_expect_eq(hx_int(json_object_get(hx_ok(k.fay, "event.show",
+	    "{s:I}", "event", (json_int_t)id), "event"), "capacity"), 3);
+	hx_err(k.fay, "too_large", "event.update", "{s:I, s:s}", "event",
+	    (json_int_t)id, "title", hx_strf("%0201d", 0));
+	hx_ok(k.fay, "event.cancel", "{s:I, s:s}", "event", (json_int_t)id,
+	    "reason", "moved");
+	hx_err(k.fay, "bad_state", "event.update", "{s:I, s:I}", "event",
+	    (json_int_t)id, "capacity", (json_int_t)10);
 	hx_stop(k.d);
 }

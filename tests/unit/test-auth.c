@@ -266,6 +266,7 @@ static const struct {
 	{ "event.cancel",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "event.attendees",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "event.attended",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "event.update",	0, 1, 1, 1, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
