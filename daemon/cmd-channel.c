@@ -169,6 +169,9 @@ cmd_leave(struct cmd_q *q)
 		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
 		    "a conversation is not left: block the other person to "
 		    "end it");
+	if (cmd_group_last_runner(q->c, &q->ch, q->c->acct.name))
+		return conn_reply_err(q->c, q->req->id, PROTO_E_BAD_STATE,
+		    "you are the group's last facilitator: add another first");
 	cmd_membership(q, SW_LEAVE);
 }
 

@@ -181,6 +181,40 @@ cmd_group_add(struct cmd_q *q)
 	store_submit(c->srv->store, w);
 }
 
+/* ---- its last facilitator --------------------------------------------- */
+
+struct cmd_runners {
+	const char	*name;		/* the one who would go */
+	int		 runners;	/* facilitators and admins in it */
+	int		 is_runner;	/* name is one of them */
+};
+
+static int
+cmd_runner_count(void *arg, const char *user, const char *org,
+    enum proto_role role)
+{
+	struct cmd_runners *r = arg;
+	int runs = (access_caps(role) & (CAP_FACILITATE | CAP_ADMIN)) != 0;
+
+	(void)org;
+	r->runners += runs;
+	if (runs && strcmp(user, r->name) == 0)
+		r->is_runner = 1;
+	return 0;
+}
+
+int
+cmd_group_last_runner(struct conn *c, const struct store_channel *ch,
+    const char *user)
+{
+	struct cmd_runners r = { user, 0, 0 };
+
+	if (ch->kind != STORE_CHANNEL_GROUP || store_group_members(
+	    c->srv->store, ch->id, cmd_runner_count, &r) != STORE_OK)
+		return 0;
+	return r.is_runner && r.runners == 1;
+}
+
 static void
 cmd_group_removed(struct store_write *w)
 {
@@ -218,6 +252,10 @@ cmd_group_remove(struct cmd_q *q)
 		return conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND, msg);
 	}
 	explicit_bzero(a.pwhash, sizeof a.pwhash);
+	/* Nobody outside a group can see it: it keeps one who runs it. */
+	if (cmd_group_last_runner(c, &q->ch, user))
+		return conn_reply_err(c, q->req->id, PROTO_E_BAD_STATE,
+		    "that is the group's last facilitator: add another first");
 	w = cmd_write_new(c, q->req, SW_GROUP_REMOVE, cmd_group_removed);
 	w->channel = q->ch.id;
 	w->target = a.id;

@@ -156,6 +156,11 @@ json_t	*cmd_inbox_items(struct conn *, int all, int64_t before, int limit,
 void	cmd_inbox_start(struct server *);
 void	cmd_inbox_stop(struct server *);
 
+/* cmd-group.c: whether user is the last facilitator or admin in group
+ * ch (who may not go: nobody outside could run it then). */
+int	cmd_group_last_runner(struct conn *, const struct store_channel *,
+	    const char *user);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];

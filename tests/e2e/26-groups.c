@@ -200,6 +200,10 @@ Test(groups, members_see_it_and_its_facilitators_run_it)
 	    "group/other");
 	hx_err(hx_admin(k.d), "bad_name", "org.create", "{s:s}", "name",
 	    "group");
+	/* The group keeps one who runs it: nobody outside could. */
+	hx_err(k.fay, "bad_state", "leave", "{s:s}", "channel", GROUP);
+	hx_err(k.fay, "bad_state", "group.remove", "{s:s, s:s}", "channel",
+	    GROUP, "user", "fay");
 	hx_ok(k.fay, "channel.create", "{s:s}", "channel", "peer/commons");
 	hx_err(k.fay, "bad_request", "group.add", "{s:s, s:[s]}", "channel",
 	    "peer/commons", "users", "cara");
