@@ -255,19 +255,6 @@ store_events_due(struct store *s, int64_t now, store_due_cb cb, void *arg)
 
 /* ---- writes, on the writer thread ------------------------------------ */
 
-/* Every row a RETURNING (id, account_id) insert gave, onto w's list. */
-static int
-store_calendar_items(struct store *s, sqlite3_stmt *st, struct store_write *w)
-{
-	int	rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_inbox_add(w, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1));
-	store_stmt_done(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
-}
-
 static int
 store_op_event_create(struct store *s, struct store_write *w)
 {
@@ -302,7 +289,7 @@ store_op_event_create(struct store *s, struct store_write *w)
 	st = s->cq[CQ_ANNOUNCE];
 	sqlite3_bind_int64(st, 1, w->eid);
 	sqlite3_bind_int64(st, 2, w->now);
-	return store_calendar_items(s, st, w);
+	return store_inbox_returned(s, st, w);
 }
 
 /* One notice for account about the event, onto w's list. */
@@ -317,7 +304,7 @@ store_event_notice(struct store *s, struct store_write *w, int64_t account,
 	sqlite3_bind_int64(st, 3, w->post);
 	sqlite3_bind_int64(st, 4, w->now);
 	sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
-	return store_calendar_items(s, st, w);
+	return store_inbox_returned(s, st, w);
 }
 
 /* A "yes" left: the first who waits has the place, and is told. */
@@ -427,7 +414,7 @@ store_op_event_cancel(struct store *s, struct store_write *w)
 	sqlite3_bind_text(st, 4, note, -1, SQLITE_TRANSIENT);
 	/* yes (1), maybe (2), waiting (4): answer & 7 */
 	sqlite3_bind_int(st, 5, 7);
-	return store_calendar_items(s, st, w);
+	return store_inbox_returned(s, st, w);
 }
 
 static int
@@ -468,7 +455,7 @@ store_op_event_remind(struct store *s, struct store_write *w)
 	sqlite3_bind_text(st, 4, w->flag == 1 ? "tomorrow" : "in an hour", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, 1);	/* yes only */
-	return store_calendar_items(s, st, w);
+	return store_inbox_returned(s, st, w);
 }
 
 /* Its title, place, summary or capacity (NULL, or a capacity of -1:

@@ -342,11 +342,7 @@ store_op_dm(struct store *s, struct store_write *w)
 	sqlite3_bind_int64(st, 1, w->target);
 	sqlite3_bind_int64(st, 2, w->eid);
 	sqlite3_bind_int64(st, 3, w->now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_inbox_add(w, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1));
-	store_stmt_done(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
+	return store_inbox_returned(s, st, w);
 }
 
 static int

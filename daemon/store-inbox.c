@@ -193,6 +193,18 @@ store_inbox_add(struct store_write *w, int64_t id, int64_t account)
 	w->accounts[w->nids++] = account;
 }
 
+int
+store_inbox_returned(struct store *s, sqlite3_stmt *st, struct store_write *w)
+{
+	int	rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		store_inbox_add(w, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1));
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
+}
+
 /* A job may run twice (the careful path after a rolled-back fast one):
  * what the first run listed goes. */
 void
@@ -220,12 +232,8 @@ store_inbox_mentions(struct store *s, struct store_write *w, int64_t post,
 		sqlite3_bind_int64(st, 3, post);
 		sqlite3_bind_int64(st, 4, w->now);
 		sqlite3_bind_int64(st, 5, author);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			store_inbox_add(w, sqlite3_column_int64(st, 0),
-			    sqlite3_column_int64(st, 1));
-		store_stmt_done(st);
-		if (rc != SQLITE_DONE)
-			return store_result(s->wdb, rc);
+		if ((rc = store_inbox_returned(s, st, w)) != STORE_OK)
+			return rc;
 	}
 	return STORE_OK;
 }
@@ -235,17 +243,12 @@ store_inbox_notice(struct store *s, struct store_write *w, int64_t account,
     int64_t ref)
 {
 	sqlite3_stmt	*st = s->iq[IQ_NOTICE];
-	int		 rc;
 
 	store_write_items_reset(w);
 	sqlite3_bind_int64(st, 1, account);
 	sqlite3_bind_int64(st, 2, ref);
 	sqlite3_bind_int64(st, 3, w->now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_inbox_add(w, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1));
-	store_stmt_done(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
+	return store_inbox_returned(s, st, w);
 }
 
 static int

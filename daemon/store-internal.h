@@ -506,6 +506,8 @@ int	store_modlog_add(struct store *, const struct store_write *,
 	    const char *action, int64_t channel, int64_t account,
 	    int64_t post, const char *reason);
 int	store_op_run(struct store *, struct store_write *);
+/* store-mark.c: SW_MARK_READ, the posts shown become read. */
+int	store_op_mark_read(struct store *, struct store_write *);
 /* A post (SW_POST's work), for a job that posts among other things. */
 int	store_op_post(struct store *, struct store_write *);
 int	store_changes_channel(enum store_wop);
@@ -545,6 +547,10 @@ extern const char *const store_inbox_read_sql[IR__COUNT];
 extern const char *const store_inbox_write_sql[IQ__COUNT];
 int	store_op_inbox(struct store *, struct store_write *);
 void	store_inbox_add(struct store_write *, int64_t id, int64_t account);
+/* Every row an insert's RETURNING id, account_id gave, onto w's list;
+ * the statement is stepped to its end and reset. */
+int	store_inbox_returned(struct store *, sqlite3_stmt *,
+	    struct store_write *);
 void	store_write_items_reset(struct store_write *);
 /* The people body names who can read channel, each an inbox item of
  * the post (not its author): w's list, emptied first (a job may run

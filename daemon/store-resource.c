@@ -301,16 +301,11 @@ static int
 store_resource_inbox(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st = store_rw(s, RW_INBOX);
-	int		 rc;
 
 	sqlite3_bind_int64(st, 1, w->eid);
 	sqlite3_bind_int64(st, 2, w->now);
 	sqlite3_bind_int64(st, 3, w->account);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_inbox_add(w, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1));
-	store_stmt_done(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_result(s->wdb, rc);
+	return store_inbox_returned(s, st, w);
 }
 
 static int
