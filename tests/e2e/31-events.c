@@ -339,3 +339,40 @@ Test(events, bad_input_stores_nothing)
 	    (json_int_t)id, "capacity", (json_int_t)10);
 	hx_stop(k.d);
 }
+
+/* A group's event with a tag is announced to the group's members who
+ * follow the tag, and to nobody else: not a byte reaches a follower
+ * outside the group. */
+Test(events, a_groups_announcement_stays_inside)
+{
+	struct cast k;
+
+	hx_clock_start_at(FRIDAY * 1000);
+	setup(&k);
+	hx_ok(k.fay, "group.create", "{s:s}", "name", "set-a");
+	hx_ok(k.fay, "group.add", "{s:s, s:[s]}", "channel", "group/set-a",
+	    "users", "amira");
+	hx_ok(k.amira, "tag.subscribe", "{s:s}", "tag", "sets");
+	hx_ok(k.ben, "tag.subscribe", "{s:s}", "tag", "sets");
+	hx_ok(k.amira, "subscribe", NULL);
+	hx_ok(k.ben, "subscribe", NULL);
+	hx_ok(k.fay, "event.create", "{s:s, s:s, s:s, s:I, s:s, s:[s]}",
+	    "title", "Set A, closing meeting", "at", AT, "tz", TZ, "duration",
+	    (json_int_t)60, "channel", "group/set-a", "tags", "sets");
+	cr_assert_not_null(hx_event_named(k.amira, "inbox", hx_ms(HX_WAIT_MS)));
+	hx_ok(k.ben, "quiet.show", NULL);
+	cr_expect(strstr(hx_seen(k.ben, NULL), "closing meeting") == NULL);
+	cr_expect_eq(json_array_size(json_object_get(hx_ok(k.ben, "inbox",
+	    "{s:b}", "all", 1), "items")), 0);
+	/* Page limits: 200 taken, 201 refused. */
+	hx_ok(k.ben, "event.list", "{s:I}", "limit", (json_int_t)200);
+	hx_err(k.ben, "bad_request", "event.list", "{s:I}", "limit",
+	    (json_int_t)201);
+	hx_ok(k.ben, "inbox", "{s:I}", "limit", (json_int_t)200);
+	hx_err(k.ben, "bad_request", "inbox", "{s:I}", "limit",
+	    (json_int_t)201);
+	hx_ok(k.ben, "resource.list", "{s:I}", "limit", (json_int_t)200);
+	hx_err(k.ben, "bad_request", "resource.list", "{s:I}", "limit",
+	    (json_int_t)201);
+	hx_stop(k.d);
+}
