@@ -61,6 +61,11 @@ static const struct config_key config_keys[] = {
 	/* One chunk at least; a gibibyte at most, so one file cannot fill
 	 * the disk of a small server by itself. */
 	{ "max_attachment", CT_SIZE, OFF(max_attachment), SZ(max_attachment), 1, 1LL << 30 },
+	/* The programme's report: its target of organisations reached, and
+	 * the smallest count it shows (below it, "<N"); never below 3, so
+	 * no report can be set to single anyone out. */
+	{ "programme_target_orgs", CT_INT, OFF(programme_target_orgs), SZ(programme_target_orgs), 1, 100000 },
+	{ "suppress_below", CT_INT, OFF(suppress_below), SZ(suppress_below), 3, 1000 },
 };
 #undef OFF
 #undef SZ
@@ -114,6 +119,8 @@ config_defaults(struct config *cf)
 	 * answer, short enough that someone at risk is not left waiting. */
 	cf->urgent_ack_minutes = 15;
 	cf->max_attachment = 20 * 1024 * 1024;
+	cf->programme_target_orgs = 20;
+	cf->suppress_below = 5;
 }
 
 static int

@@ -43,6 +43,8 @@ struct config {
 	int		 urgent_ack_minutes;	/* an urgent report unacknowledged
 						 * this long is escalated */
 	size_t		 max_attachment;	/* bytes of one resource's file */
+	int		 programme_target_orgs;	/* organisations to reach */
+	int		 suppress_below;	/* counts 1..this-1 shown as "<N" */
 };
 
 void	config_defaults(struct config *);

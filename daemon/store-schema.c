@@ -408,6 +408,45 @@ static const char store_schema_v13[] =
 	" lo INTEGER NOT NULL, hi INTEGER NOT NULL,"
 	" PRIMARY KEY (account_id, channel_id, lo)) WITHOUT ROWID;";
 
+/*
+ * Version 14: the programme's report and people's data rights.
+ *
+ * - activity: that an account read something in a calendar month (UTC,
+ *   as yyyymm), with its organisation then, so that the report can count
+ *   "active members (posted, read or attended)": posting and attending
+ *   are in events and attendance already; reading left no dated trace.
+ *   One row per account and month at most, written the first time in a
+ *   month the account reads (the loop remembers it wrote one).
+ * - fetches: the first time an account fetched a resource's file, with
+ *   its organisation, for "resources fetched".
+ * - stories: a post its author shared as a story for the programme's
+ *   report, with the consent's words and time, and whether the consent
+ *   allows naming the author and their organisation; withdrawn_at ends
+ *   it for good (a withdrawn story is never shared again).
+ * - channels.retention: seconds after which the daemon deletes a post
+ *   of the channel (0: kept).
+ * - accounts.erased_at: the account was erased (anonymised; its posts
+ *   read "[removed]"); the modlog keeps who did it, when and why.
+ */
+static const char store_schema_v14[] =
+	"CREATE TABLE activity ("
+	" month INTEGER NOT NULL,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" PRIMARY KEY (month, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE fetches ("
+	" resource_id INTEGER NOT NULL REFERENCES resources(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id), ts INTEGER NOT NULL,"
+	" PRIMARY KEY (resource_id, account_id)) WITHOUT ROWID;"
+	"CREATE TABLE stories (id INTEGER PRIMARY KEY,"
+	" post_id INTEGER NOT NULL UNIQUE REFERENCES posts(id),"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" consent TEXT NOT NULL, named INTEGER NOT NULL DEFAULT 0,"
+	" ts INTEGER NOT NULL, withdrawn_at INTEGER);"
+	"ALTER TABLE channels ADD COLUMN retention INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN erased_at INTEGER;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -422,6 +461,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v11,
 	store_schema_v12,
 	store_schema_v13,
+	store_schema_v14,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,
