@@ -423,6 +423,9 @@ cmd_read(struct cmd_q *q)
 		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
+	/* Reading is a use of the network, for the programme's report. */
+	if (pg.nids > 0)
+		cmd_programme_read(c);
 	/* A newest-first page cut by bytes has dropped the newest posts,
 	 * not older ones: say so the same way. */
 	more = more || pg.cut;
@@ -490,6 +493,7 @@ cmd_mark(struct cmd_q *q)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such post in this channel");
 	}
+	cmd_programme_read(c);
 	w = cmd_write_new(c, req, SW_MARK_READ, cmd_mark_done);
 	w->channel = q->ch.id;
 	w->ids = ids;
@@ -536,6 +540,8 @@ cmd_sync(struct cmd_q *q)
 		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
+	if (pg.nids > 0)
+		cmd_programme_read(c);
 	res = json_pack("{s:o, s:b, s:I}", "events", pg.events, "more",
 	    more || pg.cut, "last_eid", (json_int_t)pg.last_eid);
 	pg.events = NULL;

@@ -327,6 +327,10 @@ cmd_get(struct cmd_q *q)
 		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL,
 		    "the file cannot be read: tell the network's operator");
 	}
+	/* The file's first chunk is a fetch, for the programme's report
+	 * (stored once per person and resource). */
+	if (off == 0)
+		cmd_programme_fetch(c, id);
 	b64 = proto_base64_encode(buf, (size_t)n, NULL);
 	blob_hex(one.sha256, hex);
 	conn_reply_ok(c, q->req->id, json_pack("{s:I, s:I, s:I, s:s, s:b, s:s}",

@@ -161,6 +161,12 @@ void	cmd_inbox_stop(struct server *);
 int	cmd_group_last_runner(struct conn *, const struct store_channel *,
 	    const char *user);
 
+/* cmd-programme.c: the traces of use the programme's report counts:
+ * the connection's account read something (stored once a month), and
+ * fetched a resource's file (once a resource). */
+void	cmd_programme_read(struct conn *);
+void	cmd_programme_fetch(struct conn *, int64_t resource);
+
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];
 extern const struct cmd_entry cmd_channel_entries[];
@@ -174,5 +180,6 @@ extern const struct cmd_entry cmd_group_entries[];
 extern const struct cmd_entry cmd_dm_entries[];
 extern const struct cmd_entry cmd_directory_entries[];
 extern const struct cmd_entry cmd_calendar_entries[];
+extern const struct cmd_entry cmd_programme_entries[];
 
 #endif

@@ -85,6 +85,10 @@ struct conn {
 		int		 finishing;	/* SW_UPLOAD_FINISH in flight */
 	}			 upload;
 
+	/* The month (yyyymm) this connection last told the store its
+	 * account read in (cmd-programme.c): one write a month at most. */
+	int			 read_month;
+
 	/* The bus's record of what it receives live (NULL: nothing). */
 	struct bus_sub		*sub;
 

@@ -571,6 +571,7 @@ int	store_op_group(struct store *, struct store_write *);
 extern const char *const store_calendar_read_sql[CR__COUNT];
 extern const char *const store_calendar_write_sql[CQ__COUNT];
 int	store_op_calendar(struct store *, struct store_write *);
+int	store_op_programme(struct store *, struct store_write *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -724,6 +724,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_EVENT_ATTENDED] = store_op_calendar,
 	[SW_EVENT_REMIND] = store_op_calendar,
 	[SW_EVENT_UPDATE] = store_op_calendar,
+	[SW_ACTIVITY] = store_op_programme,
+	[SW_FETCH] = store_op_programme,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

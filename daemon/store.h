@@ -614,6 +614,45 @@ int64_t	store_last_eid(struct store *);
 void	store_snapshot_begin(struct store *);
 void	store_snapshot_end(struct store *);
 
+/* ---- the programme's report (store-programme.c) ------------------- */
+
+/* What the report counts per organisation and month; stored nowhere,
+ * named in the report's wire format by programme.c. */
+enum store_pmetric {
+	STORE_PM_ACTIVE,	/* members who posted, read or attended */
+	STORE_PM_POSTS,
+	STORE_PM_THREADS,	/* threads started */
+	STORE_PM_SHARED,	/* resources shared */
+	STORE_PM_FETCHED,	/* resources' files fetched (once a person) */
+	STORE_PM_EVENTS,	/* sessions held (by the organiser's org) */
+	STORE_PM_SIGNUPS,	/* places taken or waited for */
+	STORE_PM_ATTENDED,
+	STORE_PM__COUNT
+};
+
+/* Calendar months from_month..to_month (yyyymm, UTC), which are the
+ * times from_ts <= t < to_ts. */
+struct store_programme_range {
+	int		 from_month;
+	int		 to_month;
+	int64_t		 from_ts;
+	int64_t		 to_ts;
+};
+
+/* The counts, as the store hands them out: every organisation (by
+ * name), then each metric's non-zero (organisation, month) cells, then
+ * per event type ("" untagged) its events, sign-ups and attendance.
+ * A callback returns non-zero to stop. */
+struct store_programme_cb {
+	void		*arg;
+	int		(*org)(void *, int64_t id, const char *name);
+	int		(*cell)(void *, int metric, int64_t org, int month,
+			    int64_t n);
+	int		(*type)(void *, const char *type, const int64_t n[3]);
+};
+int	store_programme(struct store *, const struct store_programme_range *,
+	    const struct store_programme_cb *);
+
 /* ---- writes, on the writer thread ---------------------------------- */
 
 enum store_wop {
@@ -685,6 +724,10 @@ enum store_wop {
 	SW_EVENT_UPDATE,	/* post; title, note (place), body (summary):
 				 * NULL as it is; size: capacity, -1 as it is,
 				 * 0 none */
+	/* The programme's traces (store-programme.c). */
+	SW_ACTIVITY,		/* size: the month (yyyymm) the account read in */
+	SW_FETCH,		/* post: the resource whose file the account
+				 * fetched */
 };
 
 /* Values of rsvps.answer; stored, never renumbered. */
