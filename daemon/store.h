@@ -685,6 +685,10 @@ enum store_wop {
 	SW_EVENT_UPDATE,	/* post; title, note (place), body (summary):
 				 * NULL as it is; size: capacity, -1 as it is,
 				 * 0 none */
+	/* Stories (store-story.c): post is the story's post, account
+	 * its author. */
+	SW_STORY_SHARE,		/* post; body: the consent; flag: named */
+	SW_STORY_WITHDRAW,	/* post */
 };
 
 /* Values of rsvps.answer; stored, never renumbered. */

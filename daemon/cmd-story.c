@@ -1,0 +1,513 @@
+/*
+ * cmd-story.c: stories with consent. A member shares a post of theirs
+ * as a story for the programme's report (story.share), with the words
+ * of their consent and whether it allows naming them and their
+ * organisation; they may withdraw it at any time (story.withdraw), for
+ * good. Facilitators list the live stories (stories) and export them
+ * anonymised (stories.export); everyone else lists their own. me.export
+ * (cmd-export.c) has its row here, beside the other data-rights ops.
+ *
+ * Sharing is not moderation, so it writes no modlog entry: the log is
+ * what moderators did, read by the channel's moderators, and an entry
+ * for an anonymous post's story would tell them who wrote it. The
+ * consent's own record is the stories row: its words, its time, its
+ * withdrawal.
+ *
+ * The export is the one place a story leaves the people who could read
+ * its post, so it is anonymised here, on the way out: no author or
+ * organisation unless the consent allows naming, the channel's
+ * organisation cut from its theme, no post id (the ids are the
+ * channel's event ids, enough to find the post and its author: stories
+ * are numbered 1..n instead), and every name the server knows taken
+ * out of the text (cmd_story_scrub).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "access.h"
+#include "cmd.h"
+#include "conn.h"
+#include "server.h"
+#include "store.h"
+#include "store-story.h"
+#include "util.h"
+
+/* What an account's name becomes in an anonymised text, and the
+ * author's organisation's (PROTOCOL.md and harbour-protocol(7) say so). */
+#define CMD_STORY_NAME_GONE	"[name removed]"
+#define CMD_STORY_ORG_GONE	"[organisation removed]"
+
+/* ---- taking names out of a text ------------------------------------- */
+
+/* The names to take out: each a login or display name, longest first
+ * so that "amira-k" goes before "amira" can match a part of it. */
+struct cmd_names {
+	char		**v;
+	size_t		  n, cap;
+};
+
+static void
+cmd_names_add(struct cmd_names *ns, const char *name)
+{
+	if (name == NULL || *name == '\0')
+		return;
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap == 0 ? 64 : ns->cap * 2;
+		ns->v = xrealloc(ns->v, ns->cap * sizeof *ns->v);
+	}
+	ns->v[ns->n++] = xstrdup(name);
+}
+
+static int
+cmd_names_each(void *arg, const char *name, const char *display_name)
+{
+	cmd_names_add(arg, name);
+	cmd_names_add(arg, display_name);
+	return 0;
+}
+
+static int
+cmd_names_cmp(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+static void
+cmd_names_free(struct cmd_names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+}
+
+/* A byte that may be part of a word (and so of a name): letters and
+ * digits in any case, a user name's '-', '_' and '.', and every byte
+ * of a UTF-8 sequence (a letter of another script). */
+static int
+cmd_word_byte(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c >= 0x80;
+}
+
+/* Whether name (ASCII case aside) is at s, as a whole word: what
+ * follows is no word byte, or a '.' ending a sentence. */
+static size_t
+cmd_name_at(const char *s, const char *name)
+{
+	size_t len = strlen(name);
+	unsigned char next;
+
+	if (strncasecmp(s, name, len) != 0)
+		return 0;
+	next = (unsigned char)s[len];
+	if (cmd_word_byte(next))
+		return 0;
+	if (next == '.' && cmd_word_byte((unsigned char)s[len + 1]))
+		return 0;
+	return len;
+}
+
+/*
+ * text with every whole-word occurrence of a name in ns ("@amira" with
+ * its '@', or a bare "amira"), whatever its ASCII case, replaced by
+ * CMD_STORY_NAME_GONE, and of org (when not NULL) by CMD_STORY_ORG_GONE;
+ * skip (when not NULL) is kept. Allocated. A name that is also a word
+ * ("hope") goes too: a text about a person is read by people who know
+ * them, and a missing word costs less than a found person.
+ */
+static char *
+cmd_story_scrub(const char *text, const struct cmd_names *ns,
+    const char *skip, const char *org)
+{
+	const char *s = text, *put;
+	char *out;
+	size_t i, len, putlen, olen = 0, cap = strlen(text) + 1;
+	int at;
+
+	out = xmalloc(cap);
+	while (*s != '\0') {
+		len = 0;
+		put = NULL;
+		at = *s == '@';
+		if (s == text || !cmd_word_byte((unsigned char)s[-1])) {
+			for (i = 0; i < ns->n && len == 0; i++)
+				if (skip == NULL || strcasecmp(ns->v[i], skip))
+					len = cmd_name_at(s + at, ns->v[i]);
+			if (len > 0) {
+				put = CMD_STORY_NAME_GONE;
+				len += at;
+			} else if (org != NULL && !at &&
+			    (len = cmd_name_at(s, org)) > 0)
+				put = CMD_STORY_ORG_GONE;
+		}
+		if (put == NULL) {
+			put = s;
+			putlen = len = 1;
+		} else
+			putlen = strlen(put);
+		if (olen + putlen + 1 > cap) {
+			cap = (olen + putlen + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + olen, put, putlen);
+		olen += putlen;
+		s += len;
+	}
+	out[olen] = '\0';
+	return out;
+}
+
+/* ---- a story as the wire carries it ------------------------------------ */
+
+/* The channel's title if it has one, else its name; unnamed, without
+ * the part before the slash (an organisation's name, for its
+ * channels). */
+static const char *
+cmd_story_theme(const struct store_story *y, int anonymised)
+{
+	const char *slash;
+
+	if (*y->channel_title != '\0')
+		return y->channel_title;
+	if (anonymised && (slash = strchr(y->channel, '/')) != NULL)
+		return slash + 1;
+	return y->channel;
+}
+
+/* A story for stories: the author and organisation for the author
+ * themself, or where the consent allows naming. */
+static json_t *
+cmd_story_object(const struct store_story *y, int64_t viewer)
+{
+	char ts[PROTO_TS_LEN];
+	json_t *o;
+
+	proto_ts_format(y->ts, ts);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:b}", "post",
+	    (json_int_t)y->post, "channel", y->channel, "theme",
+	    cmd_story_theme(y, 0), "consent", y->consent, "named", y->named,
+	    "shared_at", ts, "live", y->live);
+	if (y->withdrawn_at != 0) {
+		proto_ts_format(y->withdrawn_at, ts);
+		json_object_set_new(o, "withdrawn_at", json_string(ts));
+	}
+	/* A hidden or deleted post's text is no more shown to its author
+	 * here than in the channel. */
+	if (y->state == STORE_POST_VISIBLE) {
+		if (y->title != NULL)
+			json_object_set_new(o, "title", json_string(y->title));
+		json_object_set_new(o, "body", json_string(y->body));
+	}
+	if (y->author_id == viewer || y->named) {
+		json_object_set_new(o, "author", json_string(y->author));
+		json_object_set_new(o, "org", json_string(y->org));
+	}
+	return o;
+}
+
+/* ---- story.share ------------------------------------------------------- */
+
+struct cmd_story_find {
+	int64_t		 post;
+	int64_t		 viewer;
+	json_t		*found;
+};
+
+static int
+cmd_story_found(void *arg, const struct store_story *y)
+{
+	struct cmd_story_find *f = arg;
+
+	if (y->post != f->post)
+		return 0;
+	f->found = cmd_story_object(y, f->viewer);
+	return 1;
+}
+
+/* Why a post that is not visible cannot be shared. */
+static const char *
+cmd_story_unshareable(int state)
+{
+	switch (state) {
+	case STORE_POST_HELD:
+		return "the post is waiting for a moderator: share it once "
+		    "it is approved";
+	case STORE_POST_HIDDEN:
+		return "the post was hidden by a moderator and cannot be "
+		    "shared";
+	case STORE_POST_REJECTED:
+		return "the post was rejected by a moderator and cannot be "
+		    "shared";
+	default:
+		return "the post was deleted and cannot be shared";
+	}
+}
+
+/* Whether the post has a story: exists, or bad_state when withdrawn;
+ * 0 when none, -1 having answered. */
+static int
+cmd_story_taken(struct conn *c, json_t *id, int64_t post)
+{
+	int64_t account, withdrawn;
+	int r;
+
+	r = store_story_of(c->srv->store, post, &account, &withdrawn);
+	if (r == STORE_NOTFOUND)
+		return 0;
+	if (r != STORE_OK)
+		conn_reply_err(c, id, PROTO_E_INTERNAL, NULL);
+	else if (withdrawn != 0)
+		conn_reply_err(c, id, PROTO_E_BAD_STATE, "consent was "
+		    "withdrawn; a withdrawn story is never shared again");
+	else
+		conn_reply_err(c, id, PROTO_E_EXISTS, "the post is shared "
+		    "as a story already");
+	return -1;
+}
+
+static void
+cmd_story_shared(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+	struct cmd_story_find f = { w->post, w->account, NULL };
+
+	if (w->result == STORE_EXISTS && conn_is_open(c)) {
+		/* Shared (or withdrawn) by a request of the same moment. */
+		if (cmd_story_taken(c, w->arg, w->post) == 0)
+			conn_reply_err(c, w->arg, PROTO_E_EXISTS, NULL);
+		cmd_write_finish(w);
+		return;
+	}
+	if (w->result == STORE_INVALID && conn_is_open(c)) {
+		conn_reply_err(c, w->arg, PROTO_E_BAD_STATE, "the post is no "
+		    "longer visible and cannot be shared");
+		cmd_write_finish(w);
+		return;
+	}
+	if (w->result == STORE_OK && (store_stories(c->srv->store, w->account,
+	    cmd_story_found, &f) != STORE_OK || f.found == NULL))
+		w->result = STORE_ERROR;
+	cmd_write_reply(w, f.found != NULL ? json_pack("{s:o}", "story",
+	    f.found) : NULL, NULL);
+	cmd_write_finish(w);
+}
+
+/* Its author's, visible, not a conversation's, not shared before; an
+ * anonymous post never named. */
+static int
+cmd_story_share_check(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	int named = 0;
+
+	if (q->post.author_id != c->acct.id) {
+		conn_reply_err(c, q->req->id, PROTO_E_FORBIDDEN, "only a "
+		    "post's author can share it as a story");
+		return -1;
+	}
+	if (q->post.state != STORE_POST_VISIBLE) {
+		conn_reply_err(c, q->req->id, PROTO_E_BAD_STATE,
+		    cmd_story_unshareable(q->post.state));
+		return -1;
+	}
+	if (q->ch.kind == STORE_CHANNEL_DM) {
+		conn_reply_err(c, q->req->id, PROTO_E_BAD_STATE, "a message "
+		    "of a conversation is never shared as a story: the other "
+		    "person is part of it");
+		return -1;
+	}
+	if (proto_get_bool(q->req, "named", &named) != PROTO_OK) {
+		cmd_bad_field(c, q->req, "named");
+		return -1;
+	}
+	if (named && q->post.anonymous) {
+		conn_reply_err(c, q->req->id, PROTO_E_BAD_STATE, "the post is "
+		    "anonymous: share it without \"named\", and nobody is "
+		    "named");
+		return -1;
+	}
+	return cmd_story_taken(c, q->req->id, q->post.id);
+}
+
+static void
+cmd_story_share(struct cmd_q *q)
+{
+	struct store_write *w;
+	const char *consent;
+	int named = 0;
+
+	if (cmd_get_reason(q, "consent", 1, &consent) != 0)
+		return;
+	(void)proto_get_bool(q->req, "named", &named);
+	w = cmd_write_new(q->c, q->req, SW_STORY_SHARE, cmd_story_shared);
+	w->post = q->post.id;
+	w->body = xstrdup(consent);
+	w->flag = named;
+	store_submit(q->c->srv->store, w);
+}
+
+/* ---- story.withdraw ------------------------------------------------- */
+
+static void
+cmd_story_withdrawn(struct store_write *w)
+{
+	struct conn *c = w->ctx;
+
+	if (w->result == STORE_INVALID && conn_is_open(c))
+		conn_reply_err(c, w->arg, PROTO_E_BAD_STATE, "the story was "
+		    "withdrawn already");
+	else
+		cmd_write_reply(w, json_object(), "no story of yours for "
+		    "that post");
+	cmd_write_finish(w);
+}
+
+/* No target row: its author withdraws a story whatever became of its
+ * post or of their place in the channel. Another's story answers as
+ * none. */
+static void
+cmd_story_withdraw(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct store_write *w;
+	int64_t post, account, withdrawn;
+	int r;
+
+	if (proto_get_int(q->req, "post", 1, 1, PROTO_ID_MAX, &post, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, q->req, "post");
+	r = store_story_of(c->srv->store, post, &account, &withdrawn);
+	if (r == STORE_ERROR)
+		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+	if (r == STORE_NOTFOUND || account != c->acct.id)
+		return conn_reply_err(c, q->req->id, PROTO_E_NOT_FOUND,
+		    "no story of yours for that post");
+	if (withdrawn != 0)
+		return conn_reply_err(c, q->req->id, PROTO_E_BAD_STATE,
+		    "the story was withdrawn already");
+	w = cmd_write_new(c, q->req, SW_STORY_WITHDRAW, cmd_story_withdrawn);
+	w->post = post;
+	store_submit(c->srv->store, w);
+}
+
+/* ---- stories ------------------------------------------------------------ */
+
+struct cmd_story_list {
+	int64_t		 viewer;
+	json_t		*list;
+};
+
+static int
+cmd_story_listed(void *arg, const struct store_story *y)
+{
+	struct cmd_story_list *l = arg;
+
+	json_array_append_new(l->list, cmd_story_object(y, l->viewer));
+	return 0;
+}
+
+static void
+cmd_stories(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct cmd_story_list l = { c->acct.id, NULL };
+	int mine = 0;
+
+	if (proto_get_bool(q->req, "mine", &mine) != PROTO_OK)
+		return cmd_bad_field(c, q->req, "mine");
+	if (!(access_caps(c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)))
+		mine = 1;
+	l.list = json_array();
+	if (store_stories(c->srv->store, mine ? c->acct.id : 0,
+	    cmd_story_listed, &l) != STORE_OK) {
+		json_decref(l.list);
+		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, q->req->id, json_pack("{s:o}", "stories", l.list));
+}
+
+/* ---- stories.export --------------------------------------------------- */
+
+struct cmd_story_export {
+	struct cmd_names	 names;
+	json_t			*list;
+};
+
+static int
+cmd_story_exported(void *arg, const struct store_story *y)
+{
+	struct cmd_story_export *e = arg;
+	const char *who = y->named ? y->author : NULL;
+	const char *org = y->named ? NULL : y->org;
+	char ts[PROTO_TS_LEN], *s;
+	json_t *o;
+
+	proto_ts_format(y->ts, ts);
+	s = cmd_story_scrub(cmd_story_theme(y, !y->named), &e->names, who,
+	    org);
+	o = json_pack("{s:I, s:s, s:b, s:s}", "n",
+	    (json_int_t)json_array_size(e->list) + 1, "theme", s, "named",
+	    y->named, "shared_at", ts);
+	free(s);
+	/* The consent is in the author's words, and may name them. */
+	s = cmd_story_scrub(y->consent, &e->names, who, org);
+	json_object_set_new(o, "consent", json_string(s));
+	free(s);
+	if (y->title != NULL) {
+		s = cmd_story_scrub(y->title, &e->names, who, org);
+		json_object_set_new(o, "title", json_string(s));
+		free(s);
+	}
+	s = cmd_story_scrub(y->body, &e->names, who, org);
+	json_object_set_new(o, "body", json_string(s));
+	free(s);
+	if (y->named) {
+		json_object_set_new(o, "author", json_string(
+		    y->display_name != NULL ? y->display_name : y->author));
+		json_object_set_new(o, "org", json_string(y->org));
+	}
+	json_array_append_new(e->list, o);
+	return 0;
+}
+
+static void
+cmd_stories_export(struct cmd_q *q)
+{
+	struct conn *c = q->c;
+	struct cmd_story_export e;
+	int r;
+
+	memset(&e, 0, sizeof e);
+	e.list = json_array();
+	r = store_account_names(c->srv->store, cmd_names_each, &e.names);
+	if (r == STORE_OK) {
+		qsort(e.names.v, e.names.n, sizeof *e.names.v, cmd_names_cmp);
+		r = store_stories(c->srv->store, 0, cmd_story_exported, &e);
+	}
+	cmd_names_free(&e.names);
+	if (r != STORE_OK) {
+		json_decref(e.list);
+		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, q->req->id, json_pack("{s:o}", "stories", e.list));
+}
+
+const struct cmd_entry cmd_story_entries[] = {
+	{ "story.share", CMD_AUTH, CAP_MEMBER, CMD_T_POST,
+	    cmd_story_share_check, cmd_story_share },
+	{ "story.withdraw", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
+	    cmd_story_withdraw },
+	{ "stories", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_stories },
+	{ "stories.export", CMD_AUTH, CAP_FACILITATE | CAP_ADMIN, CMD_T_NONE,
+	    NULL, cmd_stories_export },
+	{ "me.export", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL,
+	    cmd_me_export },
+	{ NULL, 0, 0, CMD_T_NONE, NULL, NULL }
+};
