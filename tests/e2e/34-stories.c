@@ -295,3 +295,58 @@ Test(stories, named_consent_names_the_author_only)
 	cr_expect_null(json_object_get(json_array_get(list, 1), "author"));
 	hx_stop(k.d);
 }
+
+/* me.export pages a member's posts (newest first, about a MiB of text
+ * a reply) so that no reply outgrows a line; together the pages hold
+ * every post once. */
+Test(stories, me_export_pages_every_post_once)
+{
+	struct hx_daemon *d;
+	struct hx_conn *c, *o;
+	json_t *reply, *r, *posts, *all;
+	static char body[PROTO_MAX_BODY + 1];
+	int64_t root, before, prev = 0;
+	size_t i, pages = 0;
+	int n = 130;
+
+	d = hx_start("request_rate = 100000\nrequest_burst = 100000\n");
+	o = hx_user(d, ORG, "org-admin", "ola");
+	hx_ok(o, "channel.create", "{s:s}", "channel", ORGCH);
+	c = hx_user(d, ORG, "member", "amira");
+	hx_ok(c, "join", "{s:s}", "channel", ORGCH);
+	root = hx_post(c, ORGCH, "Long", 0, "the first");
+	memset(body, 'w', PROTO_MAX_BODY);
+	for (i = 1; i < (size_t)n; i++)
+		hx_send_post(c, ORGCH, root, body);
+	for (i = 1; i < (size_t)n; i++)
+		hx_assert_ok(hx_any_reply(c, hx_ms(HX_WAIT_MS)));
+
+	all = hx_keep(json_array());
+	reply = hx_call(c, "me.export", NULL);
+	for (;;) {
+		r = hx_assert_ok(reply);
+		pages++;
+		posts = json_object_get(r, "posts");
+		cr_assert_gt(json_array_size(posts), 0);
+		cr_expect_lt(strlen(hx_raw(c, reply)), PROTO_MAX_SERVER_LINE);
+		json_array_extend(all, posts);
+		if (!json_is_true(json_object_get(r, "more")))
+			break;
+		before = hx_int(json_array_get(posts, json_array_size(posts) -
+		    1), "post");
+		reply = hx_call(c, "me.export", "{s:I}", "before",
+		    (json_int_t)before);
+		cr_expect_null(json_object_get(json_object_get(reply,
+		    "result"), "account"));
+	}
+	cr_expect_gt(pages, 1);
+	cr_assert_eq(json_array_size(all), (size_t)n);
+	for (i = 0; i < json_array_size(all); i++) {
+		before = hx_int(json_array_get(all, i), "post");
+		cr_expect(prev == 0 || before < prev, "not newest first");
+		prev = before;
+	}
+	cr_expect_eq(prev, root);
+	hx_err(c, "bad_request", "me.export", "{s:s}", "before", "soon");
+	hx_stop(d);
+}
