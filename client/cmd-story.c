@@ -69,7 +69,9 @@ const struct cmd_entry cmd_stories_entry = {
 "its post still visible), with its author only where the consent\n"
 "allows naming; --mine, and everyone else, lists their own stories,\n"
 "withdrawn ones too (marked). One story a block: #POST, the channel's\n"
-"theme, when it was shared, the consent, then the text.\n",
+"theme, when it was shared, the consent, then the text. A story of a\n"
+"channel you may not read comes as the export gives it: no #POST, no\n"
+"channel, names taken out.\n",
 	.opts = { { "mine", NULL }, { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_stories_exec,
@@ -245,8 +247,10 @@ stories_print(json_t *list)
 	json_array_foreach(list, i, y) {
 		if (i > 0)
 			putchar('\n');
-		printf("#%lld  ", (long long)json_integer_value(
-		    json_object_get(y, "post")));
+		/* No number: a story of a channel you may not read. */
+		if (json_object_get(y, "post") != NULL)
+			printf("#%lld  ", (long long)json_integer_value(
+			    json_object_get(y, "post")));
 		print_safe(story_str(y, "theme"));
 		printf("  shared %s", story_str(y, "shared_at"));
 		if (json_object_get(y, "withdrawn_at") != NULL)

@@ -397,19 +397,102 @@ cmd_story_withdraw(struct cmd_q *q)
 	store_submit(c->srv->store, w);
 }
 
+/* ---- the anonymised story ------------------------------------------- */
+
+/*
+ * A story as the export gives it, without its number: no post id or
+ * channel; unless named, no author or organisation, the theme without
+ * its organisation, and that organisation's name taken out of its
+ * texts; every other account's name taken out either way.
+ */
+static json_t *
+cmd_story_anonymised(const struct store_story *y, const struct cmd_names *ns)
+{
+	const char *who = y->named ? y->author : NULL;
+	const char *org = y->named ? NULL : y->org;
+	char ts[PROTO_TS_LEN], *s;
+	json_t *o;
+
+	proto_ts_format(y->ts, ts);
+	s = cmd_story_scrub(cmd_story_theme(y, !y->named), ns, who, org);
+	o = json_pack("{s:s, s:b, s:s}", "theme", s, "named", y->named,
+	    "shared_at", ts);
+	free(s);
+	/* The consent is in the author's words, and may name them. */
+	s = cmd_story_scrub(y->consent, ns, who, org);
+	json_object_set_new(o, "consent", json_string(s));
+	free(s);
+	if (y->title != NULL) {
+		s = cmd_story_scrub(y->title, ns, who, org);
+		json_object_set_new(o, "title", json_string(s));
+		free(s);
+	}
+	s = cmd_story_scrub(y->body, ns, who, org);
+	json_object_set_new(o, "body", json_string(s));
+	free(s);
+	if (y->named) {
+		json_object_set_new(o, "author", json_string(
+		    y->display_name != NULL ? y->display_name : y->author));
+		json_object_set_new(o, "org", json_string(y->org));
+	}
+	return o;
+}
+
+/* Every account's names, longest first; 0, or -1 (a store error). */
+static int
+cmd_names_load(struct server *srv, struct cmd_names *ns)
+{
+	if (store_account_names(srv->store, cmd_names_each, ns) != STORE_OK)
+		return -1;
+	qsort(ns->v, ns->n, sizeof *ns->v, cmd_names_cmp);
+	return 0;
+}
+
 /* ---- stories ------------------------------------------------------------ */
 
 struct cmd_story_list {
-	int64_t		 viewer;
-	json_t		*list;
+	struct conn		*c;
+	json_t			*list;
+	struct cmd_names	 names;
+	int			 loaded;
+	int			 failed;
 };
 
+/* Whether the caller may see the story's channel. */
+static int
+cmd_story_seen(struct conn *c, const struct store_story *y)
+{
+	struct store_channel ch;
+
+	return store_channel_by_name(c->srv->store, y->channel, &ch) ==
+	    STORE_OK && cmd_can_see(c, &ch);
+}
+
+/* A story of a channel the caller may not see (a facilitator listing
+ * another organisation's, or a group they are not in) comes as the
+ * export gives it: its post id and channel would tell them of a post
+ * and a channel they cannot read. */
 static int
 cmd_story_listed(void *arg, const struct store_story *y)
 {
 	struct cmd_story_list *l = arg;
+	json_t *o;
 
-	json_array_append_new(l->list, cmd_story_object(y, l->viewer));
+	if (y->author_id == l->c->acct.id || cmd_story_seen(l->c, y)) {
+		json_array_append_new(l->list, cmd_story_object(y,
+		    l->c->acct.id));
+		return 0;
+	}
+	if (!l->loaded) {
+		l->loaded = 1;
+		if (cmd_names_load(l->c->srv, &l->names) != 0) {
+			l->failed = 1;
+			return 1;
+		}
+	}
+	o = cmd_story_anonymised(y, &l->names);
+	json_object_set_new(o, "live", json_boolean(y->live));
+	json_array_append_new(l->list, o);
 	return 0;
 }
 
@@ -417,16 +500,20 @@ static void
 cmd_stories(struct cmd_q *q)
 {
 	struct conn *c = q->c;
-	struct cmd_story_list l = { c->acct.id, NULL };
-	int mine = 0;
+	struct cmd_story_list l;
+	int mine = 0, r;
 
 	if (proto_get_bool(q->req, "mine", &mine) != PROTO_OK)
 		return cmd_bad_field(c, q->req, "mine");
 	if (!(access_caps(c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)))
 		mine = 1;
+	memset(&l, 0, sizeof l);
+	l.c = c;
 	l.list = json_array();
-	if (store_stories(c->srv->store, mine ? c->acct.id : 0,
-	    cmd_story_listed, &l) != STORE_OK) {
+	r = store_stories(c->srv->store, mine ? c->acct.id : 0,
+	    cmd_story_listed, &l);
+	cmd_names_free(&l.names);
+	if (r != STORE_OK || l.failed) {
 		json_decref(l.list);
 		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
 	}
@@ -444,35 +531,11 @@ static int
 cmd_story_exported(void *arg, const struct store_story *y)
 {
 	struct cmd_story_export *e = arg;
-	const char *who = y->named ? y->author : NULL;
-	const char *org = y->named ? NULL : y->org;
-	char ts[PROTO_TS_LEN], *s;
 	json_t *o;
 
-	proto_ts_format(y->ts, ts);
-	s = cmd_story_scrub(cmd_story_theme(y, !y->named), &e->names, who,
-	    org);
-	o = json_pack("{s:I, s:s, s:b, s:s}", "n",
-	    (json_int_t)json_array_size(e->list) + 1, "theme", s, "named",
-	    y->named, "shared_at", ts);
-	free(s);
-	/* The consent is in the author's words, and may name them. */
-	s = cmd_story_scrub(y->consent, &e->names, who, org);
-	json_object_set_new(o, "consent", json_string(s));
-	free(s);
-	if (y->title != NULL) {
-		s = cmd_story_scrub(y->title, &e->names, who, org);
-		json_object_set_new(o, "title", json_string(s));
-		free(s);
-	}
-	s = cmd_story_scrub(y->body, &e->names, who, org);
-	json_object_set_new(o, "body", json_string(s));
-	free(s);
-	if (y->named) {
-		json_object_set_new(o, "author", json_string(
-		    y->display_name != NULL ? y->display_name : y->author));
-		json_object_set_new(o, "org", json_string(y->org));
-	}
+	o = cmd_story_anonymised(y, &e->names);
+	json_object_set_new(o, "n", json_integer((json_int_t)
+	    json_array_size(e->list) + 1));
 	json_array_append_new(e->list, o);
 	return 0;
 }
@@ -482,15 +545,12 @@ cmd_stories_export(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct cmd_story_export e;
-	int r;
+	int r = STORE_ERROR;
 
 	memset(&e, 0, sizeof e);
 	e.list = json_array();
-	r = store_account_names(c->srv->store, cmd_names_each, &e.names);
-	if (r == STORE_OK) {
-		qsort(e.names.v, e.names.n, sizeof *e.names.v, cmd_names_cmp);
+	if (cmd_names_load(c->srv, &e.names) == 0)
 		r = store_stories(c->srv->store, 0, cmd_story_exported, &e);
-	}
 	cmd_names_free(&e.names);
 	if (r != STORE_OK) {
 		json_decref(e.list);

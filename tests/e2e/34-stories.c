@@ -8,9 +8,9 @@
  * naming names the author; and every bad request has its code and
  * leaves nothing stored.
  *
- * The cast: refugee-action's org-admin ola and members amira, ben and
- * cara; welcome's facilitator fay, who runs peer/voices (anonymous
- * posts allowed); elsewhere's member eve.
+ * The cast: refugee-action's org-admin ola, facilitator fran and members
+ * amira, ben and cara; welcome's facilitator fay, who runs peer/voices
+ * (anonymous posts allowed); elsewhere's member eve.
  */
 #include <string.h>
 
@@ -29,7 +29,7 @@ TestSuite(stories, .timeout = HX_TEST_TIMEOUT);
 
 struct cast {
 	struct hx_daemon	*d;
-	struct hx_conn		*ola, *amira, *ben, *cara, *fay, *eve;
+	struct hx_conn		*ola, *amira, *ben, *cara, *fay, *fran, *eve;
 };
 
 static void
@@ -41,6 +41,7 @@ setup(struct cast *k)
 	k->ben = hx_user(k->d, ORG, "member", "ben");
 	k->cara = hx_user(k->d, ORG, "member", "cara");
 	k->fay = hx_user(k->d, "welcome", "facilitator", "fay");
+	k->fran = hx_user(k->d, ORG, "facilitator", "fran");
 	k->eve = hx_user(k->d, "elsewhere", "member", "eve");
 	hx_ok(k->ola, "channel.create", "{s:s}", "channel", ORGCH);
 	hx_ok(k->amira, "join", "{s:s}", "channel", ORGCH);
@@ -93,13 +94,24 @@ Test(stories, shared_exported_anonymised_withdrawn_and_gone)
 	cr_expect_str_eq(hx_str(y, "author"), "amira");
 	cr_expect(json_object_get(y, "shared_at") != NULL);
 
-	/* The facilitators' list: the story, its author not named. */
-	list = stories(k.fay, 0);
+	/* The facilitators' list: the story, its author not named; to
+	 * one who may not read the channel, as the export gives it. */
+	list = stories(k.fran, 0);
 	cr_assert_eq(json_array_size(list), 1, "%s", hx_dump(list));
 	y = json_array_get(list, 0);
 	cr_expect_eq(hx_int(y, "post"), post);
+	cr_expect_str_eq(hx_str(y, "channel"), ORGCH);
 	cr_expect_null(json_object_get(y, "author"));
 	cr_expect_null(json_object_get(y, "org"));
+	list = stories(k.fay, 0);
+	cr_assert_eq(json_array_size(list), 1, "%s", hx_dump(list));
+	y = json_array_get(list, 0);
+	cr_expect_null(json_object_get(y, "post"));
+	cr_expect_null(json_object_get(y, "channel"));
+	cr_expect_null(json_object_get(y, "author"));
+	cr_expect_str_eq(hx_str(y, "theme"), "general");
+	cr_expect(json_is_true(json_object_get(y, "live")));
+	HAS(hx_str(y, "body"), "Thanks to [name removed]");
 
 	/* The export, on a connection of its own, read byte by byte. */
 	fay2 = hx_login(k.d, "fay");

@@ -101,9 +101,13 @@ Test(storycli, share_list_export_withdraw)
 	HAS(r.out, hx_strf("#%s  refugee-action/general", id));
 	HAS(r.out, "consent: " CONSENT);
 	HAS(r.out, "by amira (refugee-action)");
+	/* fay may not read the channel: no number, no names. */
 	r = OK(k.d, "fay", "stories");
-	HAS(r.out, hx_strf("#%s", id));
+	HAS(r.out, "general  shared ");
+	HASNT(r.out, hx_strf("#%s", id));
 	HASNT(r.out, "amira");
+	HASNT(r.out, "refugee-action");
+	HAS(r.out, "  Thanks to [name removed],\n");
 
 	/* Markdown, into a file made 0600. */
 	md = file_in(&k, "stories.md");
