@@ -19,31 +19,24 @@
  * organisation cut from its theme, no post id (the ids are the
  * channel's event ids, enough to find the post and its author: stories
  * are numbered 1..n instead), and every name the server knows taken
- * out of the text (cmd_story_scrub).
+ * out of the text (scrub.c).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "access.h"
 #include "cmd.h"
 #include "conn.h"
+#include "scrub.h"
 #include "server.h"
 #include "store.h"
 #include "store-story.h"
 #include "util.h"
 
-/* What an account's name becomes in an anonymised text, and the
- * author's organisation's (PROTOCOL.md and harbour-protocol(7) say so). */
-#define CMD_STORY_NAME_GONE	"[name removed]"
-#define CMD_STORY_ORG_GONE	"[organisation removed]"
+/* ---- the names to take out of a text ---------------------------------- */
 
-/* ---- taking names out of a text ------------------------------------- */
-
-/* The names to take out: each a login or display name, longest first
- * so that "amira-k" goes before "amira" can match a part of it. */
+/* Every account's login and display name, read for one request. */
 struct cmd_names {
 	char		**v;
 	size_t		  n, cap;
@@ -69,14 +62,6 @@ cmd_names_each(void *arg, const char *name, const char *display_name)
 	return 0;
 }
 
-static int
-cmd_names_cmp(const void *a, const void *b)
-{
-	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
-
-	return la < lb ? 1 : la > lb ? -1 : 0;
-}
-
 static void
 cmd_names_free(struct cmd_names *ns)
 {
@@ -87,81 +72,12 @@ cmd_names_free(struct cmd_names *ns)
 	free(ns->v);
 }
 
-/* A byte that may be part of a word (and so of a name): letters and
- * digits in any case, a user name's '-', '_' and '.', and every byte
- * of a UTF-8 sequence (a letter of another script). */
-static int
-cmd_word_byte(unsigned char c)
-{
-	return isalnum(c) || c == '-' || c == '_' || c >= 0x80;
-}
-
-/* Whether name (ASCII case aside) is at s, as a whole word: what
- * follows is no word byte, or a '.' ending a sentence. */
-static size_t
-cmd_name_at(const char *s, const char *name)
-{
-	size_t len = strlen(name);
-	unsigned char next;
-
-	if (strncasecmp(s, name, len) != 0)
-		return 0;
-	next = (unsigned char)s[len];
-	if (cmd_word_byte(next))
-		return 0;
-	if (next == '.' && cmd_word_byte((unsigned char)s[len + 1]))
-		return 0;
-	return len;
-}
-
-/*
- * text with every whole-word occurrence of a name in ns ("@amira" with
- * its '@', or a bare "amira"), whatever its ASCII case, replaced by
- * CMD_STORY_NAME_GONE, and of org (when not NULL) by CMD_STORY_ORG_GONE;
- * skip (when not NULL) is kept. Allocated. A name that is also a word
- * ("hope") goes too: a text about a person is read by people who know
- * them, and a missing word costs less than a found person.
- */
+/* text with the names taken out (scrub.c); allocated. */
 static char *
 cmd_story_scrub(const char *text, const struct cmd_names *ns,
     const char *skip, const char *org)
 {
-	const char *s = text, *put;
-	char *out;
-	size_t i, len, putlen, olen = 0, cap = strlen(text) + 1;
-	int at;
-
-	out = xmalloc(cap);
-	while (*s != '\0') {
-		len = 0;
-		put = NULL;
-		at = *s == '@';
-		if (s == text || !cmd_word_byte((unsigned char)s[-1])) {
-			for (i = 0; i < ns->n && len == 0; i++)
-				if (skip == NULL || strcasecmp(ns->v[i], skip))
-					len = cmd_name_at(s + at, ns->v[i]);
-			if (len > 0) {
-				put = CMD_STORY_NAME_GONE;
-				len += at;
-			} else if (org != NULL && !at &&
-			    (len = cmd_name_at(s, org)) > 0)
-				put = CMD_STORY_ORG_GONE;
-		}
-		if (put == NULL) {
-			put = s;
-			putlen = len = 1;
-		} else
-			putlen = strlen(put);
-		if (olen + putlen + 1 > cap) {
-			cap = (olen + putlen + 1) * 2;
-			out = xrealloc(out, cap);
-		}
-		memcpy(out + olen, put, putlen);
-		olen += putlen;
-		s += len;
-	}
-	out[olen] = '\0';
-	return out;
+	return scrub_text(text, (const char *const *)ns->v, ns->n, skip, org);
 }
 
 /* ---- a story as the wire carries it ------------------------------------ */
@@ -444,7 +360,7 @@ cmd_names_load(struct server *srv, struct cmd_names *ns)
 {
 	if (store_account_names(srv->store, cmd_names_each, ns) != STORE_OK)
 		return -1;
-	qsort(ns->v, ns->n, sizeof *ns->v, cmd_names_cmp);
+	scrub_sort(ns->v, ns->n);
 	return 0;
 }
 
