@@ -170,6 +170,36 @@ story_close(FILE *fp, const char *out, const char *what)
 	return (print_done());
 }
 
+/* Every story op answers (stories or stories.export), page by page
+ * ("from" the next one's number, while "more"), as one list. */
+static int
+stories_fetch(struct client *c, const char *op, int mine, json_t **list)
+{
+	json_t	*req, *page;
+	int64_t	 from = 1;
+	int	 r, more;
+
+	*list = json_array();
+	do {
+		req = client_request(c, op);
+		if (mine)
+			json_object_set_new(req, "mine", json_true());
+		if (from > 1)
+			json_object_set_new(req, "from", json_integer(from));
+		if ((r = client_call(c, req, &page)) != 0) {
+			json_decref(*list);
+			return (r);
+		}
+		from += (int64_t)json_array_size(json_object_get(page,
+		    "stories"));
+		json_array_extend(*list, json_object_get(page, "stories"));
+		more = json_is_true(json_object_get(page, "more")) &&
+		    json_array_size(json_object_get(page, "stories")) > 0;
+		json_decref(page);
+	} while (more);
+	return (CLIENT_EXIT_OK);
+}
+
 /* ---- share, withdraw, list ---------------------------------------------- */
 
 static int
@@ -276,21 +306,20 @@ stories_print(json_t *list)
 static int
 cmd_stories_exec(struct client *c, struct cmd_args *a)
 {
-	json_t	*req, *result;
+	json_t	*list, *result;
 	int	 r;
 
-	if ((r = client_login(c)) != 0)
+	if ((r = client_login(c)) != 0 || (r = stories_fetch(c, "stories",
+	    client_opt(a, "mine") != NULL, &list)) != 0)
 		return (r);
-	req = client_request(c, "stories");
-	if (client_opt(a, "mine") != NULL)
-		json_object_set_new(req, "mine", json_true());
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	if (c->json)
+	if (c->json) {
+		result = json_pack("{s:o}", "stories", list);
 		print_json(result);
-	else
-		stories_print(json_object_get(result, "stories"));
-	json_decref(result);
+		json_decref(result);
+	} else {
+		stories_print(list);
+		json_decref(list);
+	}
 	return (print_done());
 }
 
@@ -339,7 +368,7 @@ cmd_stories_export_exec(struct client *c, struct cmd_args *a)
 {
 	const char	*format = client_opt(a, "format");
 	const char	*out = client_opt(a, "output");
-	json_t		*req, *result, *list;
+	json_t		*result, *list;
 	FILE		*fp;
 	char		 what[64];
 	int		 r, json;
@@ -349,22 +378,19 @@ cmd_stories_export_exec(struct client *c, struct cmd_args *a)
 		return (client_usage(a->entry, "--format is md or json, not %s",
 		    format));
 	json = format != NULL && strcmp(format, "json") == 0;
-	if ((r = story_check_output(a)) != 0 || (r = client_login(c)) != 0)
+	if ((r = story_check_output(a)) != 0 || (r = client_login(c)) != 0 ||
+	    (r = stories_fetch(c, "stories.export", 0, &list)) != 0)
 		return (r);
-	req = client_request(c, "stories.export");
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
+	result = json_pack("{s:o}", "stories", list);
 	if ((fp = story_open(out)) == NULL) {
 		json_decref(result);
 		return (CLIENT_EXIT_FAIL);
 	}
-	list = json_object_get(result, "stories");
-	if (json)
+	if (json) {
 		json_dumpf(result, fp, JSON_INDENT(2));
-	else
-		stories_md(fp, list);
-	if (json)
 		fputc('\n', fp);
+	} else
+		stories_md(fp, list);
 	snprintf(what, sizeof what, "%zu %s", json_array_size(list),
 	    json_array_size(list) == 1 ? "story" : "stories");
 	json_decref(result);

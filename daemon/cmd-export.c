@@ -15,7 +15,8 @@
  *
  * A member's posts can outgrow one reply line (PROTO_MAX_SERVER_LINE,
  * and output_limit behind it), so posts come in pages of about
- * CMD_EXPORT_BUDGET bytes, newest first: the first reply is the whole
+ * CMD_EXPORT_BUDGET bytes of text, newest first (a post's earlier
+ * versions within a budget of their own): the first reply is the whole
  * document with the first page and "more"; {"before": POST} asks for
  * the page of posts below POST, and the client puts the document
  * together. Every other part is small for any real account; past
@@ -34,9 +35,10 @@
 #include "util.h"
 
 #define CMD_EXPORT_FORMAT	"harbour-export-1"
-/* Bytes of text one reply carries of posts, and of the other parts:
- * together well under PROTO_MAX_SERVER_LINE once encoded. */
-#define CMD_EXPORT_BUDGET	(1024 * 1024)
+/* Bytes of text one reply carries of posts, of one post's versions,
+ * and of the other parts: together, even with every byte escaped,
+ * under PROTO_MAX_SERVER_LINE once encoded. */
+#define CMD_EXPORT_BUDGET	(512 * 1024)
 #define CMD_EXPORT_PAGE		100	/* posts in one reply at most */
 #define CMD_EXPORT_ROWS		5000	/* rows of any other part */
 #define CMD_EXPORT_VERSIONS	1000	/* earlier texts of one post */
@@ -298,13 +300,16 @@ cmd_post_add(void *arg, const struct store_cell *cells, int n)
 	}
 	o = cmd_row_object(f_posts, cells, n);
 	versions = cmd_part(p->c, STORE_EXPORT_VERSIONS, f_versions,
-	    cells[0].i, CMD_EXPORT_VERSIONS, (size_t)-1, &bytes, &cut);
+	    cells[0].i, CMD_EXPORT_VERSIONS, CMD_EXPORT_BUDGET, &bytes, &cut);
 	if (versions == NULL) {
 		json_decref(o);
 		p->failed = 1;
 		return 1;
 	}
 	json_object_set_new(o, "versions", versions);
+	/* Hundreds of edits of a long post: the oldest texts, and say so. */
+	if (cut)
+		json_object_set_new(o, "versions_truncated", json_true());
 	p->bytes += bytes;
 	json_array_append_new(p->arr, o);
 	return 0;

@@ -364,12 +364,23 @@ cmd_names_load(struct server *srv, struct cmd_names *ns)
 	return 0;
 }
 
-/* ---- stories ------------------------------------------------------------ */
+/* ---- stories and stories.export, a page at a time ---------------------- */
 
-struct cmd_story_list {
+/* Bytes of text one reply carries at most (then "more"): stories are
+ * few, but a reply must stay a line however many there are. */
+#define CMD_STORY_BUDGET	(512 * 1024)
+#define CMD_STORY_OVERHEAD	256	/* JSON around one story's texts */
+
+/* A page: the stories numbered from (1-based, in the order shared). */
+struct cmd_story_page {
 	struct conn		*c;
+	int			 exporting;	/* stories.export */
+	int64_t			 from;
+	int64_t			 seen;		/* stories passed so far */
+	size_t			 bytes;
+	int			 more;
 	json_t			*list;
-	struct cmd_names	 names;
+	struct cmd_names	 names;		/* loaded when first needed */
 	int			 loaded;
 	int			 failed;
 };
@@ -384,95 +395,92 @@ cmd_story_seen(struct conn *c, const struct store_story *y)
 	    STORE_OK && cmd_can_see(c, &ch);
 }
 
-/* A story of a channel the caller may not see (a facilitator listing
- * another organisation's, or a group they are not in) comes as the
- * export gives it: its post id and channel would tell them of a post
- * and a channel they cannot read. */
+/*
+ * One story of the page. The export gives each anonymised, numbered.
+ * The list gives a story as it is to its author and to one who may see
+ * its channel; to anyone else (a facilitator listing another
+ * organisation's, or a group's they are not in) as the export does,
+ * without its number: its post id and channel would tell them of a
+ * post and a channel they cannot read.
+ */
 static int
-cmd_story_listed(void *arg, const struct store_story *y)
+cmd_story_paged(void *arg, const struct store_story *y)
 {
-	struct cmd_story_list *l = arg;
+	struct cmd_story_page *p = arg;
 	json_t *o;
 
-	if (y->author_id == l->c->acct.id || cmd_story_seen(l->c, y)) {
-		json_array_append_new(l->list, cmd_story_object(y,
-		    l->c->acct.id));
+	if (++p->seen < p->from)
+		return 0;
+	if (json_array_size(p->list) > 0 && p->bytes >= CMD_STORY_BUDGET) {
+		p->more = 1;
+		return 1;
+	}
+	p->bytes += CMD_STORY_OVERHEAD + strlen(y->body) +
+	    strlen(y->consent) + (y->title != NULL ? strlen(y->title) : 0);
+	if (!p->exporting && (y->author_id == p->c->acct.id ||
+	    cmd_story_seen(p->c, y))) {
+		json_array_append_new(p->list, cmd_story_object(y,
+		    p->c->acct.id));
 		return 0;
 	}
-	if (!l->loaded) {
-		l->loaded = 1;
-		if (cmd_names_load(l->c->srv, &l->names) != 0) {
-			l->failed = 1;
+	if (!p->loaded) {
+		p->loaded = 1;
+		if (cmd_names_load(p->c->srv, &p->names) != 0) {
+			p->failed = 1;
 			return 1;
 		}
 	}
-	o = cmd_story_anonymised(y, &l->names);
-	json_object_set_new(o, "live", json_boolean(y->live));
-	json_array_append_new(l->list, o);
+	o = cmd_story_anonymised(y, &p->names);
+	if (p->exporting)
+		json_object_set_new(o, "n", json_integer(p->seen));
+	else
+		json_object_set_new(o, "live", json_boolean(y->live));
+	json_array_append_new(p->list, o);
 	return 0;
+}
+
+/* The page from "from" of account's stories (0: every live one). */
+static void
+cmd_story_page(struct cmd_q *q, int exporting, int64_t account)
+{
+	struct conn *c = q->c;
+	struct cmd_story_page p;
+	int r;
+
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	p.exporting = exporting;
+	p.from = 1;
+	if (proto_get_int(q->req, "from", 0, 1, PROTO_ID_MAX, &p.from,
+	    NULL) != PROTO_OK)
+		return cmd_bad_field(c, q->req, "from");
+	p.list = json_array();
+	r = store_stories(c->srv->store, account, cmd_story_paged, &p);
+	cmd_names_free(&p.names);
+	if (r != STORE_OK || p.failed) {
+		json_decref(p.list);
+		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
+	}
+	conn_reply_ok(c, q->req->id, json_pack("{s:o, s:b}", "stories",
+	    p.list, "more", p.more));
 }
 
 static void
 cmd_stories(struct cmd_q *q)
 {
-	struct conn *c = q->c;
-	struct cmd_story_list l;
-	int mine = 0, r;
+	int mine = 0;
 
 	if (proto_get_bool(q->req, "mine", &mine) != PROTO_OK)
-		return cmd_bad_field(c, q->req, "mine");
-	if (!(access_caps(c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)))
+		return cmd_bad_field(q->c, q->req, "mine");
+	if (!(access_caps(q->c->acct.role) & (CAP_FACILITATE | CAP_ADMIN)))
 		mine = 1;
-	memset(&l, 0, sizeof l);
-	l.c = c;
-	l.list = json_array();
-	r = store_stories(c->srv->store, mine ? c->acct.id : 0,
-	    cmd_story_listed, &l);
-	cmd_names_free(&l.names);
-	if (r != STORE_OK || l.failed) {
-		json_decref(l.list);
-		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
-	}
-	conn_reply_ok(c, q->req->id, json_pack("{s:o}", "stories", l.list));
-}
-
-/* ---- stories.export --------------------------------------------------- */
-
-struct cmd_story_export {
-	struct cmd_names	 names;
-	json_t			*list;
-};
-
-static int
-cmd_story_exported(void *arg, const struct store_story *y)
-{
-	struct cmd_story_export *e = arg;
-	json_t *o;
-
-	o = cmd_story_anonymised(y, &e->names);
-	json_object_set_new(o, "n", json_integer((json_int_t)
-	    json_array_size(e->list) + 1));
-	json_array_append_new(e->list, o);
-	return 0;
+	cmd_story_page(q, 0, mine ? q->c->acct.id : 0);
 }
 
 static void
 cmd_stories_export(struct cmd_q *q)
 {
-	struct conn *c = q->c;
-	struct cmd_story_export e;
-	int r = STORE_ERROR;
-
-	memset(&e, 0, sizeof e);
-	e.list = json_array();
-	if (cmd_names_load(c->srv, &e.names) == 0)
-		r = store_stories(c->srv->store, 0, cmd_story_exported, &e);
-	cmd_names_free(&e.names);
-	if (r != STORE_OK) {
-		json_decref(e.list);
-		return conn_reply_err(c, q->req->id, PROTO_E_INTERNAL, NULL);
-	}
-	conn_reply_ok(c, q->req->id, json_pack("{s:o}", "stories", e.list));
+	cmd_story_page(q, 1, 0);
 }
 
 const struct cmd_entry cmd_story_entries[] = {

@@ -362,3 +362,45 @@ Test(stories, me_export_pages_every_post_once)
 	hx_err(c, "bad_request", "me.export", "{s:s}", "before", "soon");
 	hx_stop(d);
 }
+
+/* Many long stories: the export comes in pages ("from" the next
+ * number, while "more"), numbered on across them, each page a line. */
+Test(stories, export_pages_numbered_on)
+{
+	struct hx_daemon *d;
+	struct hx_conn *c, *o, *f;
+	json_t *reply, *r, *list;
+	static char body[PROTO_MAX_BODY + 1];
+	int64_t from = 1, n = 0;
+	int i, pages = 0, count = 40;
+
+	d = hx_start("request_rate = 100000\nrequest_burst = 100000\n");
+	o = hx_user(d, ORG, "org-admin", "ola");
+	hx_ok(o, "channel.create", "{s:s}", "channel", ORGCH);
+	c = hx_user(d, ORG, "member", "amira");
+	f = hx_user(d, "welcome", "facilitator", "fay");
+	hx_ok(c, "join", "{s:s}", "channel", ORGCH);
+	memset(body, 's', PROTO_MAX_BODY);
+	for (i = 0; i < count; i++)
+		share(c, hx_post(c, ORGCH, "Long", 0, body));
+	do {
+		reply = hx_call(f, "stories.export", "{s:I}", "from",
+		    (json_int_t)from);
+		r = hx_assert_ok(reply);
+		cr_expect_lt(strlen(hx_raw(f, reply)), PROTO_MAX_SERVER_LINE);
+		list = json_object_get(r, "stories");
+		cr_assert_gt(json_array_size(list), 0);
+		for (i = 0; i < (int)json_array_size(list); i++)
+			cr_expect_eq(hx_int(json_array_get(list, i), "n"), ++n);
+		from += (int64_t)json_array_size(list);
+		pages++;
+	} while (json_is_true(json_object_get(r, "more")));
+	cr_expect_gt(pages, 1);
+	cr_expect_eq(n, count);
+	/* The list pages the same way. */
+	r = hx_ok(c, "stories", "{s:b}", "mine", 1);
+	cr_expect(json_is_true(json_object_get(r, "more")));
+	hx_err(f, "bad_request", "stories.export", "{s:I}", "from",
+	    (json_int_t)0);
+	hx_stop(d);
+}
