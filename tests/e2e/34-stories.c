@@ -4,9 +4,11 @@
  * the author, their organisation nor anyone the text names), withdrawn
  * and gone from the next export and from the facilitators' list; a
  * story whose post is hidden by a moderator, deleted by its author or
- * whose author was erased leaves the export too; a consent that allows
- * naming names the author; and every bad request has its code and
- * leaves nothing stored.
+ * gone (retention), or whose author was erased, leaves the export too;
+ * a consent that allows naming names the author; a facilitator who may
+ * not read a story's channel lists it as the export gives it; every bad
+ * request has its code and leaves nothing stored; and the export and
+ * me.export come in pages that each fit a line.
  *
  * The cast: refugee-action's org-admin ola, facilitator fran and members
  * amira, ben and cara; welcome's facilitator fay, who runs peer/voices
@@ -243,23 +245,29 @@ Test(stories, hidden_deleted_or_erased_leave_the_export)
 {
 	struct cast k;
 	json_t *list;
-	int64_t a, b, c, d;
+	int64_t a, b, c, d, e;
 
 	setup(&k);
 	a = hx_post(k.amira, ORGCH, "One", 0, "story one");
 	b = hx_post(k.amira, ORGCH, "Two", 0, "story two");
 	c = hx_post(k.cara, ORGCH, "Three", 0, "story three");
 	d = hx_post(k.ben, ORGCH, "Four", 0, "story four");
+	e = hx_post(k.ben, ORGCH, NULL, d, "story five, a reply");
 	share(k.amira, a);
 	share(k.amira, b);
 	share(k.cara, c);
 	share(k.ben, d);
-	cr_assert_eq(json_array_size(exported(k.fay)), 4);
+	share(k.ben, e);
+	cr_assert_eq(json_array_size(exported(k.fay)), 5);
 
 	hx_ok(k.ola, "mod.hide", "{s:I, s:s}", "post", a, "reason", "x");
 	hx_ok(k.amira, "delete", "{s:I}", "post", b);
+	/* What erasure and retention leave behind, whatever else they do:
+	 * an account marked erased, a post row gone. */
 	hx_db_exec(k.d, "UPDATE accounts SET erased_at = 1 WHERE name = "
 	    "'cara'");
+	hx_db_exec(k.d, hx_strf("DELETE FROM posts WHERE id = %lld",
+	    (long long)e));
 	list = exported(k.fay);
 	cr_assert_eq(json_array_size(list), 1, "%s", hx_dump(list));
 	cr_expect_str_eq(hx_str(json_array_get(list, 0), "body"),
