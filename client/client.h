@@ -165,6 +165,11 @@ extern const struct cmd_entry cmd_event_cancel_entry;
 extern const struct cmd_entry cmd_event_attendees_entry;
 extern const struct cmd_entry cmd_event_attended_entry;
 extern const struct cmd_entry cmd_event_ics_entry;
+extern const struct cmd_entry cmd_story_share_entry;
+extern const struct cmd_entry cmd_story_withdraw_entry;
+extern const struct cmd_entry cmd_stories_entry;
+extern const struct cmd_entry cmd_stories_export_entry;
+extern const struct cmd_entry cmd_me_export_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* client.c */

@@ -132,6 +132,12 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_mod_reports_entry,
 	&cmd_mod_ack_entry,
 	&cmd_mod_resolve_entry,
+	/* Stories for the programme report, and one's own data. */
+	&cmd_story_share_entry,
+	&cmd_story_withdraw_entry,
+	&cmd_stories_entry,
+	&cmd_stories_export_entry,
+	&cmd_me_export_entry,
 	&cmd_help_entry,
 	NULL
 };

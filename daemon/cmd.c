@@ -31,6 +31,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_directory_entries,
 	cmd_calendar_entries,
 	cmd_programme_entries,
+	cmd_story_entries,
 };
 
 static const struct cmd_entry *

@@ -182,4 +182,8 @@ extern const struct cmd_entry cmd_directory_entries[];
 extern const struct cmd_entry cmd_calendar_entries[];
 extern const struct cmd_entry cmd_programme_entries[];
 
+/* cmd-export.c: me.export, whose row is cmd_story_entries'. */
+void	cmd_me_export(struct cmd_q *);
+extern const struct cmd_entry cmd_story_entries[];
+
 #endif

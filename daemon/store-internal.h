@@ -573,6 +573,9 @@ extern const char *const store_calendar_write_sql[CQ__COUNT];
 int	store_op_calendar(struct store *, struct store_write *);
 int	store_op_programme(struct store *, struct store_write *);
 
+/* store-story.c */
+int	store_op_story(struct store *, struct store_write *);
+
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);
 void	store_write_destroy(struct store *);

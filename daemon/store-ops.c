@@ -726,6 +726,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_EVENT_UPDATE] = store_op_calendar,
 	[SW_ACTIVITY] = store_op_programme,
 	[SW_FETCH] = store_op_programme,
+	[SW_STORY_SHARE] = store_op_story,
+	[SW_STORY_WITHDRAW] = store_op_story,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -728,6 +728,10 @@ enum store_wop {
 	SW_ACTIVITY,		/* size: the month (yyyymm) the account read in */
 	SW_FETCH,		/* post: the resource whose file the account
 				 * fetched */
+	/* Stories (store-story.c): post is the story's post, account
+	 * its author. */
+	SW_STORY_SHARE,		/* post; body: the consent; flag: named */
+	SW_STORY_WITHDRAW,	/* post */
 };
 
 /* Values of rsvps.answer; stored, never renumbered. */

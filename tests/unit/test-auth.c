@@ -268,6 +268,14 @@ static const struct {
 	{ "event.attended",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "event.update",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "programme.report",	0, 0, 0, 1, 1, CMD_T_NONE },
+	/* Stories: shared and withdrawn by a post's author (the object's
+	 * rule); exported by facilitators and admins; everyone's own data
+	 * to everyone. */
+	{ "story.share",	0, 1, 1, 1, 1, CMD_T_POST },
+	{ "story.withdraw",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "stories",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "stories.export",	0, 0, 0, 1, 1, CMD_T_NONE },
+	{ "me.export",		0, 1, 1, 1, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
