@@ -169,6 +169,7 @@ extern const struct cmd_entry cmd_story_share_entry;
 extern const struct cmd_entry cmd_story_withdraw_entry;
 extern const struct cmd_entry cmd_stories_entry;
 extern const struct cmd_entry cmd_stories_export_entry;
+extern const struct cmd_entry cmd_programme_report_entry;
 extern const struct cmd_entry cmd_me_export_entry;
 extern const struct cmd_entry cmd_help_entry;
 
@@ -198,6 +199,12 @@ int		 client_is_code(json_t *error, const char *code);
 void		 client_refused(json_t *error, const char *hint);
 int		 client_error(int status, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* output.c: -o FILE, if given, names a file (0, or the usage error);
+ * stdout or FILE created 0600 (NULL having said why); close it, saying
+ * what was written where: the exit status. */
+int		 client_out_check(const struct cmd_args *);
+FILE		*client_out_open(const char *out);
+int		 client_out_close(FILE *, const char *out, const char *what);
 int		 client_usage(const struct cmd_entry *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 client_check(enum proto_err, const char *what);

@@ -124,52 +124,6 @@ story_post(const struct cmd_args *a, int64_t *id)
 	return (CLIENT_EXIT_OK);
 }
 
-/* -o FILE, if given, names a file. */
-static int
-story_check_output(const struct cmd_args *a)
-{
-	const char	*out = client_opt(a, "output");
-
-	if (out != NULL && *out == '\0')
-		return (client_usage(a->entry, "-o takes a file name"));
-	return (CLIENT_EXIT_OK);
-}
-
-/* Where an export goes: stdout, or FILE created 0600 (an existing one
- * is replaced, and made 0600 too). NULL having said why. */
-static FILE *
-story_open(const char *out)
-{
-	FILE	*fp;
-	int	 fd;
-
-	if (out == NULL)
-		return (stdout);
-	if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
-	    -1 || fchmod(fd, 0600) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		client_error(CLIENT_EXIT_FAIL, "%s: %s", out, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return (NULL);
-	}
-	return (fp);
-}
-
-/* Close what story_open gave, saying what was written where. */
-static int
-story_close(FILE *fp, const char *out, const char *what)
-{
-	if (out == NULL)
-		return (print_done());
-	if (ferror(fp) | fclose(fp))
-		return (client_error(CLIENT_EXIT_FAIL, "%s: %s", out,
-		    strerror(errno)));
-	printf("wrote %s to ", what);
-	print_safe(out);
-	putchar('\n');
-	return (print_done());
-}
-
 /* Every story op answers (stories or stories.export), page by page
  * ("from" the next one's number, while "more"), as one list. */
 static int
@@ -378,11 +332,11 @@ cmd_stories_export_exec(struct client *c, struct cmd_args *a)
 		return (client_usage(a->entry, "--format is md or json, not %s",
 		    format));
 	json = format != NULL && strcmp(format, "json") == 0;
-	if ((r = story_check_output(a)) != 0 || (r = client_login(c)) != 0 ||
+	if ((r = client_out_check(a)) != 0 || (r = client_login(c)) != 0 ||
 	    (r = stories_fetch(c, "stories.export", 0, &list)) != 0)
 		return (r);
 	result = json_pack("{s:o}", "stories", list);
-	if ((fp = story_open(out)) == NULL) {
+	if ((fp = client_out_open(out)) == NULL) {
 		json_decref(result);
 		return (CLIENT_EXIT_FAIL);
 	}
@@ -394,7 +348,7 @@ cmd_stories_export_exec(struct client *c, struct cmd_args *a)
 	snprintf(what, sizeof what, "%zu %s", json_array_size(list),
 	    json_array_size(list) == 1 ? "story" : "stories");
 	json_decref(result);
-	return (story_close(fp, out, what));
+	return (client_out_close(fp, out, what));
 }
 
 /* ---- me export --------------------------------------------------------- */
@@ -438,10 +392,10 @@ cmd_me_export_exec(struct client *c, struct cmd_args *a)
 	char		 what[64];
 	int		 r;
 
-	if ((r = story_check_output(a)) != 0 || (r = client_login(c)) != 0 ||
+	if ((r = client_out_check(a)) != 0 || (r = client_login(c)) != 0 ||
 	    (r = me_export_fetch(c, &doc)) != 0)
 		return (r);
-	if ((fp = story_open(out)) == NULL) {
+	if ((fp = client_out_open(out)) == NULL) {
 		json_decref(doc);
 		return (CLIENT_EXIT_FAIL);
 	}
@@ -450,5 +404,5 @@ cmd_me_export_exec(struct client *c, struct cmd_args *a)
 	snprintf(what, sizeof what, "your data (%zu posts)",
 	    json_array_size(json_object_get(doc, "posts")));
 	json_decref(doc);
-	return (story_close(fp, out, what));
+	return (client_out_close(fp, out, what));
 }

@@ -137,6 +137,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_story_withdraw_entry,
 	&cmd_stories_entry,
 	&cmd_stories_export_entry,
+	&cmd_programme_report_entry,
 	&cmd_me_export_entry,
 	&cmd_help_entry,
 	NULL

@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 
 #include "23-resources.h"
+#include "33-programme.h"
 #include "harness.h"
 #include "hx-ops.h"
 
@@ -59,7 +60,7 @@ uname(int o, int i)
 	return hx_strf("%s%d", charities[o].prefix, i + 1);
 }
 
-/* 10:00 UTC on day of the generator's month m (2025-01 + m). */
+/* hour:00 UTC on day of the generator's month m (2025-01 + m). */
 static int64_t
 at(int m, int day, int hour)
 {
@@ -70,8 +71,8 @@ at(int m, int day, int hour)
 	    1000;
 }
 
-static struct hx_daemon *
-network(void)
+struct hx_daemon *
+pg_network(void)
 {
 	struct hx_daemon *d;
 	struct hx_conn *fay;
@@ -189,8 +190,8 @@ attend(struct hx_daemon *d, int m, int64_t event, int counted[][MAXUSERS])
 	hx_close(fay);
 }
 
-static void
-generate(struct hx_daemon *d)
+void
+pg_generate(struct hx_daemon *d)
 {
 	int64_t files[2], event;
 	int nfiles = 0, o, i, m;
@@ -517,12 +518,12 @@ check_suppression(json_t *r)
 
 Test(programme, counts_suppression_and_the_same_document)
 {
-	struct hx_daemon *d = network();
+	struct hx_daemon *d = pg_network();
 	json_t *r1, *r2, *r3;
 	char *a, *b;
 
-	generate(d);
-	hx_clock_set(at(2, 28, 9));
+	pg_generate(d);
+	hx_clock_set(PG_AFTER);
 	r1 = report(d);
 	check_numbers(r1);
 	check_suppression(r1);
