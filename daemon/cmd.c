@@ -30,6 +30,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_dm_entries,
 	cmd_directory_entries,
 	cmd_calendar_entries,
+	cmd_erase_entries,
 };
 
 static const struct cmd_entry *

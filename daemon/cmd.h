@@ -174,5 +174,10 @@ extern const struct cmd_entry cmd_group_entries[];
 extern const struct cmd_entry cmd_dm_entries[];
 extern const struct cmd_entry cmd_directory_entries[];
 extern const struct cmd_entry cmd_calendar_entries[];
+/* cmd-erase.c: admin.erase, and the retention timer, started and
+ * stopped with the server. */
+extern const struct cmd_entry cmd_erase_entries[];
+void	cmd_retention_start(struct server *);
+void	cmd_retention_stop(struct server *);
 
 #endif

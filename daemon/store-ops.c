@@ -724,6 +724,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_EVENT_ATTENDED] = store_op_calendar,
 	[SW_EVENT_REMIND] = store_op_calendar,
 	[SW_EVENT_UPDATE] = store_op_calendar,
+	[SW_ERASE] = store_op_erase_run,
+	[SW_RETENTION] = store_op_erase_run,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -267,6 +267,8 @@ static const struct {
 	{ "event.attendees",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "event.attended",	0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "event.update",	0, 1, 1, 1, 1, CMD_T_NONE },
+	/* Erasure (cmd-erase.c): admins only. */
+	{ "admin.erase",	0, 0, 0, 0, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
