@@ -166,6 +166,7 @@ extern const struct cmd_entry cmd_event_attendees_entry;
 extern const struct cmd_entry cmd_event_attended_entry;
 extern const struct cmd_entry cmd_event_ics_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_admin_erase_entry;
 
 /* client.c */
 const char	*client_opt(const struct cmd_args *, const char *name);

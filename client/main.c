@@ -132,6 +132,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_mod_reports_entry,
 	&cmd_mod_ack_entry,
 	&cmd_mod_resolve_entry,
+	/* Erasure (cmd-erase.c). */
+	&cmd_admin_erase_entry,
 	&cmd_help_entry,
 	NULL
 };
