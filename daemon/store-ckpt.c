@@ -60,9 +60,9 @@ store_ckpt_main(void *arg)
 		    SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
 		    &log, &done);
 		if (truncate)
-			log_info("store: WAL emptied after an erasure: %s",
-			    rc == SQLITE_OK ? "done" : "readers kept it; the "
-			    "next checkpoints will");
+			log_info("store: WAL emptied after a deletion: %s",
+			    rc == SQLITE_OK && log >= 0 ? "done" : "not now;"
+			    " the next checkpoints will");
 		else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warn("store: checkpoint: %s", sqlite3_errmsg(s->cdb));
 		usleep(STORE_CKPT_MIN_MS * 1000);
@@ -112,6 +112,15 @@ store_ckpt_start(struct store *s, const char *path)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->cdb, STORE_BUSY_MS);
+	/*
+	 * A connection that has read nothing has not opened the WAL yet:
+	 * a checkpoint on it answers SQLITE_OK having done nothing (its
+	 * counts -1, "not in WAL mode"). One read of the schema opens it.
+	 */
+	if (sqlite3_exec(s->cdb, "SELECT count(*) FROM sqlite_master", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		log_warn("store: checkpoint connection: %s",
+		    sqlite3_errmsg(s->cdb));
 	if ((error = pthread_create(&s->ckpt_thread, NULL, store_ckpt_main,
 	    s)) != 0) {
 		log_error("store: cannot start the checkpoint thread: %s",
