@@ -121,10 +121,20 @@ const char *const store_erase_write_sql[EQ__COUNT] = {
 	[EQ_CERTS_REVOKE] =
 	    "UPDATE certs SET revoked_at = ?2 WHERE account_id = ?1"
 	    " AND revoked_at IS NULL",
-	/* A conversation's name held the account's old name. */
+	/* A conversation's name held the account's old name: it takes the
+	 * new one, still dm/USER1+USER2 in order, so that the other person
+	 * keeps reading it. With the other gone too (erased before), a
+	 * name nobody has: gone-CHANNEL. Run after the rename. */
 	[EQ_DM_RENAME] =
-	    "UPDATE channels SET name = 'dm/erased-' || id WHERE kind = 3"
-	    " AND id IN (SELECT channel_id FROM members WHERE account_id = ?1)",
+	    "UPDATE channels SET name = (SELECT CASE"
+	    "  WHEN o.n IS NULL THEN 'dm/erased-' || ?1 || '+gone-' || channels.id"
+	    "  WHEN o.n < 'erased-' || ?1 THEN 'dm/' || o.n || '+erased-' || ?1"
+	    "  ELSE 'dm/erased-' || ?1 || '+' || o.n END"
+	    "  FROM (SELECT (SELECT a.name FROM members m"
+	    "   JOIN accounts a ON a.id = m.account_id"
+	    "   WHERE m.channel_id = channels.id AND m.account_id <> ?1) AS n) o)"
+	    " WHERE kind = 3 AND id IN (SELECT channel_id FROM members"
+	    "  WHERE account_id = ?1)",
 	[EQ_MEMBERS_DROP] = "DELETE FROM members WHERE account_id = ?1",
 	[EQ_RANGES_DROP] = "DELETE FROM read_ranges WHERE account_id = ?1",
 	[EQ_SUBS_DROP] = "DELETE FROM subscriptions WHERE account_id = ?1",

@@ -127,6 +127,8 @@ enum proto_err {
 #define PROTO_BYE_SUSPENDED	"this account was suspended: ask the " \
 				"network's operator"
 #define PROTO_BYE_ERASED	"this account was erased"
+/* An erased account's name is this and its id; no one registers one. */
+#define PROTO_ERASED_PREFIX	"erased-"
 
 /* "not_found" etc.; NULL for PROTO_OK or out of range. */
 const char	*proto_err_code(enum proto_err);

@@ -156,7 +156,14 @@ Test(erase, reaches_everything_and_every_later_backup,
 	    "{s:s}", "text", "SECRET"), "results")), 0);
 	hx_ok(ben2, "search", "{s:s, s:b}", "text", "SECRET", "resources", 1);
 	hx_ok(ben2, "inbox", "{s:b}", "all", 1);
-	hx_ok(ben2, "dms", NULL);
+	/* The conversation is still ben's, under the new name. */
+	r = json_object_get(hx_ok(ben2, "dms", NULL), "conversations");
+	cr_assert_eq(json_array_size(r), 1, "%s", hx_dump(r));
+	cr_expect_str_eq(hx_str(json_array_get(r, 0), "channel"),
+	    hx_strf("dm/ben+erased-%lld", (long long)id));
+	r = hx_read_all(ben2, hx_strf("dm/ben+erased-%lld", (long long)id), 0);
+	cr_assert_eq(json_array_size(r), 1, "%s", hx_dump(r));
+	cr_expect_str_eq(hx_str(json_array_get(r, 0), "body"), "[removed]");
 	hx_ok(ben2, "resource.list", NULL);
 	hx_err(ben2, "not_found", "resource.get", "{s:I, s:I}", "resource",
 	    (json_int_t)k.res, "offset", (json_int_t)0);
@@ -193,7 +200,7 @@ Test(erase, reaches_everything_and_every_later_backup,
 Test(erase, refusals_change_nothing, .timeout = HX_TEST_TIMEOUT)
 {
 	struct cast k;
-	struct hx_conn *root;
+	struct hx_conn *root, *c;
 	json_t *r;
 	const char *erased;
 
@@ -226,6 +233,13 @@ Test(erase, refusals_change_nothing, .timeout = HX_TEST_TIMEOUT)
 	r = hx_read_all(k.ben, PEERCH, 0);
 	cr_expect_str_eq(hx_str(json_array_get(r, 0), "body"), "[removed]");
 	cr_expect_str_eq(hx_str(json_array_get(r, 0), "author"), erased);
+	/* Nobody can take an erased account's name, nor log in as it. */
+	c = hx_connect(k.d);
+	hx_err(c, "bad_name", "register", "{s:s, s:s, s:s}", "invite",
+	    hx_invite(k.d, "hope", "member"), "user", "erased-99", "password",
+	    HX_PASSWORD);
+	hx_err(c, "auth_failed", "login", "{s:s, s:s}", "user", erased,
+	    "password", HX_PASSWORD);
 	hx_stop(k.d);
 }
 
