@@ -24,8 +24,9 @@ const struct cmd_entry cmd_admin_erase_entry = {
 "renamed erased-ID, its sessions and certificates end, it leaves every\n"
 "channel. Counts of who took part (answers to events, attendance) stay,\n"
 "without content. The moderation log keeps who erased whom, when and\n"
-"the REASON (at most " PROTO_XSTR(PROTO_MAX_REASON) " bytes). The last admin, and you\n"
-"yourself, cannot be erased. Backups made afterwards hold none of it.\n",
+"the REASON (at most " PROTO_XSTR(PROTO_MAX_REASON) " bytes). The last admin,\n"
+"and you yourself, cannot be erased. Backups made afterwards hold none\n"
+"of it.\n",
 	.opts = { { "reason", "TEXT" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_erase_exec,

@@ -124,10 +124,10 @@ cmd_channel_set_written(struct store_write *w)
 	}
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:s, s:s, s:b, s:I,"
-			    " s:I}", "channel", w->name, "moderation",
-			    cmd_mode_name(w->mode), "anon", w->flag,
-			    "slow", (json_int_t)w->slow, "retention",
+			conn_reply_ok(c, w->arg, json_pack(
+			    "{s:s, s:s, s:b, s:I, s:I}", "channel", w->name,
+			    "moderation", cmd_mode_name(w->mode), "anon",
+			    w->flag, "slow", (json_int_t)w->slow, "retention",
 			    (json_int_t)w->retention));
 		else
 			cmd_reply_store_err(c, w->arg, w->result);

@@ -127,12 +127,14 @@ const char *const store_erase_write_sql[EQ__COUNT] = {
 	 * name nobody has: gone-CHANNEL. Run after the rename. */
 	[EQ_DM_RENAME] =
 	    "UPDATE channels SET name = (SELECT CASE"
-	    "  WHEN o.n IS NULL THEN 'dm/erased-' || ?1 || '+gone-' || channels.id"
+	    "  WHEN o.n IS NULL THEN"
+	    "   'dm/erased-' || ?1 || '+gone-' || channels.id"
 	    "  WHEN o.n < 'erased-' || ?1 THEN 'dm/' || o.n || '+erased-' || ?1"
 	    "  ELSE 'dm/erased-' || ?1 || '+' || o.n END"
 	    "  FROM (SELECT (SELECT a.name FROM members m"
 	    "   JOIN accounts a ON a.id = m.account_id"
-	    "   WHERE m.channel_id = channels.id AND m.account_id <> ?1) AS n) o)"
+	    "   WHERE m.channel_id = channels.id AND m.account_id <> ?1)"
+	    "  AS n) o)"
 	    " WHERE kind = 3 AND id IN (SELECT channel_id FROM members"
 	    "  WHERE account_id = ?1)",
 	[EQ_MEMBERS_DROP] = "DELETE FROM members WHERE account_id = ?1",
@@ -173,7 +175,8 @@ const char *const store_erase_write_sql[EQ__COUNT] = {
 	    " last_eid = coalesce((SELECT max(p.id) FROM posts p"
 	    "  WHERE p.thread_id = threads.id AND p.state = 0"
 	    "  AND p.id NOT IN" STORE_GONE "), threads.id)"
-	    " WHERE id IN (SELECT thread_id FROM posts WHERE id IN" STORE_GONE ")"
+	    " WHERE id IN (SELECT thread_id FROM posts WHERE id IN"
+	    STORE_GONE ")"
 	    " AND id NOT IN" STORE_GONE,
 };
 
@@ -280,7 +283,8 @@ store_erase_check(struct store *s, struct store_write *w)
 static int
 store_erase_files(struct store *s, struct store_write *w)
 {
-	sqlite3_stmt	*st = s->eq[EQ_SHAS], *del = s->eq[EQ_ATTACHMENT_DROP];
+	sqlite3_stmt	*st = s->eq[EQ_SHAS];
+	sqlite3_stmt	*del = s->eq[EQ_ATTACHMENT_DROP];
 	uint8_t		*shas = NULL;
 	size_t		 n = 0, i;
 	int		 rc, r = STORE_OK, changes;
@@ -377,7 +381,8 @@ store_retention_channel(struct store *s, int64_t channel, int64_t cutoff,
     int64_t *budget)
 {
 	sqlite3_stmt	*st = s->eq[EQ_RET_OLDEST], *add;
-	int64_t		 ids[STORE_RETENTION_BATCH], threads[STORE_RETENTION_BATCH];
+	int64_t		 ids[STORE_RETENTION_BATCH];
+	int64_t		 threads[STORE_RETENTION_BATCH];
 	int64_t		 n = 0, i, before, after;
 	int		 rc, r = STORE_OK;
 
@@ -396,7 +401,8 @@ store_retention_channel(struct store *s, int64_t channel, int64_t cutoff,
 		if ((r = store_erase_int(s, s->eq[EQ_GONE_COUNT], &before)) !=
 		    STORE_OK)
 			return r;
-		add = s->eq[ids[i] == threads[i] ? EQ_GONE_THREAD : EQ_GONE_ADD];
+		add = s->eq[ids[i] == threads[i] ? EQ_GONE_THREAD :
+		    EQ_GONE_ADD];
 		sqlite3_bind_int64(add, 1, ids[i]);
 		if (ids[i] == threads[i])
 			sqlite3_bind_int64(add, 2, *budget);

@@ -28,7 +28,8 @@
 static int64_t
 listed_retention(struct hx_conn *c)
 {
-	json_t *list = json_object_get(hx_ok(c, "channel.list", NULL), "channels");
+	json_t *list = json_object_get(hx_ok(c, "channel.list", NULL),
+	    "channels");
 	json_t *ch;
 	size_t i;
 
@@ -69,10 +70,37 @@ bulk(struct hx_conn *c, int64_t thread)
 		hx_assert_ok(hx_any_reply(c, hx_ms(HX_WAIT_MS)));
 }
 
+/* A fresh connection of ben after the passes: only the new thread,
+ * on every path that carries posts. */
+static void
+fresh_reader(struct hx_daemon *d)
+{
+	struct hx_conn *ben2;
+	const char *bytes;
+	size_t len;
+	json_t *r;
+
+	ben2 = hx_login(d, "ben");
+	r = hx_read_all(ben2, PEERCH, 0);
+	cr_assert_eq(json_array_size(r), 1, "%s", hx_dump(r));
+	cr_expect_str_eq(hx_str(json_array_get(r, 0), "body"), "NEW-body-ddd");
+	r = json_object_get(hx_ok(ben2, "threads", "{s:s}", "channel",
+	    PEERCH), "threads");
+	cr_expect_eq(json_array_size(r), 1, "%s", hx_dump(r));
+	cr_expect_eq(json_array_size(hx_sync_all(ben2, 0)), 1);
+	cr_expect_eq(json_array_size(json_object_get(hx_ok(ben2, "search",
+	    "{s:s}", "text", "OLD-"), "results")), 0);
+	search_finds(ben2, "NEW-body-ddd", 1);
+	bytes = hx_seen(ben2, &len);
+	cr_expect(!hx_contains(bytes, len, "OLD-"), "an old post was sent");
+	cr_expect(!hx_contains(bytes, len, "NEW-reply-fff"),
+	    "a reply outlived its thread");
+}
+
 Test(retention, old_posts_leave_everything, .timeout = HX_TEST_TIMEOUT)
 {
 	struct hx_daemon *d;
-	struct hx_conn *fay, *ben, *ben2;
+	struct hx_conn *fay, *ben;
 	int64_t a, b, hidden;
 	json_t *r;
 	const char *bytes;
@@ -127,22 +155,7 @@ Test(retention, old_posts_leave_everything, .timeout = HX_TEST_TIMEOUT)
 	cr_assert(hx_log_wait(d, mark, "WAL emptied after a deletion: done",
 	    hx_ms(HX_WAIT_MS)), "no checkpoint");
 
-	/* A fresh connection: only the new thread, everywhere. */
-	ben2 = hx_login(d, "ben");
-	r = hx_read_all(ben2, PEERCH, 0);
-	cr_assert_eq(json_array_size(r), 1, "%s", hx_dump(r));
-	cr_expect_str_eq(hx_str(json_array_get(r, 0), "body"), "NEW-body-ddd");
-	r = json_object_get(hx_ok(ben2, "threads", "{s:s}", "channel",
-	    PEERCH), "threads");
-	cr_expect_eq(json_array_size(r), 1, "%s", hx_dump(r));
-	cr_expect_eq(json_array_size(hx_sync_all(ben2, 0)), 1);
-	cr_expect_eq(json_array_size(json_object_get(hx_ok(ben2, "search",
-	    "{s:s}", "text", "OLD-"), "results")), 0);
-	search_finds(ben2, "NEW-body-ddd", 1);
-	bytes = hx_seen(ben2, &len);
-	cr_expect(!hx_contains(bytes, len, "OLD-"), "an old post was sent");
-	cr_expect(!hx_contains(bytes, len, "NEW-reply-fff"),
-	    "a reply outlived its thread");
+	fresh_reader(d);
 
 	/* The file, checkpointed: no page holds an old text. */
 	bytes = hx_slurp(hx_db(d), &len);
