@@ -135,6 +135,9 @@ fresh_reader(struct cast *k, int64_t id)
 	hx_ok(ben2, "threads", "{s:s}", "channel", PEERCH);
 	cr_expect_eq(json_array_size(json_object_get(hx_ok(ben2, "search",
 	    "{s:s}", "text", "SECRET"), "results")), 0);
+	cr_expect_eq(json_array_size(json_object_get(hx_ok(ben2, "search",
+	    "{s:s}", "text", "[removed]"), "results")), 0,
+	    "an erased post is found by its placeholder");
 	hx_ok(ben2, "search", "{s:s, s:b}", "text", "SECRET", "resources", 1);
 	hx_ok(ben2, "inbox", "{s:b}", "all", 1);
 	/* The conversation is still ben's, under the new name. */
