@@ -172,6 +172,7 @@ extern const struct cmd_entry cmd_stories_export_entry;
 extern const struct cmd_entry cmd_programme_report_entry;
 extern const struct cmd_entry cmd_me_export_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_admin_erase_entry;
 
 /* client.c */
 const char	*client_opt(const struct cmd_args *, const char *name);

@@ -22,7 +22,7 @@ static int	cmd_channel_set_exec(struct client *, struct cmd_args *);
 const struct cmd_entry cmd_channel_set_entry = {
 	.name = "channel set",
 	.usage = "CHANNEL --moderation open|pre|announce | --anon allowed|off | "
-	    "--slow SECONDS",
+	    "--slow SECONDS | --retention AGE|off",
 	.summary = "Change how a channel is moderated (its moderators).",
 	.help =
 "--moderation open: members' posts appear at once (the default); pre:\n"
@@ -30,10 +30,14 @@ const struct cmd_entry cmd_channel_set_entry = {
 "only moderators post. --anon allowed lets members post anonymously\n"
 "(`harbour post --anon`); off (the default) does not. --slow SECONDS\n"
 "lets each member post at most once every SECONDS (up to\n"
-PROTO_XSTR(PROTO_SLOW_MAX) "); 0 turns slow mode off; moderators are exempt. Give one\n"
+PROTO_XSTR(PROTO_SLOW_MAX) "); 0 turns slow mode off; moderators are exempt.\n"
+"--retention AGE (90d, 12w, 36h: at least 1d, at most 3650d) has the\n"
+"daemon delete posts older than AGE, within the hour; a thread goes\n"
+"whole once its first post is that old. off (or 0) keeps posts. Give one\n"
 "or more of them; the change is logged. Prints the channel's settings.\n",
 	.opts = { { "moderation", "open|pre|announce" },
-	    { "anon", "allowed|off" }, { "slow", "SECONDS" }, { NULL, NULL } },
+	    { "anon", "allowed|off" }, { "slow", "SECONDS" },
+	    { "retention", "AGE|off" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_channel_set_exec,
 };
@@ -62,8 +66,8 @@ const struct cmd_entry cmd_channels_entry = {
 "KIND is org, peer, group (a private group you are in) or dm (a\n"
 "conversation, see `harbour dm`). Unread counts only channels you have\n"
 "joined. Then what is not the default: pre or announce (moderation),\n"
-"anonymous posts allowed, slow mode Ns; and a group's title, in\n"
-"parentheses.\n",
+"anonymous posts allowed, slow mode Ns, posts kept Nd; and a group's\n"
+"title, in parentheses.\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_channels_exec,
@@ -155,6 +159,8 @@ channel_print_modes(json_t *ch, int all)
 			    "moderation"));
 	json_int_t	 slow = json_integer_value(json_object_get(ch, "slow"));
 	int		 anon = json_is_true(json_object_get(ch, "anon"));
+	json_int_t	 ret = json_integer_value(json_object_get(ch,
+			    "retention"));
 
 	if (mod != NULL && (all || strcmp(mod, "open") != 0)) {
 		fputs(all ? "moderation " : "  ", stdout);
@@ -167,6 +173,13 @@ channel_print_modes(json_t *ch, int all)
 		printf("%sslow mode %llds", all ? ", " : "  ", (long long)slow);
 	else if (all)
 		fputs(", slow mode off", stdout);
+	if (ret > 0 && ret % 86400 == 0)
+		printf("%sposts kept %lldd", all ? ", " : "  ",
+		    (long long)(ret / 86400));
+	else if (ret > 0)
+		printf("%sposts kept %llds", all ? ", " : "  ", (long long)ret);
+	else if (all)
+		fputs(", posts kept forever", stdout);
 }
 
 /* channel set's options into req: at least one, each a known value. */
@@ -176,11 +189,17 @@ channel_set_options(const struct cmd_args *a, json_t *req)
 	const char	*mod = client_opt(a, "moderation");
 	const char	*anon = client_opt(a, "anon");
 	const char	*slow = client_opt(a, "slow");
-	int64_t		 secs;
+	const char	*ret = client_opt(a, "retention");
+	int64_t		 secs, keep = 0;
 
-	if (mod == NULL && anon == NULL && slow == NULL)
+	if (mod == NULL && anon == NULL && slow == NULL && ret == NULL)
 		return (client_usage(a->entry, "say what to change: "
-		    "--moderation, --anon or --slow"));
+		    "--moderation, --anon, --slow or --retention"));
+	if (ret != NULL && strcmp(ret, "off") != 0 && strcmp(ret, "0") != 0 &&
+	    ((keep = proto_parse_duration(ret, PROTO_RETENTION_MAX)) == -1 ||
+	    keep < PROTO_RETENTION_MIN))
+		return (client_usage(a->entry, "--retention is an age of at "
+		    "least a day (90d, 12w, 36h) or off, not %s", ret));
 	if (mod != NULL && strcmp(mod, "open") != 0 &&
 	    strcmp(mod, "pre") != 0 && strcmp(mod, "announce") != 0)
 		return (client_usage(a->entry, "--moderation is open, pre or "
@@ -200,6 +219,8 @@ channel_set_options(const struct cmd_args *a, json_t *req)
 		    "allowed") == 0));
 	if (slow != NULL)
 		json_object_set_new(req, "slow", json_integer(secs));
+	if (ret != NULL)
+		json_object_set_new(req, "retention", json_integer(keep));
 	return (CLIENT_EXIT_OK);
 }
 

@@ -139,6 +139,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_stories_export_entry,
 	&cmd_programme_report_entry,
 	&cmd_me_export_entry,
+	/* Erasure (cmd-erase.c). */
+	&cmd_admin_erase_entry,
 	&cmd_help_entry,
 	NULL
 };

@@ -608,6 +608,19 @@ blob_exists(struct blob_store *bs, const uint8_t *sha, int64_t *size)
 	return 1;
 }
 
+/* An erased account's file, once its row is gone and committed: a
+ * missing file is no error (a rerun, a file never finished). */
+int
+blob_remove(struct blob_store *bs, const uint8_t *sha)
+{
+	char	sub[3], final[BLOB_FINAL_NAME];
+
+	blob_final_name(sha, sub, final);
+	if (unlinkat(bs->dfd, final, 0) == -1 && errno != ENOENT)
+		return blob_errno("unlink", final);
+	return BLOB_OK;
+}
+
 ssize_t
 blob_read(struct blob_store *bs, const uint8_t *sha, int64_t off, void *buf,
     size_t len)

@@ -119,6 +119,9 @@ int		 blob_gc_partials(struct blob_store *, int64_t older_than,
 /* ---- stored files ------------------------------------------------- */
 
 /* 1 with *size when the file of sha is stored, 0 when not, -1 on error. */
+/* Remove the stored file with this hash (on the loop, after the commit
+ * that dropped its row): BLOB_OK, also when there was none. */
+int		 blob_remove(struct blob_store *, const uint8_t *sha);
 int		 blob_exists(struct blob_store *, const uint8_t *sha,
 		    int64_t *size);
 /* Up to len bytes at off of the file of sha: bytes read, 0 at its end,

@@ -214,6 +214,13 @@ cmd_register(struct cmd_q *q)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
 		    "user names are 1-" PROTO_XSTR(PROTO_MAX_NAME)
 		    " of a-z 0-9 . _ -");
+	/* An erasure renames an account erased-ID (cmd-erase.c): such a
+	 * name taken first would make that erasure fail. */
+	if (strncmp(user, PROTO_ERASED_PREFIX, strlen(PROTO_ERASED_PREFIX)) ==
+	    0)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_NAME,
+		    "names that start with \"" PROTO_ERASED_PREFIX "\" are "
+		    "kept for erased accounts");
 	if (proto_check_password(password) != PROTO_OK)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_PASSWORD,
 		    "passwords are " PROTO_XSTR(PROTO_PASSWORD_MIN) " to "

@@ -92,6 +92,7 @@ cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 	    "last_eid", (json_int_t)ci->last_eid, "moderation",
 	    cmd_mode_name(ci->mode), "anon", ci->anon, "slow",
 	    (json_int_t)ci->slow);
+	json_object_set_new(o, "retention", json_integer(ci->retention));
 	if (ci->group)
 		json_object_set_new(o, "group", json_true());
 	if (ci->title != NULL)

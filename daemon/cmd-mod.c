@@ -116,14 +116,19 @@ cmd_channel_set_written(struct store_write *w)
 {
 	struct conn *c = w->ctx;
 
-	if (w->result == STORE_OK)
+	if (w->result == STORE_OK) {
 		log_info("%s set %s: %s", w->actor, w->name, w->body);
+		/* A retention set now is applied at the next tick. */
+		if (w->retention > 0)
+			c->srv->retention_next = 0;
+	}
 	if (conn_is_open(c)) {
 		if (w->result == STORE_OK)
-			conn_reply_ok(c, w->arg, json_pack("{s:s, s:s, s:b, s:I}",
-			    "channel", w->name, "moderation",
-			    cmd_mode_name(w->mode), "anon", w->flag,
-			    "slow", (json_int_t)w->slow));
+			conn_reply_ok(c, w->arg, json_pack(
+			    "{s:s, s:s, s:b, s:I, s:I}", "channel", w->name,
+			    "moderation", cmd_mode_name(w->mode), "anon",
+			    w->flag, "slow", (json_int_t)w->slow, "retention",
+			    (json_int_t)w->retention));
 		else
 			cmd_reply_store_err(c, w->arg, w->result);
 	}
@@ -148,9 +153,10 @@ cmd_channel_set(struct cmd_q *q)
 	struct proto_req *req = q->req;
 	const char *mode = NULL;
 	int has_mode = 0, has_slow = 0, anon = q->ch.anon, m = q->ch.mode;
-	int64_t slow = q->ch.slow;
+	int has_ret = 0;
+	int64_t slow = q->ch.slow, retention = q->ch.retention;
 	struct store_write *w;
-	char what[96];
+	char what[128];
 
 	if (proto_get_str(req, "moderation", 0, &mode, &has_mode) != PROTO_OK ||
 	    (has_mode && (m = cmd_mode_parse(mode)) < 0))
@@ -162,19 +168,28 @@ cmd_channel_set(struct cmd_q *q)
 	    &has_slow) != PROTO_OK)
 		return cmd_bad_field(c, req, "slow\" (0 to "
 		    PROTO_XSTR(PROTO_SLOW_MAX) " seconds, a day");
-	if (!has_mode && !has_slow && json_object_get(req->root, "anon") ==
-	    NULL)
+	if (proto_get_int(req, "retention", 0, 0, PROTO_RETENTION_MAX,
+	    &retention, &has_ret) != PROTO_OK)
+		return cmd_bad_field(c, req, "retention\" (seconds: 0 keeps "
+		    "posts, at most " PROTO_XSTR(PROTO_RETENTION_MAX));
+	if (has_ret && retention > 0 && retention < PROTO_RETENTION_MIN)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
-		    "give moderation, anon or slow");
+		    "retention must be at least one day (1d), or 0 to keep "
+		    "posts");
+	if (!has_mode && !has_slow && !has_ret &&
+	    json_object_get(req->root, "anon") == NULL)
+		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
+		    "give moderation, anon, slow or retention");
 	w = cmd_write_new(c, req, SW_CHANNEL_SET, cmd_channel_set_written);
 	w->channel = q->ch.id;
 	w->mode = m;
 	w->flag = anon;
 	w->slow = slow;
+	w->retention = retention;
 	strlcpy_h(w->name, q->ch.name, sizeof w->name);
 	snprintf(what, sizeof what, "moderation %s, anonymous posts %s, "
-	    "slow %llds", cmd_mode_name(m), anon ? "allowed" : "off",
-	    (long long)slow);
+	    "slow %llds, retention %llds", cmd_mode_name(m), anon ?
+	    "allowed" : "off", (long long)slow, (long long)retention);
 	w->body = xstrdup(what);
 	store_submit(c->srv->store, w);
 }

@@ -32,6 +32,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_calendar_entries,
 	cmd_programme_entries,
 	cmd_story_entries,
+	cmd_erase_entries,
 };
 
 static const struct cmd_entry *

@@ -185,5 +185,10 @@ extern const struct cmd_entry cmd_programme_entries[];
 /* cmd-export.c: me.export, whose row is cmd_story_entries'. */
 void	cmd_me_export(struct cmd_q *);
 extern const struct cmd_entry cmd_story_entries[];
+/* cmd-erase.c: admin.erase, and the retention timer, started and
+ * stopped with the server. */
+extern const struct cmd_entry cmd_erase_entries[];
+void	cmd_retention_start(struct server *);
+void	cmd_retention_stop(struct server *);
 
 #endif

@@ -137,6 +137,7 @@ server_shutdown(struct server *srv)
 	cmd_report_stop(srv);
 	cmd_inbox_stop(srv);
 	cmd_calendar_stop(srv);
+	cmd_retention_stop(srv);
 	/* Finish every queued commit and answer it before saying bye. */
 	store_stop(srv->store);
 	store_drain(srv->store);
@@ -404,6 +405,7 @@ server_setup(struct server *srv)
 	cmd_report_start(srv);
 	cmd_inbox_start(srv);
 	cmd_calendar_start(srv);
+	cmd_retention_start(srv);
 	server_watchdog_start(srv);
 }
 
@@ -416,6 +418,7 @@ server_teardown(struct server *srv)
 	cmd_report_stop(srv);
 	cmd_inbox_stop(srv);
 	cmd_calendar_stop(srv);
+	cmd_retention_stop(srv);
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);

@@ -37,6 +37,9 @@ struct server {
 	struct event		*hours_ev;	/* digests (cmd-inbox.c) */
 	struct event		*calendar_ev;	/* reminders (cmd-calendar.c) */
 	int			 reminding;	/* reminders in flight */
+	struct event		*retention_ev;	/* retention (cmd-erase.c) */
+	int			 retaining;	/* a retention job in flight */
+	int64_t			 retention_next;	/* no pass before */
 	int			 escalating;	/* escalations in flight */
 	int			 heap_busy;	/* handshakes since the last tick */
 	int			 trim_due;

@@ -354,6 +354,52 @@ enum store_cq {
 	CQ__COUNT
 };
 
+/* store-erase.c's: ER_ on the loop's connection, EQ_ on the writer's. */
+enum store_er {
+	ER_RET_DUE,
+	ER__COUNT
+};
+enum store_eq {
+	EQ_GONE_CLEAR,
+	EQ_ACCOUNT,
+	EQ_OTHER_ADMINS,
+	EQ_GONE_AUTHOR,
+	EQ_POSTS_BLANK,
+	EQ_THREADS_BLANK,
+	EQ_VERSIONS_DROP,
+	EQ_FTS_DROP,
+	EQ_INBOX_DROP,
+	EQ_INBOX_ACCOUNT,
+	EQ_STORIES_DROP,
+	EQ_STORIES_ACCOUNT,
+	EQ_FTS_OPTIMIZE,
+	EQ_RES_FTS_DROP,
+	EQ_RES_FTS_OPTIMIZE,
+	EQ_RES_TAGS_DROP,
+	EQ_SHAS,
+	EQ_RES_BLANK,
+	EQ_UPLOADS_DROP,
+	EQ_ATTACHMENT_DROP,
+	EQ_ACCOUNT_BLANK,
+	EQ_SESSIONS_REVOKE,
+	EQ_CERTS_REVOKE,
+	EQ_DM_RENAME,
+	EQ_MEMBERS_DROP,
+	EQ_RANGES_DROP,
+	EQ_SUBS_DROP,
+	EQ_BLOCKS_DROP,
+	EQ_REPORTS_BLANK,
+	EQ_RET_CHANNELS,
+	EQ_RET_OLDEST,
+	EQ_GONE_ADD,
+	EQ_GONE_THREAD,
+	EQ_GONE_COUNT,
+	EQ_THREADS_RECOUNT,
+	EQ_THREADS_DROP,
+	EQ_POSTS_DROP,
+	EQ__COUNT
+};
+
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
  * restrictions, few, so that a post's check is one tree lookup. */
 struct store_restrict_cache {
@@ -385,6 +431,8 @@ struct store {
 	sqlite3_stmt		*gq[GQ__COUNT];
 	sqlite3_stmt		*cr[CR__COUNT];
 	sqlite3_stmt		*cq[CQ__COUNT];
+	sqlite3_stmt		*er[ER__COUNT];
+	sqlite3_stmt		*eq[EQ__COUNT];
 	/* The attachments' files (blob.c): chunks on the loop, the
 	 * finishing of an upload on the writer. */
 	struct blob_store	*blobs;
@@ -447,6 +495,8 @@ struct store {
 	pthread_cond_t		 ckpt_cond;
 	int			 wal_pages;	/* after the last commit */
 	int			 ckpt_stop;
+	int			 ckpt_truncate;	/* content was erased: empty
+						 * the WAL (store-ckpt.c) */
 	char			*path;
 };
 
@@ -575,6 +625,17 @@ int	store_op_programme(struct store *, struct store_write *);
 
 /* store-story.c */
 int	store_op_story(struct store *, struct store_write *);
+
+/* store-erase.c: SW_ERASE and SW_RETENTION; the temporary table they
+ * share, made on the writer's connection before its statements. */
+#define STORE_ERASE_TEMP	"CREATE TEMP TABLE IF NOT EXISTS gone" \
+				" (id INTEGER PRIMARY KEY)"
+extern const char *const store_erase_read_sql[ER__COUNT];
+extern const char *const store_erase_write_sql[EQ__COUNT];
+int	store_op_erase_run(struct store *, struct store_write *);
+/* After a commit that took content out: a checkpoint that leaves the
+ * WAL empty, so that no old page lingers in it or in the main file. */
+void	store_ckpt_truncate(struct store *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

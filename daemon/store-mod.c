@@ -40,7 +40,8 @@ const char *const store_mod_read_sql[MR__COUNT] = {
 
 const char *const store_mod_write_sql[MQ__COUNT] = {
 	[MQ_CHANNEL_SET] =
-	    "UPDATE channels SET mode = ?2, anon = ?3, slow = ?4 WHERE id = ?1",
+	    "UPDATE channels SET mode = ?2, anon = ?3, slow = ?4,"
+	    " retention = ?5 WHERE id = ?1",
 	[MQ_POST_GET] =
 	    "SELECT state, author_id, thread_id, anonymous, channel_id"
 	    " FROM posts WHERE id = ?1",
@@ -469,6 +470,7 @@ store_op_channel_set(struct store *s, struct store_write *w)
 	sqlite3_bind_int(st, 2, w->mode);
 	sqlite3_bind_int(st, 3, w->flag != 0);
 	sqlite3_bind_int64(st, 4, w->slow);
+	sqlite3_bind_int64(st, 5, w->retention);
 	if ((r = store_run(s, st, &changes)) != STORE_OK)
 		return r;
 	if (changes == 0)

@@ -728,6 +728,8 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_FETCH] = store_op_programme,
 	[SW_STORY_SHARE] = store_op_story,
 	[SW_STORY_WITHDRAW] = store_op_story,
+	[SW_ERASE] = store_op_erase_run,
+	[SW_RETENTION] = store_op_erase_run,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

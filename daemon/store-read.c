@@ -39,7 +39,7 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ORG_LIST] = "SELECT name FROM orgs ORDER BY name",
 	[RQ_CHANNEL_BY_NAME] =
 	    "SELECT id, coalesce(org_id, 0), kind, name, mode, anon, slow,"
-	    " title FROM channels WHERE name = ?1",
+	    " title, retention FROM channels WHERE name = ?1",
 	[RQ_IS_MEMBER] =
 	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
 	/* An organisation's channels, every peer channel, and the private
@@ -55,7 +55,7 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    STORE_SEEN("p", "c") " AND" STORE_UNREAD("p", "m") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
 	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0),"
-	    " c.mode, c.anon, c.slow, c.title"
+	    " c.mode, c.anon, c.slow, c.title, c.retention"
 	    " FROM channels c LEFT JOIN members m"
 	    "  ON m.channel_id = c.id AND m.account_id = ?20"
 	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
@@ -359,6 +359,7 @@ store_channel_by_name(struct store *s, const char *name,
 	c->slow = sqlite3_column_int64(st, 6);
 	strlcpy_h(c->title, sqlite3_column_type(st, 7) == SQLITE_NULL ? "" :
 	    (const char *)sqlite3_column_text(st, 7), sizeof c->title);
+	c->retention = sqlite3_column_int64(st, 8);
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
 	e->ch = *c;
@@ -366,8 +367,10 @@ store_channel_by_name(struct store *s, const char *name,
 	return STORE_OK;
 }
 
-void
-store_caches_free(struct store *s)
+/* Every channel and membership cached: an erasure renames channels
+ * and ends memberships, and is rare enough to refill them all. */
+static void
+store_caches_flush(struct store *s)
 {
 	struct store_chan_cache *e, *next;
 	struct store_member_cache *m, *mnext;
@@ -380,6 +383,12 @@ store_caches_free(struct store *s)
 		RB_REMOVE(store_members, &s->member_cache, m);
 		free(m);
 	}
+}
+
+void
+store_caches_free(struct store *s)
+{
+	store_caches_flush(s);
 	store_mod_caches_free(s);
 }
 
@@ -435,6 +444,10 @@ store_cache_forget(struct store *s, const struct store_write *w)
 	if (w->result != STORE_OK)
 		return;
 	store_mod_forget(s, w);
+	if (w->op == SW_ERASE) {
+		store_caches_flush(s);
+		return;
+	}
 	if (store_changes_channel(w->op))
 		store_channel_forget(s, w->channel);
 	/* A ban, or a removal from a group, ends the account's membership
@@ -486,6 +499,7 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 		ci.mode = sqlite3_column_int(st, 5);
 		ci.anon = sqlite3_column_int(st, 6);
 		ci.slow = sqlite3_column_int64(st, 7);
+		ci.retention = sqlite3_column_int64(st, 9);
 		if (cb(arg, &ci) != 0)
 			break;
 	}

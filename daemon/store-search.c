@@ -75,19 +75,25 @@ const char *const store_search_read_sql[SR__COUNT] = {
 #define STORE_SEARCH_TEXT						\
 	" SELECT id, CASE WHEN id = thread_id THEN title END, body"	\
 	" FROM posts"
+/* An erased account's posts read "[removed]" and are never indexed
+ * (store-erase.c drops the rows of those indexed already). */
+#define STORE_SEARCH_LIVE						\
+	" AND author_id NOT IN (SELECT id FROM accounts"		\
+	"  WHERE erased_at IS NOT NULL)"
 
 const char *const store_search_write_sql[SQ__COUNT] = {
 	[SQ_MARK] = "SELECT indexed FROM search_state WHERE id = 1",
 	[SQ_NEXT] = "SELECT max(id) FROM (SELECT id FROM posts WHERE id > ?1"
 	    " ORDER BY id LIMIT ?2)",
 	[SQ_ADD] = "INSERT INTO posts_fts (rowid, title, body)"
-	    STORE_SEARCH_TEXT " WHERE id > ?1 AND id <= ?2 AND state <> 4",
+	    STORE_SEARCH_TEXT " WHERE id > ?1 AND id <= ?2 AND state <> 4"
+	    STORE_SEARCH_LIVE,
 	[SQ_SET_MARK] = "UPDATE search_state SET indexed = ?1 WHERE id = 1",
 	[SQ_DROP] = "DELETE FROM posts_fts WHERE rowid = ?1",
 	/* Only a post the indexer has reached: a later one it will index
 	 * with its current text anyway. */
 	[SQ_REPLACE] = "INSERT INTO posts_fts (rowid, title, body)"
-	    STORE_SEARCH_TEXT " WHERE id = ?1 AND state <> 4"
+	    STORE_SEARCH_TEXT " WHERE id = ?1 AND state <> 4" STORE_SEARCH_LIVE
 	    " AND id <= (SELECT indexed FROM search_state WHERE id = 1)",
 	[SQ_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
 	[SQ_SYNC_FULL] = "PRAGMA synchronous = FULL",

@@ -146,6 +146,21 @@ store_write_finish(struct store *s, struct store_write *batch)
 	}
 }
 
+/* A committed batch that took content out (an erasure, a retention
+ * batch that deleted posts) asks for the WAL to be emptied. */
+static void
+store_write_erased(struct store *s, struct store_write *batch)
+{
+	struct store_write	*w;
+
+	for (w = batch; w != NULL; w = w->next)
+		if (w->result == STORE_OK && (w->op == SW_ERASE ||
+		    (w->op == SW_RETENTION && w->size > 0 && !w->flag))) {
+			store_ckpt_truncate(s);
+			return;
+		}
+}
+
 /* Lock held, queue not empty: commit one batch and hand it back. The
  * lock is dropped while SQLite works, so the loop can keep queueing. */
 static void
@@ -159,6 +174,8 @@ store_write_step(struct store *s)
 	batch = store_write_take(s);
 	pthread_mutex_unlock(&s->lock);
 	committed = store_write_batch(s, batch);
+	if (committed)
+		store_write_erased(s, batch);
 	pthread_mutex_lock(&s->lock);
 	if (committed)
 		s->commits++;
@@ -235,6 +252,14 @@ store_write_init(struct store *s, char **cause)
 	    cause) != 0 || store_prepare(s->wdb, store_calendar_write_sql,
 	    s->cq, CQ__COUNT, cause) != 0)
 		return -1;
+	if (sqlite3_exec(s->wdb, STORE_ERASE_TEMP, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		xasprintf(cause, "store: %s", sqlite3_errmsg(s->wdb));
+		return -1;
+	}
+	if (store_prepare(s->wdb, store_erase_write_sql, s->eq, EQ__COUNT,
+	    cause) != 0)
+		return -1;
 	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
@@ -255,6 +280,7 @@ store_write_destroy(struct store *s)
 	store_finalize(s->iq, IQ__COUNT);
 	store_finalize(s->gq, GQ__COUNT);
 	store_finalize(s->cq, CQ__COUNT);
+	store_finalize(s->eq, EQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
@@ -389,6 +415,7 @@ store_write_free(struct store_write *w)
 	free(w->ids);
 	free(w->accounts);
 	free(w->channels);
+	free(w->shas);
 	for (i = 0; i < sizeof w->profile / sizeof w->profile[0]; i++)
 		free(w->profile[i]);
 	/* A password hash does not linger in freed memory. */

@@ -233,8 +233,16 @@ store_setup(sqlite3 *db, const char *path, int version, char **cause)
 	 * needs anyway to answer "not found"; harbourd check runs
 	 * foreign_key_check, and so does every store unit test.
 	 */
+	/*
+	 * secure_delete: what a delete or an update frees is overwritten
+	 * with zeros, so that erased and expired text leaves the file's
+	 * pages, and so every backup made afterwards (store_backup copies
+	 * pages, free ones too). The price is writing the freed bytes; a
+	 * VACUUM after each erasure would rewrite the whole file instead.
+	 */
 	if (store_exec(db, path, "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = OFF;", cause) != 0)
+	    "PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON;",
+	    cause) != 0)
 		return -1;
 	return store_migrate(db, path, current, version, cause);
 }
@@ -250,6 +258,7 @@ store_disconnect(struct store *s)
 	store_finalize(s->ir, IR__COUNT);
 	store_finalize(s->gr, GR__COUNT);
 	store_finalize(s->cr, CR__COUNT);
+	store_finalize(s->er, ER__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -304,7 +313,8 @@ store_open(const char *path, char **cause)
 	    store_inbox_read_sql, s->ir, IR__COUNT, cause) != 0 ||
 	    store_prepare(s->rdb, store_group_read_sql, s->gr, GR__COUNT,
 	    cause) != 0 || store_prepare(s->rdb, store_calendar_read_sql,
-	    s->cr, CR__COUNT, cause) != 0)
+	    s->cr, CR__COUNT, cause) != 0 || store_prepare(s->rdb,
+	    store_erase_read_sql, s->er, ER__COUNT, cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
 		goto fail;

@@ -97,6 +97,7 @@ struct store_channel {
 	int		 mode;		/* STORE_MODE_* */
 	int		 anon;		/* anonymous posts allowed */
 	int64_t		 slow;		/* seconds between a member's posts */
+	int64_t		 retention;	/* seconds a post is kept, 0: ever */
 	char		 name[PROTO_MAX_CHANNEL + 1];
 	char		 title[PROTO_MAX_TITLE + 1];	/* a group's, or "" */
 };
@@ -161,6 +162,7 @@ struct store_channel_info {
 	int		 mode;		/* STORE_MODE_* */
 	int		 anon;
 	int64_t		 slow;
+	int64_t		 retention;	/* seconds, 0: kept */
 };
 
 /* A thread as one viewer sees it: the counts and the last activity
@@ -732,7 +734,20 @@ enum store_wop {
 	 * its author. */
 	SW_STORY_SHARE,		/* post; body: the consent; flag: named */
 	SW_STORY_WITHDRAW,	/* post */
+	/* Erasure and retention (store-erase.c). */
+	SW_ERASE,		/* name: who; body: why; target out: the
+				 * account; shas out: files to unlink */
+	SW_RETENTION,		/* now; size out: posts deleted; flag out:
+				 * the batch was full (more may wait) */
 };
+
+/* Posts one SW_RETENTION job deletes at most, so that a long backlog
+ * (a retention just set on an old channel) is many short transactions
+ * and other writes wait a few milliseconds at most between them. */
+#define STORE_RETENTION_BATCH	500
+/* Whether a post of some channel is past its retention at now: 1, 0,
+ * or STORE_ERROR; on the loop, one index probe per such channel. */
+int	store_retention_due(struct store *, int64_t now);
 
 /* Values of rsvps.answer; stored, never renumbered. */
 #define STORE_RSVP_YES		1
@@ -814,6 +829,12 @@ struct store_write {
 	/* SW_ORG_PROFILE: about, languages, areas, services, contact (the
 	 * lists one item a line), owned */
 	char		*profile[5];
+
+	/* SW_ERASE out: the SHA-256 of each attachment no longer named,
+	 * nshas of them, to unlink after the commit; owned */
+	uint8_t		*shas;
+	size_t		 nshas;
+	int64_t		 retention;	/* SW_CHANNEL_SET: seconds, 0 kept */
 
 	/* REGISTER out: the new account as a login would read it; POST
 	 * out: the author as committed (id, organisation, names) */

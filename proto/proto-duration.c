@@ -1,6 +1,6 @@
 /*
  * proto-duration.c: a length of time as people type it, "30s", "10m",
- * "2h", "3d", for the client's options (mute --for, invite --expires).
+ * "2h", "3d", "12w", for the client's options (mute --for, invite --expires).
  * The wire always carries seconds; this is the one reading of the
  * shorthand, so two commands cannot disagree about what "1d" means.
  */
@@ -23,6 +23,8 @@ proto_duration_unit(char c)
 		return (3600);
 	case 'd':
 		return (86400);
+	case 'w':
+		return (7 * 86400);
 	default:
 		return (-1);
 	}

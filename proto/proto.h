@@ -37,6 +37,11 @@
 /* Mutes last at least a second and at most this; slow mode likewise. */
 #define PROTO_MUTE_MAX		31536000	/* 365 days */
 #define PROTO_SLOW_MAX		86400
+/* A channel's retention (channel.set): 0 keeps posts; otherwise at
+ * least a day (anything shorter would delete what people are still
+ * answering), at most ten years of 365 days. */
+#define PROTO_RETENTION_MIN	86400
+#define PROTO_RETENTION_MAX	315360000
 /* Resources (PROTOCOL.md, "Resources"): a chunk of a file, raw bytes
  * (base64 on the wire: 43,692 characters, well inside a line). */
 #define PROTO_CHUNK_MAX		32768
@@ -121,6 +126,9 @@ enum proto_err {
 				"has expired: ask the operator for a new one"
 #define PROTO_BYE_SUSPENDED	"this account was suspended: ask the " \
 				"network's operator"
+#define PROTO_BYE_ERASED	"this account was erased"
+/* An erased account's name is this and its id; no one registers one. */
+#define PROTO_ERASED_PREFIX	"erased-"
 
 /* "not_found" etc.; NULL for PROTO_OK or out of range. */
 const char	*proto_err_code(enum proto_err);

@@ -276,6 +276,8 @@ static const struct {
 	{ "stories",		0, 1, 1, 1, 1, CMD_T_NONE },
 	{ "stories.export",	0, 0, 0, 1, 1, CMD_T_NONE },
 	{ "me.export",		0, 1, 1, 1, 1, CMD_T_NONE },
+	/* Erasure (cmd-erase.c): admins only. */
+	{ "admin.erase",	0, 0, 0, 0, 1, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
