@@ -175,7 +175,7 @@ programme_build_free(struct programme_build *b)
 static json_t *
 programme_value(const struct programme_grid *g, size_t i, int k)
 {
-	char small[16];
+	char small[24];
 
 	switch (g->st[i]) {
 	case PROGRAMME_SMALL:
@@ -291,7 +291,7 @@ programme_months(const struct programme_build *b)
 {
 	json_t *a = json_array();
 	int y = b->rg->from_month / 100, m = b->rg->from_month % 100;
-	char s[16];
+	char s[32];
 	size_t i;
 
 	for (i = 0; i < b->months; i++) {

@@ -384,7 +384,7 @@ store_retention_channel(struct store *s, int64_t channel, int64_t cutoff,
 	int64_t		 ids[STORE_RETENTION_BATCH];
 	int64_t		 threads[STORE_RETENTION_BATCH];
 	int64_t		 n = 0, i, before, after;
-	int		 rc, r = STORE_OK;
+	int		 rc = SQLITE_DONE, r = STORE_OK;
 
 	sqlite3_bind_int64(st, 1, channel);
 	sqlite3_bind_int64(st, 2, *budget);
