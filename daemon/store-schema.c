@@ -447,6 +447,39 @@ static const char store_schema_v14[] =
 	"ALTER TABLE channels ADD COLUMN retention INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE accounts ADD COLUMN erased_at INTEGER;";
 
+/*
+ * Version 15: accounts over their whole life, and an organisation's
+ * roster its own.
+ *
+ * - accounts: deactivated_at and deactivated_reason (someone who left:
+ *   no login, posts and name kept; unlike a suspension, not a
+ *   sanction), pronouns (with display_name, from version 1), last_seen
+ *   (the last login, for the roster).
+ * - resets: single-use, expiring password reset codes an admin or the
+ *   account's org-admin made, hashed as invite codes are.
+ * - invites: revoked_at and revoked_by; code_prefix, the first
+ *   characters of the code (too few to use it), so that an invite can
+ *   be listed and revoked by what its maker was shown.
+ * - channels.archived_at: read-only, and left out of the channel list
+ *   unless asked for.
+ */
+static const char store_schema_v15[] =
+	"ALTER TABLE accounts ADD COLUMN deactivated_at INTEGER;"
+	"ALTER TABLE accounts ADD COLUMN deactivated_reason TEXT;"
+	"ALTER TABLE accounts ADD COLUMN pronouns TEXT;"
+	"ALTER TABLE accounts ADD COLUMN last_seen INTEGER;"
+	"CREATE TABLE resets (id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" code_hash BLOB NOT NULL UNIQUE,"
+	" created_by INTEGER REFERENCES accounts(id),"
+	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	" used_at INTEGER);"
+	"CREATE INDEX resets_account ON resets(account_id);"
+	"ALTER TABLE invites ADD COLUMN revoked_at INTEGER;"
+	"ALTER TABLE invites ADD COLUMN revoked_by INTEGER REFERENCES accounts(id);"
+	"ALTER TABLE invites ADD COLUMN code_prefix TEXT;"
+	"ALTER TABLE channels ADD COLUMN archived_at INTEGER;";
+
 const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -462,6 +495,7 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v12,
 	store_schema_v13,
 	store_schema_v14,
+	store_schema_v15,
 };
 _Static_assert(sizeof store_migrations / sizeof store_migrations[0] ==
     STORE_SCHEMA_VERSION,
