@@ -166,6 +166,8 @@ int	cmd_group_last_runner(struct conn *, const struct store_channel *,
  * fetched a resource's file (once a resource). */
 void	cmd_programme_read(struct conn *);
 void	cmd_programme_fetch(struct conn *, int64_t resource);
+/* At shutdown: wait for a report being made, and answer it. */
+void	cmd_programme_stop(struct server *);
 
 extern const struct cmd_entry cmd_auth_entries[];
 extern const struct cmd_entry cmd_admin_entries[];

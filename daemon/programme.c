@@ -339,8 +339,8 @@ programme_types(const struct programme_build *b, json_t *cols[3])
 }
 
 json_t *
-programme_report(struct store *s, const struct store_programme_range *rg,
-    int k, int target)
+programme_report(struct store_reader *rd,
+    const struct store_programme_range *rg, int k, int target)
 {
 	struct programme_build b;
 	struct store_programme_cb cb = { &b, programme_org_cb,
@@ -353,7 +353,7 @@ programme_report(struct store *s, const struct store_programme_range *rg,
 	b.rg = rg;
 	b.months = (size_t)programme_month_index(rg->from_month,
 	    rg->to_month) + 1;
-	if (store_programme(s, rg, &cb) != STORE_OK) {
+	if (store_programme(rd, rg, &cb) != STORE_OK) {
 		programme_build_free(&b);
 		return NULL;
 	}

@@ -65,8 +65,9 @@ int	programme_month(const char *);
  * than PROGRAMME_MAX_MONTHS. */
 int	programme_range(int from, int to, struct store_programme_range *);
 /* The report over a range, suppressed with k (suppress_below), against
- * target organisations; NULL when the store failed. */
-json_t	*programme_report(struct store *, const struct store_programme_range *,
-	    int k, int target);
+ * target organisations, read through rd (on any one thread); NULL when
+ * the store failed. */
+json_t	*programme_report(struct store_reader *rd,
+	    const struct store_programme_range *, int k, int target);
 
 #endif

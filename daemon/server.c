@@ -138,6 +138,7 @@ server_shutdown(struct server *srv)
 	cmd_inbox_stop(srv);
 	cmd_calendar_stop(srv);
 	cmd_retention_stop(srv);
+	cmd_programme_stop(srv);
 	/* Finish every queued commit and answer it before saying bye. */
 	store_stop(srv->store);
 	store_drain(srv->store);
@@ -419,6 +420,7 @@ server_teardown(struct server *srv)
 	cmd_inbox_stop(srv);
 	cmd_calendar_stop(srv);
 	cmd_retention_stop(srv);
+	cmd_programme_stop(srv);
 	store_drain(srv->store);
 	bus_free(srv->bus);
 	store_close(srv->store);

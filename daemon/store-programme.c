@@ -13,10 +13,14 @@
  * thread is not in its event), so a thread whose first post is gone is
  * no longer counted.
  *
- * The report is rare (a facilitator's, a few times a year), so its
- * statements are prepared when it runs rather than held open.
+ * The report is rare (a facilitator's, a few times a year) and long (it
+ * scans its range's events), so it runs on a thread of its own with a
+ * read-only connection of its own (struct store_reader), in one read
+ * transaction, never on the loop; its statements are prepared when it
+ * runs rather than held open.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store-internal.h"
@@ -101,12 +105,44 @@ static const char store_programme_types_sql[] =
 static const char store_programme_orgs_sql[] =
 	"SELECT id, name FROM orgs ORDER BY name";
 
-static int
-store_programme_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+struct store_reader {
+	sqlite3		*db;
+};
+
+struct store_reader *
+store_reader_open(struct store *s, char **cause)
 {
-	if (sqlite3_prepare_v2(s->rdb, sql, -1, st, NULL) != SQLITE_OK) {
+	struct store_reader *rd = xcalloc(1, sizeof *rd);
+	int rc;
+
+	rc = sqlite3_open_v2(s->path, &rd->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", s->path, rd->db != NULL ?
+		    sqlite3_errmsg(rd->db) : sqlite3_errstr(rc));
+		store_reader_close(rd);
+		return NULL;
+	}
+	sqlite3_busy_timeout(rd->db, STORE_BUSY_MS);
+	return rd;
+}
+
+void
+store_reader_close(struct store_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	sqlite3_close(rd->db);
+	free(rd);
+}
+
+static int
+store_programme_prepare(struct store_reader *rd, const char *sql,
+    sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(rd->db, sql, -1, st, NULL) != SQLITE_OK) {
 		log_error("store: programme report: %s",
-		    sqlite3_errmsg(s->rdb));
+		    sqlite3_errmsg(rd->db));
 		return STORE_ERROR;
 	}
 	return STORE_OK;
@@ -114,7 +150,7 @@ store_programme_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 
 /* Run one prepared statement over the range, handing each row to row(). */
 static int
-store_programme_rows(struct store *s, const char *sql,
+store_programme_rows(struct store_reader *s, const char *sql,
     const struct store_programme_range *rg,
     int (*row)(sqlite3_stmt *, void *), void *arg)
 {
@@ -136,7 +172,7 @@ store_programme_rows(struct store *s, const char *sql,
 			break;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		log_error("store: programme report: %s",
-		    sqlite3_errmsg(s->rdb));
+		    sqlite3_errmsg(s->db));
 		sqlite3_finalize(st);
 		return STORE_ERROR;
 	}
@@ -181,27 +217,29 @@ store_programme_type_row(sqlite3_stmt *st, void *arg)
 }
 
 int
-store_programme(struct store *s, const struct store_programme_range *rg,
+store_programme(struct store_reader *rd,
+    const struct store_programme_range *rg,
     const struct store_programme_cb *cb)
 {
 	struct store_programme_arg pa = { cb, 0 };
-	int r, began;
+	int r;
 
-	/* One read transaction, so every count is of the same moment (the
-	 * loop's own, when it holds one for the batch). */
-	if ((began = sqlite3_get_autocommit(s->rdb)))
-		store_snapshot_begin(s);
-	r = store_programme_rows(s, store_programme_orgs_sql, rg,
+	/* One read transaction, so every count is of the same moment. */
+	if (sqlite3_exec(rd->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		log_error("store: programme report: %s",
+		    sqlite3_errmsg(rd->db));
+		return STORE_ERROR;
+	}
+	r = store_programme_rows(rd, store_programme_orgs_sql, rg,
 	    store_programme_org_row, (void *)cb);
 	for (pa.metric = 0; r == STORE_OK && pa.metric < STORE_PM__COUNT;
 	    pa.metric++)
-		r = store_programme_rows(s, store_programme_sql[pa.metric], rg,
+		r = store_programme_rows(rd, store_programme_sql[pa.metric], rg,
 		    store_programme_cell_row, &pa);
 	if (r == STORE_OK)
-		r = store_programme_rows(s, store_programme_types_sql, rg,
+		r = store_programme_rows(rd, store_programme_types_sql, rg,
 		    store_programme_type_row, (void *)cb);
-	if (began)
-		store_snapshot_end(s);
+	sqlite3_exec(rd->db, "COMMIT", NULL, NULL, NULL);
 	return r;
 }
 

@@ -652,7 +652,17 @@ struct store_programme_cb {
 			    int64_t n);
 	int		(*type)(void *, const char *type, const int64_t n[3]);
 };
-int	store_programme(struct store *, const struct store_programme_range *,
+/*
+ * A read connection of its own, for one long read on a thread of its
+ * own instead of the loop (the report scans every event of its range:
+ * about a second for a million). Opened and closed on the loop; used
+ * on one other thread in between.
+ */
+struct store_reader;
+struct store_reader *store_reader_open(struct store *, char **cause);
+void	store_reader_close(struct store_reader *);
+int	store_programme(struct store_reader *,
+	    const struct store_programme_range *,
 	    const struct store_programme_cb *);
 
 /* ---- writes, on the writer thread ---------------------------------- */

@@ -576,6 +576,19 @@ Test(programme, bad_ranges_and_who_may_ask)
 	    "2025-01");
 	hx_err(fay, "bad_request", "programme.report", "{s:s, s:s}", "from",
 	    "2025-05", "to", "2025-04");
+	/* One report at a time: a second asked for in the same breath is
+	 * told to ask again; the first is answered. */
+	{
+		const char two[] =
+		    "{\"id\":901,\"op\":\"programme.report\",\"from\":"
+		    "\"2025-01\",\"to\":\"2025-02\"}\n"
+		    "{\"id\":902,\"op\":\"programme.report\",\"from\":"
+		    "\"2025-01\",\"to\":\"2025-02\"}\n";
+
+		cr_assert_eq(hx_send_raw(fay, two, sizeof two - 1), 0);
+		hx_assert_err(hx_reply_int(fay, 902), "busy");
+		hx_assert_ok(hx_reply_int(fay, 901));
+	}
 	/* 60 months is the most; 61 too many. */
 	hx_ok(fay, "programme.report", "{s:s, s:s}", "from", "2021-01", "to",
 	    "2025-12");
