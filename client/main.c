@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "state.h"
 #include "print.h"
 
 #ifndef HARBOUR_VERSION
@@ -437,6 +438,9 @@ main_defaults(struct client *c)
 		c->server = env != NULL && *env != '\0' ? env :
 		    CLIENT_DEFAULT_SERVER;
 	}
+	/* A session is kept for the server it came from, and sent there
+	 * alone. */
+	state_set_server(c->server);
 	if (c->ca == NULL && (env = getenv("HARBOUR_CA")) != NULL &&
 	    *env != '\0')
 		c->ca = env;

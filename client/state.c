@@ -7,6 +7,15 @@
  * is created 0700 and its files 0600: the token is as good as the
  * password until it is revoked.
  *
+ * A session belongs to the server that gave it, so that its token is
+ * only ever sent there: the token and the last event seen are kept per
+ * server ("token@HOST_PORT", "last_eid@HOST_PORT", with characters
+ * other than letters, digits, "." and "-" as "_"), and a token file
+ * names its server on its first line, which must match exactly. Naming
+ * another server asks for a login there; the first server's session
+ * stays. A token file of an older client ("token", no server named) is
+ * never sent anywhere: it is removed at the next login.
+ *
  * Files are replaced, never rewritten in place: write a temporary file
  * beside the target, fsync it, rename it over the target, fsync the
  * directory. A crash or a full disk then leaves the old file or the new
@@ -35,6 +44,11 @@
  * a file we wrote. */
 #define STATE_FILE_MAX		256
 #define STATE_TOKEN_MAX		128
+/* HOST:PORT as the user gave it; longer is not a server name. */
+#define STATE_SERVER_MAX	200
+
+/* The server this run talks to (state_set_server). */
+static char	state_server[STATE_SERVER_MAX + 1];
 
 static int
 state_fail(char **cause, const char *fmt, ...)
@@ -208,6 +222,26 @@ out:
 	return (r);
 }
 
+void
+state_set_server(const char *server)
+{
+	snprintf(state_server, sizeof state_server, "%s", server);
+}
+
+/* A file's name for this server: "what@HOST_PORT". */
+static char *
+state_name(const char *what)
+{
+	char	*name, *p;
+
+	xasprintf(&name, "%s@%s", what, state_server);
+	for (p = name + strlen(what) + 1; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			*p = '_';
+	return (name);
+}
+
 static int
 state_token_valid(const char *s)
 {
@@ -225,47 +259,46 @@ state_token_valid(const char *s)
 int
 state_token_load(char **token, char **cause)
 {
-	char	buf[STATE_FILE_MAX];
-	int	found;
+	char	 buf[STATE_FILE_MAX + STATE_SERVER_MAX], *name, *nl;
+	int	 found;
 
 	*token = NULL;
-	if (state_read("token", buf, sizeof buf, &found, cause) == -1)
+	name = state_name("token");
+	found = 0;
+	if (state_read(name, buf, sizeof buf, &found, cause) == -1) {
+		free(name);
 		return (-1);
+	}
+	free(name);
 	if (!found)
 		return (0);
-	if (!state_token_valid(buf))
+	/* Its server first: a file for another is no session here. */
+	if ((nl = strchr(buf, '\n')) == NULL || (size_t)(nl - buf) !=
+	    strlen(state_server) || strncmp(buf, state_server,
+	    (size_t)(nl - buf)) != 0) {
+		explicit_bzero(buf, sizeof buf);
+		return (0);
+	}
+	if (!state_token_valid(nl + 1)) {
+		explicit_bzero(buf, sizeof buf);
 		return (state_fail(cause, "the saved session token is "
 		    "damaged: run `harbour login --user NAME`"));
-	*token = xstrdup(buf);
+	}
+	*token = xstrdup(nl + 1);
 	explicit_bzero(buf, sizeof buf);
 	return (0);
 }
 
-int
-state_token_save(const char *token, char **cause)
-{
-	char	*line;
-	int	 r;
-
-	if (!state_token_valid(token))
-		return (state_fail(cause, "the server sent a session token "
-		    "that cannot be saved"));
-	xasprintf(&line, "%s\n", token);
-	r = state_write("token", line, cause);
-	explicit_bzero(line, strlen(line));
-	free(line);
-	return (r);
-}
-
-int
-state_token_remove(char **cause)
+/* Remove a file of the state directory, if it is there. */
+static int
+state_unlink(const char *name, char **cause)
 {
 	char	*dir, *path;
 	int	 r = 0;
 
 	if (state_dir(&dir, 0, cause) == -1)
 		return (-1);
-	xasprintf(&path, "%s/token", dir);
+	xasprintf(&path, "%s/%s", dir, name);
 	if (unlink(path) == -1 && errno != ENOENT)
 		r = state_fail(cause, "cannot remove %s: %s", path,
 		    strerror(errno));
@@ -275,15 +308,50 @@ state_token_remove(char **cause)
 }
 
 int
+state_token_save(const char *token, char **cause)
+{
+	char	*line, *name;
+	int	 r;
+
+	if (!state_token_valid(token))
+		return (state_fail(cause, "the server sent a session token "
+		    "that cannot be saved"));
+	xasprintf(&line, "%s\n%s\n", state_server, token);
+	name = state_name("token");
+	r = state_write(name, line, cause);
+	explicit_bzero(line, strlen(line));
+	free(line);
+	free(name);
+	/* An older client's token, which named no server, goes. */
+	if (r == 0)
+		r = state_unlink("token", cause);
+	return (r);
+}
+
+int
+state_token_remove(char **cause)
+{
+	char	*name = state_name("token");
+	int	 r;
+
+	r = state_unlink(name, cause);
+	free(name);
+	return (r);
+}
+
+int
 state_eid_load(int64_t *eid, char **cause)
 {
 	char		 buf[STATE_FILE_MAX];
-	char		*end;
+	char		*end, *name;
 	long long	 v;
-	int		 found;
+	int		 found, r;
 
 	*eid = 0;
-	if (state_read("last_eid", buf, sizeof buf, &found, cause) == -1)
+	name = state_name("last_eid");
+	r = state_read(name, buf, sizeof buf, &found, cause);
+	free(name);
+	if (r == -1)
 		return (-1);
 	if (!found)
 		return (0);
@@ -300,8 +368,11 @@ state_eid_load(int64_t *eid, char **cause)
 int
 state_eid_save(int64_t eid, char **cause)
 {
-	char	line[32];
+	char	line[32], *name = state_name("last_eid");
+	int	r;
 
 	snprintf(line, sizeof line, "%" PRId64 "\n", eid);
-	return (state_write("last_eid", line, cause));
+	r = state_write(name, line, cause);
+	free(name);
+	return (r);
 }

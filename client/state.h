@@ -1,7 +1,8 @@
 /*
  * state.h: what the client remembers between runs, in its state
- * directory: the session token (`token`) and the id of the last event
- * `harbour sync` showed (`last_eid`).
+ * directory, for each server: the session token (`token@HOST_PORT`)
+ * and the id of the last event `harbour sync` showed
+ * (`last_eid@HOST_PORT`).
  */
 #ifndef HARBOUR_STATE_H
 #define HARBOUR_STATE_H
@@ -9,6 +10,9 @@
 #include <stdint.h>
 
 /* Each returns 0, or -1 with *cause (malloc'd) set. */
+/* The server (HOST:PORT) whose session and place the calls below
+ * keep: set once, before any of them. */
+void	state_set_server(const char *);
 int	state_token_load(char **token, char **cause);	/* NULL: none saved */
 int	state_token_save(const char *token, char **cause);
 int	state_token_remove(char **cause);

@@ -1,0 +1,54 @@
+/*
+ * 44-sessions-cli.c: a session belongs to the server that gave it. The
+ * client keeps one session per server in its state directory: naming
+ * another server (--server) asks for a login there, and the first
+ * server's token is never sent to the second (whose log shows no login
+ * at all); logging in there too keeps both sessions, each used with its
+ * own server.
+ */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+#include "hx-ops.h"
+
+TestSuite(sessionscli, .timeout = HX_TEST_TIMEOUT);
+
+Test(sessionscli, a_token_goes_only_to_its_server)
+{
+	struct hx_daemon *d1, *d2;
+	const char *other, *log;
+	struct hx_run r;
+	size_t mark, len;
+
+	d1 = hx_start(NULL);
+	d2 = hx_start(NULL);
+	hx_user(d1, "alder", "member", "ana");
+	hx_user(d2, "alder", "member", "ana");
+	other = hx_strf("127.0.0.1:%d", hx_port(d2));
+	OK(d1, "ana", "login", "--user", "ana");
+	OK(d1, "ana", "whoami");
+
+	mark = hx_log_mark(d2);
+	r = FAILS(d1, "ana", 1, "--server", other, "whoami");
+	HAS(r.err, "not logged in");
+	r = FAILS(d1, "ana", 1, "channels", "--server", other);
+	HAS(r.err, "not logged in");
+	/* d2 was never even asked: no login of any kind in its log. */
+	log = hx_log(d2, &len);
+	cr_assert(!hx_contains(log + mark, len - mark, "logged in") &&
+	    !hx_contains(log + mark, len - mark, "token login"),
+	    "a login reached the other server:\n%s", log + mark);
+
+	/* A login there keeps its own session, and d1's stays. */
+	OK(d1, "ana", "--server", other, "login", "--user", "ana");
+	OK(d1, "ana", "--server", other, "whoami");
+	OK(d1, "ana", "whoami");
+	mark = hx_log_mark(d2);
+	OK(d1, "ana", "logout");
+	OK(d1, "ana", "--server", other, "whoami");
+	FAILS(d1, "ana", 1, "whoami");
+	hx_stop(d1);
+	hx_stop(d2);
+}
