@@ -42,18 +42,72 @@ client_opt(const struct cmd_args *a, const char *name)
 	return (NULL);
 }
 
+/* --json: every error is also one JSON line on standard output. */
+static int	client_json_errors;
+
+void
+client_errors_as_json(int on)
+{
+	client_json_errors = on;
+}
+
+/*
+ * {"error":{"code":...,"message":...}} on stdout, for scripts: the code
+ * is the one a message ends with ("... (not_found)"), else what the
+ * exit status says (usage, connect, failed).
+ */
+static void
+client_json_error(int status, const char *msg)
+{
+	const char	*open = strrchr(msg, '(');
+	char		 code[64];
+	size_t		 len = strlen(msg), mlen = len, clen = 0;
+	json_t		*o;
+
+	if (open != NULL && open > msg && open[-1] == ' ' && len > 0 &&
+	    msg[len - 1] == ')')
+		clen = (size_t)(msg + len - 1 - (open + 1));
+	if (clen > 0 && clen < sizeof code && strspn(open + 1,
+	    "abcdefghijklmnopqrstuvwxyz_") == clen) {
+		memcpy(code, open + 1, clen);
+		code[clen] = '\0';
+		mlen = (size_t)(open - 1 - msg);
+	} else
+		snprintf(code, sizeof code, "%s", status == CLIENT_EXIT_USAGE ?
+		    "usage" : status == CLIENT_EXIT_CONNECT ? "connect" :
+		    "failed");
+	o = json_pack("{s:{s:s, s:s%}}", "error", "code", code, "message",
+	    msg, mlen);
+	fflush(stdout);
+	json_dumpf(o, stdout, JSON_COMPACT);
+	fputc('\n', stdout);
+	fflush(stdout);
+	json_decref(o);
+}
+
+static int
+client_verror(int status, const char *fmt, va_list ap)
+{
+	char	msg[CLIENT_MESSAGE_MAX * 2];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fflush(stdout);
+	fprintf(stderr, "harbour: %s\n", msg);
+	if (client_json_errors)
+		client_json_error(status, msg);
+	return (status);
+}
+
 int
 client_error(int status, const char *fmt, ...)
 {
 	va_list	ap;
+	int	r;
 
-	fflush(stdout);
-	fputs("harbour: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	r = client_verror(status, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return (status);
+	return (r);
 }
 
 int
@@ -61,11 +115,9 @@ client_usage(const struct cmd_entry *entry, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs("harbour: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	client_verror(CLIENT_EXIT_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	help_print_usage(entry, stderr);
 	return (CLIENT_EXIT_USAGE);
 }

@@ -206,6 +206,8 @@ int		 client_error(int status, const char *fmt, ...)
 int		 client_out_check(const struct cmd_args *);
 FILE		*client_out_open(const char *out);
 int		 client_out_close(FILE *, const char *out, const char *what);
+/* --json: errors also as {"error":{"code","message"}} on stdout. */
+void		 client_errors_as_json(int);
 int		 client_usage(const struct cmd_entry *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 client_check(enum proto_err, const char *what);

@@ -191,7 +191,8 @@ help_list(FILE *fp)
 "                      default " CLIENT_DEFAULT_SERVER ")\n"
 "  --ca FILE           trust the CA certificates in FILE (HARBOUR_CA;\n"
 "                      default: the system's trusted certificates)\n"
-"  --json              print results and events as JSON, one per line\n"
+"  --json              print results and events as JSON, one per line;\n"
+"                      errors too: {\"error\":{\"code\",\"message\"}}\n"
 "  --help              show this help, or a command's with one\n"
 "  --version           show the version\n"
 "\n"
@@ -326,8 +327,10 @@ main_global(struct client *c, struct main_parse *p, const char *name,
 		c->server = value;
 	else if (strcmp(name, "ca") == 0)
 		c->ca = value;
-	else if (strcmp(name, "json") == 0)
+	else if (strcmp(name, "json") == 0) {
 		c->json = 1;
+		client_errors_as_json(1);
+	}
 	else if (strcmp(name, "help") == 0)
 		p->help = 1;
 	else if (strcmp(name, "version") == 0)

@@ -52,3 +52,35 @@ Test(sessionscli, a_token_goes_only_to_its_server)
 	hx_stop(d1);
 	hx_stop(d2);
 }
+
+/* --json: an error is a JSON line on stdout, with the same status. */
+Test(sessionscli, json_errors_are_json)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_run r;
+	json_t *e;
+	json_error_t err;
+
+	hx_user(d, "alder", "member", "ana");
+	r = FAILS(d, "ana", 1, "--json", "whoami");
+	e = json_loads(r.out, 0, &err);
+	cr_assert(e != NULL, "not JSON: %s", r.out);
+	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"),
+	    "failed");
+	HAS(hx_str(json_object_get(e, "error"), "message"), "not logged in");
+	OK(d, "ana", "login", "--user", "ana");
+	r = FAILS(d, "ana", 1, "read", "peer/nowhere", "--json");
+	e = json_loads(r.out, 0, &err);
+	cr_assert(e != NULL, "not JSON: %s", r.out);
+	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"),
+	    "not_found", "%s", r.out);
+	HAS(r.err, "not_found");
+	r = FAILS(d, "ana", 64, "--json", "read");
+	e = json_loads(r.out, 0, &err);
+	cr_assert(e != NULL, "not JSON: %s", r.out);
+	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"), "usage");
+	/* Without --json, stdout stays empty. */
+	r = FAILS(d, "ana", 1, "read", "peer/nowhere");
+	cr_assert_str_eq(r.out, "");
+	hx_stop(d);
+}
