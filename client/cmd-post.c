@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "compose.h"
+#include "state.h"
 #include "print.h"
 
 /* Room for a full body and the newline(s) an editor adds at the end. */
@@ -27,7 +29,7 @@ static int	cmd_delete_exec(struct client *, struct cmd_args *);
 const struct cmd_entry cmd_post_entry = {
 	.name = "post",
 	.usage = "CHANNEL (--title TITLE | --thread ID) [--note \"CONTENT NOTE\"] "
-	    "[--anon] [TEXT ... | -]",
+	    "[--anon] [--editor] [TEXT ... | -]",
 	.summary = "Start a thread, or reply to one; prints the post's id.",
 	.help =
 "With --title, starts a new thread called TITLE; with --thread, replies\n"
@@ -43,16 +45,22 @@ const struct cmd_entry cmd_post_entry = {
 "channel allows it: nobody sees who wrote it, unless a moderator\n"
 "unmasks it with a reason, which is logged. In a pre-moderated\n"
 "channel the post waits for a moderator's approval (you are told so\n"
-"on stderr); until then only you and the moderators see it.\n",
+"on stderr); until then only you and the moderators see it.\n"
+"\n"
+"Nothing typed is lost: your login, the connection and your membership\n"
+"of CHANNEL are checked before the text is read, and if the post still\n"
+"fails, the text is kept in a draft file in the state directory, whose\n"
+"name the error gives. --editor writes the text in $VISUAL, else\n"
+"$EDITOR, else vi.\n",
 	.opts = { { "title", "TITLE" }, { "thread", "ID" }, { "note", "NOTE" },
-	    { "anon", NULL }, { NULL, NULL } },
+	    { "anon", NULL }, { "editor", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = -1,
 	.exec = cmd_post_exec,
 };
 
 const struct cmd_entry cmd_edit_entry = {
 	.name = "edit",
-	.usage = "POST [--title TITLE] [TEXT ... | -]",
+	.usage = "POST [--title TITLE] [--editor] [TEXT ... | -]",
 	.summary = "Change the text of one of your posts.",
 	.help =
 "The new text is the TEXT arguments or standard input, as for `harbour\n"
@@ -60,8 +68,9 @@ const struct cmd_entry cmd_edit_entry = {
 "Readers see the new text marked (edited); only the channel's\n"
 "moderators can see the earlier versions (`harbour mod history`). An\n"
 "anonymous post stays anonymous. A deleted, hidden or rejected post\n"
-"cannot be edited.\n",
-	.opts = { { "title", "TITLE" }, { NULL, NULL } },
+"cannot be edited. --editor writes the new text in $VISUAL, else\n"
+"$EDITOR, else vi.\n",
+	.opts = { { "title", "TITLE" }, { "editor", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = -1,
 	.exec = cmd_edit_exec,
 };
@@ -264,6 +273,79 @@ post_print_result(struct client *c, json_t *result)
 	}
 }
 
+/* Whether the account has joined channel: 0, or the exit status having
+ * said why not (before any text is read, so nothing typed waits on a
+ * post that cannot be made). */
+static int
+post_check_joined(struct client *c, const char *channel)
+{
+	json_t	*req, *result, *ch;
+	size_t	 i;
+	int	 r, joined = -1;
+
+	req = client_request(c, "channel.list");
+	if ((r = client_call(c, req, &result)) != 0)
+		return (r);
+	json_array_foreach(json_object_get(result, "channels"), i, ch)
+		if (strcmp(json_string_value(json_object_get(ch, "channel")) !=
+		    NULL ? json_string_value(json_object_get(ch, "channel")) :
+		    "", channel) == 0)
+			joined = json_is_true(json_object_get(ch, "joined"));
+	json_decref(result);
+	/* As the server says it: a channel you may not see is one that
+	 * does not exist, word for word. */
+	if (joined == -1)
+		return (client_error(CLIENT_EXIT_FAIL, "no such channel "
+		    "(not_found)"));
+	if (joined == 0)
+		return (client_error(CLIENT_EXIT_FAIL, "join the channel first: "
+		    "harbour join %s (not_member)", channel));
+	return (CLIENT_EXIT_OK);
+}
+
+/* The text: from the editor with --editor, else post_body(). */
+static char *
+post_text(const struct cmd_args *a)
+{
+	char	*text, *cause;
+	size_t	 len;
+
+	if (client_opt(a, "editor") == NULL)
+		return (post_body(a));
+	if ((text = compose_in_editor(NULL, &cause)) == NULL) {
+		client_error(CLIENT_EXIT_FAIL, "%s", cause);
+		free(cause);
+		return (NULL);
+	}
+	len = strlen(text);
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	if (len == 0) {
+		client_error(CLIENT_EXIT_FAIL, "nothing was written: nothing "
+		    "was sent");
+		free(text);
+		return (NULL);
+	}
+	return (text);
+}
+
+/* After a failed post: the text kept, and where said. */
+static int
+post_keep(const char *text, int status)
+{
+	char	*path, *cause;
+
+	if (state_draft_save(text, &path, &cause) == -1) {
+		client_error(status, "your text could not be kept either: %s",
+		    cause);
+		free(cause);
+		return (status);
+	}
+	client_error(status, "your text is kept in %s", path);
+	free(path);
+	return (status);
+}
+
 static int
 cmd_post_exec(struct client *c, struct cmd_args *a)
 {
@@ -274,19 +356,20 @@ cmd_post_exec(struct client *c, struct cmd_args *a)
 	char		*body;
 	int		 r;
 
-	if ((r = post_check_args(a, &tid)) != 0)
+	if ((r = post_check_args(a, &tid)) != 0 || (r = client_login(c)) != 0 ||
+	    (r = post_check_joined(c, a->argv[0])) != 0)
 		return (r);
-	if ((body = post_body(a)) == NULL)
+	if ((body = post_text(a)) == NULL)
 		return (CLIENT_EXIT_FAIL);
 	if ((r = post_check_text("text", proto_check_body(body),
-	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0) {
+	    PROTO_MAX_BODY)) != 0) {
+		post_keep(body, r);
 		free(body);
 		return (r);
 	}
 	req = client_request(c, "post");
 	json_object_set_new(req, "channel", json_string(a->argv[0]));
 	json_object_set_new(req, "body", json_string(body));
-	free(body);
 	if (title != NULL)
 		json_object_set_new(req, "title", json_string(title));
 	else
@@ -295,8 +378,12 @@ cmd_post_exec(struct client *c, struct cmd_args *a)
 		json_object_set_new(req, "note", json_string(note));
 	if (client_opt(a, "anon") != NULL)
 		json_object_set_new(req, "anon", json_true());
-	if ((r = client_call(c, req, &result)) != 0)
+	if ((r = client_call(c, req, &result)) != 0) {
+		post_keep(body, r);
+		free(body);
 		return (r);
+	}
+	free(body);
 	post_print_result(c, result);
 	json_decref(result);
 	return (print_done());
@@ -324,10 +411,13 @@ cmd_edit_exec(struct client *c, struct cmd_args *a)
 	    (r = post_check_text("title", proto_check_title(title),
 	    PROTO_MAX_TITLE)) != 0))
 		return (r);
-	if ((body = post_body(a)) == NULL)
+	if ((r = client_login(c)) != 0)
+		return (r);
+	if ((body = post_text(a)) == NULL)
 		return (CLIENT_EXIT_FAIL);
 	if ((r = post_check_text("text", proto_check_body(body),
-	    PROTO_MAX_BODY)) != 0 || (r = client_login(c)) != 0) {
+	    PROTO_MAX_BODY)) != 0) {
+		post_keep(body, r);
 		free(body);
 		return (r);
 	}

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -375,4 +376,46 @@ state_eid_save(int64_t eid, char **cause)
 	r = state_write(name, line, cause);
 	free(name);
 	return (r);
+}
+
+/*
+ * A draft: text that could not be posted, kept so that nothing typed is
+ * lost, as draft-YYYYmmdd-HHMMSS-PID.txt (0600, replaced whole like
+ * every state file); *path gets where.
+ */
+int
+state_draft_save(const char *text, char **path, char **cause)
+{
+	char		 name[64], *dir, *body;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	int		 r;
+
+	localtime_r(&now, &tm);
+	strftime(name, sizeof name, "draft-%Y%m%d-%H%M%S", &tm);
+	snprintf(name + strlen(name), sizeof name - strlen(name), "-%ld.txt",
+	    (long)getpid());
+	xasprintf(&body, "%s\n", text);
+	r = state_write(name, body, cause);
+	free(body);
+	if (r == -1)
+		return (-1);
+	if (state_dir(&dir, 0, cause) == -1)
+		return (-1);
+	xasprintf(path, "%s/%s", dir, name);
+	free(dir);
+	return (0);
+}
+
+/* A path for a file of the state directory, the directory made. */
+int
+state_path(const char *name, char **path, char **cause)
+{
+	char	*dir;
+
+	if (state_dir(&dir, 1, cause) == -1)
+		return (-1);
+	xasprintf(path, "%s/%s", dir, name);
+	free(dir);
+	return (0);
 }

@@ -18,5 +18,10 @@ int	state_token_save(const char *token, char **cause);
 int	state_token_remove(char **cause);
 int	state_eid_load(int64_t *eid, char **cause);	/* 0: none saved */
 int	state_eid_save(int64_t eid, char **cause);
+/* Text that could not be posted, kept in the state directory: *path
+ * gets where (malloc'd). */
+int	state_draft_save(const char *text, char **path, char **cause);
+/* NAME's path in the state directory, which is made if need be. */
+int	state_path(const char *name, char **path, char **cause);
 
 #endif

@@ -99,7 +99,8 @@ Test(modcli, usage_errors)
 	HAS(r.out, "mod mute USER CHANNEL --for DURATION [--reason TEXT]");
 	HAS(r.out, "mod resolve REPORT --note TEXT");
 	r = OK(d, "ana", "post", "--help");
-	HAS(r.out, "[--note \"CONTENT NOTE\"] [--anon] [TEXT ... | -]");
+	HAS(r.out, "[--note \"CONTENT NOTE\"] [--anon] [--editor] "
+	    "[TEXT ... | -]");
 	hx_stop(d);
 }
 
