@@ -156,7 +156,8 @@ print_event_times(json_t *ev)
 		print_local(e, !print_same_day(s, e), end, sizeof end);
 		printf(" to %s", end);
 	}
-	printf(" (%lld minutes)\n", (long long)ev_int(ev, "duration"));
+	printf(" (%lld minute%s)\n", (long long)ev_int(ev, "duration"),
+	    ev_int(ev, "duration") == 1 ? "" : "s");
 	if (tz == NULL || local == NULL || (args_local_tz(mine,
 	    sizeof mine) == 0 && strcmp(mine, tz) == 0))
 		return;

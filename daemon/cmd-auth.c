@@ -437,7 +437,8 @@ cmd_login(struct cmd_q *q)
 	    (int64_t)now_monotonic_ms())) > 0) {
 		OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
 		snprintf(msg, sizeof msg, "too many failed logins: try again "
-		    "in %lld seconds", (long long)((wait + 999) / 1000));
+		    "in %lld second%s", (long long)((wait + 999) / 1000),
+		    (wait + 999) / 1000 == 1 ? "" : "s");
 		log_peer(LOG_LEVEL_INFO, c->host, "conn %llu: login throttled",
 		    (unsigned long long)c->id);
 		return conn_reply_err(c, req->id, PROTO_E_RATE_LIMITED, msg);

@@ -168,7 +168,12 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 	}
 	return;
 bad:
-	fprintf(stderr, "harbourd: bad or incomplete option: %s\n", argv[i]);
+	if (i == 1 && argv[1][0] != '-')
+		fprintf(stderr, "harbourd: unknown command: %s (init, check, "
+		    "backup, cert issue|revoke|crl; none to serve)\n", argv[1]);
+	else
+		fprintf(stderr, "harbourd: bad or incomplete option: %s\n",
+		    argv[i]);
 	usage(stderr);
 	exit(EX_USAGE);
 }
@@ -181,6 +186,12 @@ main_check(struct server *srv)
 	SSL_CTX *ctx;
 	char *cause = NULL;
 
+	/* Without -c every file is a default: say so, so that "no such
+	 * file" about /etc/harbour/server.crt is not a riddle. */
+	if (srv->config_path == NULL)
+		fprintf(stderr, "harbourd: no configuration given (-c FILE): "
+		    "checking the built-in defaults (cert %s, key %s, db %s)\n",
+		    srv->cf.cert, srv->cf.key, srv->cf.db);
 	if ((ctx = listen_tls_context(&srv->cf, &cause)) == NULL) {
 		fprintf(stderr, "harbourd: %s\n", cause);
 		free(cause);

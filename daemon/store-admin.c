@@ -12,6 +12,7 @@
  * daemon wrote in between, and never finish under steady posting.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,21 +127,57 @@ fail:
 	return -1;
 }
 
+/*
+ * The backup's file, made empty before SQLite writes it: mode 0600
+ * (a backup holds everyone's posts; the umask must not decide), and a
+ * destination in a directory that is not there said as such.
+ */
+static int
+store_admin_create(const char *dest, char **cause)
+{
+	char *dir = xstrdup(dest), *slash = strrchr(dir, '/');
+	struct stat sb;
+	int fd;
+
+	if (slash != NULL) {
+		*slash = '\0';
+		if (*dir != '\0' && (stat(dir, &sb) == -1 ||
+		    !S_ISDIR(sb.st_mode))) {
+			xasprintf(cause, "%s: the directory %s does not exist: "
+			    "make it first (a backup makes no directories)",
+			    dest, dir);
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+	    -1)
+		xasprintf(cause, "%s: %s", dest, strerror(errno));
+	return fd;
+}
+
 int
 store_backup(const char *path, const char *dest, char **cause)
 {
 	sqlite3 *src, *dst;
 	sqlite3_backup *bk;
 	struct stat sb;
-	int rc;
+	int rc, fd;
 
 	*cause = NULL;
 	if (stat(dest, &sb) == 0) {
 		xasprintf(cause, "%s: exists; a backup never overwrites", dest);
 		return -1;
 	}
-	if ((src = store_admin_open(path, SQLITE_OPEN_READONLY, cause)) == NULL)
+	if ((fd = store_admin_create(dest, cause)) == -1)
 		return -1;
+	close(fd);
+	if ((src = store_admin_open(path, SQLITE_OPEN_READONLY, cause)) ==
+	    NULL) {
+		unlink(dest);
+		return -1;
+	}
 	if ((dst = store_admin_open(dest, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, cause)) == NULL) {
 		sqlite3_close(src);
