@@ -165,7 +165,10 @@ client_check(enum proto_err err, const char *what)
 int
 client_channel(const char *name)
 {
-	if (proto_check_channel(name, NULL, NULL) == PROTO_OK)
+	/* A bare NAME is one's own organisation's ORG/NAME, said so to the
+	 * server once logged in (client_own_channel). */
+	if (proto_check_channel(name, NULL, NULL) == PROTO_OK ||
+	    (strchr(name, '/') == NULL && proto_check_org(name) == PROTO_OK))
 		return (CLIENT_EXIT_OK);
 	if (strncmp(name, PROTO_DM_PREFIX "/", sizeof PROTO_DM_PREFIX) == 0)
 		return (client_error(CLIENT_EXIT_FAIL, "\"%s\" is not a "
@@ -367,6 +370,14 @@ client_set_identity(struct client *c, json_t *result)
 	c->user = xstrdup(user != NULL ? user : "?");
 	c->org = xstrdup(org != NULL ? org : "?");
 	c->role = xstrdup(role != NULL ? role : "?");
+	/* A bare CHANNEL argument ("general") is one's own organisation's
+	 * ORG/general, what `channels` shows, as people would say it. */
+	if (c->channel_arg != NULL && *c->channel_arg != NULL &&
+	    strchr(*c->channel_arg, '/') == NULL && org != NULL) {
+		free(c->channel_full);
+		xasprintf(&c->channel_full, "%s/%s", org, *c->channel_arg);
+		*c->channel_arg = c->channel_full;
+	}
 }
 
 int

@@ -47,6 +47,10 @@ struct client {
 	char		*user;
 	char		*org;
 	char		*role;
+	/* The command's CHANNEL argument, made ORG/NAME at login when it
+	 * was a bare NAME (client_set_identity). */
+	char		**channel_arg;
+	char		*channel_full;
 };
 
 /* Command options are long options only: "--title T" or "--title=T"

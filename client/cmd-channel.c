@@ -231,13 +231,14 @@ cmd_channel_set_exec(struct client *c, struct cmd_args *a)
 	int	 r;
 
 	req = client_request(c, "channel.set");
-	json_object_set_new(req, "channel", json_string(a->argv[0]));
 	if ((r = channel_set_options(a, req)) != 0 ||
 	    (r = client_channel(a->argv[0])) != 0 ||
 	    (r = client_login(c)) != 0) {
 		json_decref(req);
 		return (r);
 	}
+	/* After the login, which makes a bare NAME ORG/NAME. */
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	if (c->json)

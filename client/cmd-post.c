@@ -545,13 +545,14 @@ cmd_read_exec(struct client *c, struct cmd_args *a)
 	int	 r;
 
 	req = client_request(c, "read");
-	json_object_set_new(req, "channel", json_string(a->argv[0]));
 	if ((r = read_options(a, req)) != 0 ||
 	    (r = client_channel(a->argv[0])) != 0 ||
 	    (r = client_login(c)) != 0) {
 		json_decref(req);
 		return (r);
 	}
+	/* After the login, which makes a bare NAME ORG/NAME. */
+	json_object_set_new(req, "channel", json_string(a->argv[0]));
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	print_set_noted(client_opt(a, "show-noted") != NULL, NULL);

@@ -480,6 +480,8 @@ main_run(struct client *c, struct main_parse *p)
 		return (client_usage(e, "%s needs more arguments", e->name));
 	if (e->args_max != -1 && p->args.argc > e->args_max)
 		return (client_usage(e, "too many arguments for %s", e->name));
+	if (strncmp(e->usage, "CHANNEL", 7) == 0 && p->args.argc > 0)
+		c->channel_arg = &p->args.argv[0];
 	return (e->exec(c, &p->args));
 }
 

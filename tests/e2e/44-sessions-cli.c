@@ -84,3 +84,26 @@ Test(sessionscli, json_errors_are_json)
 	cr_assert_str_eq(r.out, "");
 	hx_stop(d);
 }
+
+/* A bare channel name is one's own organisation's: `join general` is
+ * alder/general for a member of alder, in every command that takes a
+ * CHANNEL first. */
+Test(sessionscli, a_bare_channel_name_is_ones_own)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *olu;
+	struct hx_run r;
+
+	olu = hx_user(d, "alder", "org-admin", "olu");
+	hx_ok(olu, "channel.create", "{s:s}", "channel", "alder/general");
+	hx_user(d, "alder", "member", "ana");
+	OK(d, "ana", "login", "--user", "ana");
+	OK(d, "ana", "join", "general");
+	OK(d, "ana", "post", "general", "--title", "Hello", "from the bare name");
+	r = OK(d, "ana", "read", "general");
+	HAS(r.out, "from the bare name");
+	HAS(r.out, "alder/general");
+	r = FAILS(d, "ana", 1, "read", "nosuch");
+	HAS(r.err, "not_found");
+	hx_stop(d);
+}
