@@ -357,3 +357,75 @@ Test(accounts, bad_input_changes_nothing)
 	cr_assert_eq(log_size(olu), 1);
 	hx_stop(d);
 }
+
+/* A bad code counts against the name's login throttle, as a failed
+ * login does: guessing codes is no faster than guessing passwords. */
+Test(accounts, reset_codes_are_throttled)
+{
+	struct hx_daemon *d;
+	struct hx_conn *olu, *anon;
+	const char *code;
+	int i;
+
+	hx_clock_start();
+	d = hx_start(NULL);
+	olu = hx_user(d, "hope", "org-admin", "olu");
+	hx_close(hx_user(d, "hope", "member", "ana"));
+	code = hx_str(hx_ok(olu, "user.reset", "{s:s}", "user", "ana"),
+	    "code");
+	anon = hx_connect(d);
+	for (i = 0; i < 3; i++)
+		hx_err(anon, "reset_invalid", "reset", "{s:s, s:s, s:s}",
+		    "user", "ana", "code", "AAAAAAAAAAAAAAAAAAAAAAAAAA",
+		    "password", NEWPW);
+	hx_err(anon, "rate_limited", "reset", "{s:s, s:s, s:s}", "user",
+	    "ana", "code", code, "password", NEWPW);
+	hx_err(hx_connect(d), "rate_limited", "login", "{s:s, s:s}", "user",
+	    "ana", "password", HX_PASSWORD);
+	/* Past the wait, the right code works. */
+	hx_clock_advance(2000);
+	hx_ok(anon, "reset", "{s:s, s:s, s:s}", "user", "ana", "code", code,
+	    "password", NEWPW);
+	hx_stop(d);
+}
+
+/* The writer has committed everything queued so far. */
+static void
+settle(struct hx_conn *adm)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		if (hx_int(hx_ok(adm, "admin.status", NULL),
+		    "writer_queue") == 0)
+			return;
+	cr_assert_fail("the writer's queue never emptied");
+}
+
+/* Every kind of login is last seen: a token resumed, too. */
+Test(accounts, last_seen_at_each_login)
+{
+	struct hx_daemon *d;
+	struct hx_conn *adm, *ana;
+	const char *token;
+
+	hx_clock_start_at(1772357400000LL);	/* 2026-03-01 09:30 UTC */
+	d = hx_start(NULL);
+	adm = hx_admin(d);
+	ana = hx_user(d, "hope", "member", "ana");
+	token = hx_token(ana);
+	settle(adm);
+	cr_assert_str_eq(hx_str(hx_ok(adm, "user.show", "{s:s}", "user",
+	    "ana"), "last_seen"), "2026-03-01T09:30:00Z");
+	hx_clock_advance(3600 * 1000);
+	hx_ok(hx_connect(d), "login", "{s:s}", "token", token);
+	settle(adm);
+	cr_assert_str_eq(hx_str(hx_ok(adm, "user.show", "{s:s}", "user",
+	    "ana"), "last_seen"), "2026-03-01T10:30:00Z");
+	hx_clock_advance(3600 * 1000);
+	hx_close(hx_login(d, "ana"));
+	settle(adm);
+	cr_assert_str_eq(hx_str(hx_ok(adm, "user.show", "{s:s}", "user",
+	    "ana"), "last_seen"), "2026-03-01T11:30:00Z");
+	hx_stop(d);
+}
