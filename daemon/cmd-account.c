@@ -555,14 +555,20 @@ cmd_reset(struct cmd_q *q)
 /* ---- last seen ------------------------------------------------------- */
 
 /* A token login stores no session: its last seen is a job of its own
- * (a password or certificate login's is in its session's job). */
+ * (a password or certificate login's is in its session's job), written
+ * only when the stored one is STORE_SEEN_STEP old. */
 void
 cmd_account_seen(struct conn *c)
 {
-	struct store_write *w = store_write_new(SW_SEEN);
+	struct store_write *w;
+	int64_t now = now_seconds(), seen;
 
+	if (store_last_seen(c->srv->store, c->acct.id, &seen) != STORE_OK ||
+	    now - seen < STORE_SEEN_STEP)
+		return;
+	w = store_write_new(SW_SEEN);
 	w->account = c->acct.id;
-	w->now = now_seconds();
+	w->now = now;
 	w->done = store_write_free;
 	store_submit(c->srv->store, w);
 }

@@ -37,6 +37,8 @@ const char *const store_account_read_sql[AR__COUNT] = {
 	    "SELECT used_at IS NOT NULL, expires_at FROM resets"
 	    " WHERE account_id = ?1 AND code_hash = ?2",
 	[AR_OTHER_ADMINS] = STORE_OTHER_ADMINS,
+	[AR_LAST_SEEN] =
+	    "SELECT coalesce(last_seen, 0) FROM accounts WHERE id = ?1",
 	/* The server's own entries about the accounts of one
 	 * organisation, for its org-admins. */
 	[AR_LOG] =
@@ -150,6 +152,21 @@ store_other_admins(struct store *s, int64_t account, int64_t *n)
 		*n = sqlite3_column_int64(st, 0);
 	store_stmt_done(st);
 	return rc == SQLITE_ROW ? STORE_OK : store_result(s->rdb, rc);
+}
+
+int
+store_last_seen(struct store *s, int64_t account, int64_t *when)
+{
+	sqlite3_stmt	*st = s->ar[AR_LAST_SEEN];
+	int		 rc;
+
+	*when = 0;
+	sqlite3_bind_int64(st, 1, account);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*when = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ?
+	    STORE_NOTFOUND : store_result(s->rdb, rc);
 }
 
 int

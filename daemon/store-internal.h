@@ -406,6 +406,7 @@ enum store_ar {
 	AR_MEMBERS,
 	AR_RESET,
 	AR_OTHER_ADMINS,
+	AR_LAST_SEEN,
 	AR_LOG,
 	AR__COUNT
 };

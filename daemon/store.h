@@ -684,6 +684,13 @@ int	store_reset_check(struct store *, int64_t account, const uint8_t *hash,
 /* How many admins (not suspended, deactivated or erased) other than
  * account there are. */
 int	store_other_admins(struct store *, int64_t account, int64_t *n);
+/* When account last logged in (0: never). */
+int	store_last_seen(struct store *, int64_t account, int64_t *when);
+/* A token login's last seen is written only when the stored one is at
+ * least this old: a client resuming its session for every command
+ * would otherwise keep the writer from ever being idle (the search
+ * index waits for that), for a time the roster shows to the minute. */
+#define STORE_SEEN_STEP		300
 /* The server's log entries (role, deactivate, reactivate, reset) about
  * org's accounts, after since, oldest first, at most limit. */
 int	store_account_log(struct store *, int64_t org, int64_t since,
