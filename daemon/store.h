@@ -400,10 +400,11 @@ int	store_reports(struct store *, const struct store_viewer *, int lead,
 int	store_report_alerts(struct store *, const struct store_viewer *,
 	    int lead, int64_t *count);
 /*
- * The accounts a report goes to, not suspended, never the post's
- * author: the safeguarding leads of the author's organisation (unless
- * the post is anonymous), and the channel's moderators who are members
- * of it, or (wide: an escalation) every one who moderates it.
+ * The accounts a report goes to, not suspended or deactivated, never
+ * the post's author: the safeguarding leads of the author's
+ * organisation (unless the post is anonymous), and the channel's
+ * moderators who are members of it, or (wide: an escalation) every one
+ * who moderates it.
  */
 int	store_report_recipients(struct store *, const struct store_report *,
 	    int wide, store_id_cb, void *);

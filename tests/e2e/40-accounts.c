@@ -429,3 +429,28 @@ Test(accounts, last_seen_at_each_login)
 	    "ana"), "last_seen"), "2026-03-01T11:30:00Z");
 	hx_stop(d);
 }
+
+/* Nothing waits in the inbox of someone who left: a mention while
+ * deactivated is not kept for them, one of someone active is. */
+Test(accounts, nothing_queued_while_deactivated)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *olu, *ana, *cat, *bob;
+
+	olu = hx_user(d, "hope", "org-admin", "olu");
+	ana = hx_user(d, "hope", "member", "ana");
+	hx_close(hx_user(d, "hope", "member", "bob"));
+	cat = hx_user(d, "hope", "member", "cat");
+	hx_ok(olu, "channel.create", "{s:s}", "channel", CH);
+	hx_ok(ana, "join", "{s:s}", "channel", CH);
+	hx_ok(olu, "user.deactivate", "{s:s, s:s}", "user", "bob", "reason",
+	    LEFT);
+	hx_post(ana, CH, "Handover", 0, "@bob and @cat: the keys are here");
+	cr_assert_eq(json_array_size(json_object_get(hx_ok(cat, "inbox",
+	    NULL), "items")), 1);
+	hx_ok(olu, "user.reactivate", "{s:s}", "user", "bob");
+	bob = hx_login(d, "bob");
+	cr_assert_eq(json_array_size(json_object_get(hx_ok(bob, "inbox",
+	    NULL), "items")), 0);
+	hx_stop(d);
+}
