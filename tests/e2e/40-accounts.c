@@ -217,8 +217,9 @@ Test(accounts, reset_is_single_use_and_expires)
 	struct hx_daemon *d;
 	struct hx_conn *olu, *ana, *ana2, *anon;
 	json_t *r;
-	const char *code, *old;
+	const char *code, *old, *log;
 	int64_t t0 = hx_clock_start();
+	size_t n;
 
 	d = hx_start(NULL);
 	olu = hx_user(d, "hope", "org-admin", "olu");
@@ -243,6 +244,10 @@ Test(accounts, reset_is_single_use_and_expires)
 	r = hx_ok(anon, "reset", "{s:s, s:s, s:s}", "user", "ana", "code",
 	    code, "password", NEWPW);
 	cr_assert_str_eq(hx_str(r, "user"), "ana");
+	/* As good as a password until used: never in the log. */
+	log = hx_log(d, &n);
+	cr_assert(!hx_contains(log, n, code));
+	cr_assert(!hx_contains(log, n, NEWPW));
 	cr_assert_not_null(hx_event_named(ana, "bye", hx_ms(HX_WAIT_MS)));
 	cr_assert(hx_wait_closed(ana, hx_ms(HX_WAIT_MS)));
 	cr_assert(hx_wait_closed(ana2, hx_ms(HX_WAIT_MS)));
