@@ -177,6 +177,18 @@ extern const struct cmd_entry cmd_programme_report_entry;
 extern const struct cmd_entry cmd_me_export_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_admin_erase_entry;
+/* cmd-account.c: accounts over their whole life. */
+extern const struct cmd_entry cmd_members_entry;
+extern const struct cmd_entry cmd_user_show_entry;
+extern const struct cmd_entry cmd_user_role_entry;
+extern const struct cmd_entry cmd_user_deactivate_entry;
+extern const struct cmd_entry cmd_user_reactivate_entry;
+extern const struct cmd_entry cmd_user_reset_entry;
+extern const struct cmd_entry cmd_reset_entry;
+/* cmd-auth.c: a password from the environment variable env, else the
+ * terminal (twice when again is not NULL), checked: an exit status. */
+int		 auth_password(const char *env, const char *prompt,
+		    const char *again, char **out);
 
 /* client.c */
 const char	*client_opt(const struct cmd_args *, const char *name);

@@ -98,8 +98,9 @@ const struct cmd_entry cmd_passwd_entry = {
 /*
  * A password from env, else from the terminal, asked twice when again is
  * not NULL. Checked against the protocol's rule before anything is sent.
+ * Also `harbour reset`'s (cmd-account.c).
  */
-static int
+int
 auth_password(const char *env, const char *prompt, const char *again,
     char **out)
 {

@@ -142,6 +142,14 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_me_export_entry,
 	/* Erasure (cmd-erase.c). */
 	&cmd_admin_erase_entry,
+	/* Accounts over their whole life (cmd-account.c). */
+	&cmd_members_entry,
+	&cmd_user_show_entry,
+	&cmd_user_role_entry,
+	&cmd_user_deactivate_entry,
+	&cmd_user_reactivate_entry,
+	&cmd_user_reset_entry,
+	&cmd_reset_entry,
 	&cmd_help_entry,
 	NULL
 };

@@ -108,3 +108,34 @@ access_may_invite(enum proto_role who, int same_org, enum proto_role role)
 		    role == ROLE_ORG_ADMIN);
 	return 0;
 }
+
+/* ---- accounts over their whole life --------------------------------- */
+
+int
+access_sees_org(const struct store_ident *a, int64_t org)
+{
+	return a->org_id == org ||
+	    (access_caps(a->role) & (CAP_FACILITATE | CAP_ADMIN)) != 0;
+}
+
+int
+access_manages(const struct store_ident *a, int64_t org, enum proto_role role)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (caps & CAP_ADMIN)
+		return 1;
+	return (caps & CAP_ORG_ADMIN) && a->org_id == org &&
+	    (role == ROLE_MEMBER || role == ROLE_ORG_ADMIN);
+}
+
+int
+access_may_give_role(const struct store_ident *a, enum proto_role role)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (caps & CAP_ADMIN)
+		return role != ROLE_NONE;
+	return (caps & CAP_ORG_ADMIN) && (role == ROLE_MEMBER ||
+	    role == ROLE_ORG_ADMIN);
+}

@@ -52,4 +52,19 @@ int		access_may_create_channel(const struct store_ident *, int peer,
 int		access_may_invite(enum proto_role who, int same_org,
 		    enum proto_role role);
 
+/*
+ * Accounts over their whole life (cmd-account.c). Whether the account
+ * sees org's roster (and each account in it): its own, and any for
+ * facilitators and admins; someone else's answers as one that does not
+ * exist. Whether it manages (changes the role of, deactivates, resets)
+ * an account of org holding role: admins any; org-admins their own
+ * organisation's members and org-admins. Whether it may give role:
+ * admins any, org-admins member and org-admin.
+ */
+int		access_sees_org(const struct store_ident *, int64_t org);
+int		access_manages(const struct store_ident *, int64_t org,
+		    enum proto_role role);
+int		access_may_give_role(const struct store_ident *,
+		    enum proto_role role);
+
 #endif

@@ -277,7 +277,8 @@ cmd_modlog_add(void *arg, const struct store_modlog *e)
  * mod.log: with a channel, its entries, for its moderators (a channel
  * you may not see answers as one that does not exist; one you see but
  * do not moderate, forbidden); without, the server's own (suspensions),
- * for admins.
+ * for admins, and for an org-admin its entries about the accounts of
+ * its own organisation (cmd-account.c's).
  */
 static void
 cmd_mod_log(struct cmd_q *q)
@@ -287,7 +288,7 @@ cmd_mod_log(struct cmd_q *q)
 	struct store_channel ch;
 	const char *name;
 	int64_t since = 0, limit = PROTO_PAGE_DEFAULT, chan = 0;
-	int has_channel = 0, more = 0;
+	int has_channel = 0, more = 0, r;
 	json_t *list;
 
 	if (proto_get_str(req, "channel", 0, &name, &has_channel) != PROTO_OK)
@@ -305,13 +306,20 @@ cmd_mod_log(struct cmd_q *q)
 			return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 			    "only its moderators read a channel's log");
 		chan = ch.id;
-	} else if (!(access_caps(c->acct.role) & CAP_ADMIN))
+	} else if (!(access_caps(c->acct.role) & CAP_ORG_ADMIN))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "the server's log is for admins; name a channel you "
 		    "moderate");
 	list = json_array();
-	if (store_modlog(c->srv->store, c->acct.id, chan, since, (int)limit,
-	    cmd_modlog_add, list, &more) != STORE_OK) {
+	/* An org-admin reads the server's entries about its own
+	 * organisation's accounts (role changes, deactivations, resets). */
+	if (!has_channel && !(access_caps(c->acct.role) & CAP_ADMIN))
+		r = store_account_log(c->srv->store, c->acct.org_id, since,
+		    (int)limit, cmd_modlog_add, list, &more);
+	else
+		r = store_modlog(c->srv->store, c->acct.id, chan, since,
+		    (int)limit, cmd_modlog_add, list, &more);
+	if (r != STORE_OK) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}

@@ -251,9 +251,10 @@ cmd_register(struct cmd_q *q)
 
 /* ---- login -------------------------------------------------------- */
 
-/* The credentials were right, but the account is suspended (checked by
- * the writer as it would have stored the session): say so, and why.
- * Only someone who proved to be the account learns it. */
+/* The credentials were right, but the account is suspended or
+ * deactivated (checked by the writer as it would have stored the
+ * session): say so, and why. Only someone who proved to be the account
+ * learns it. */
 static void
 cmd_reply_suspended(struct conn *c, json_t *id, int64_t account)
 {
@@ -261,7 +262,16 @@ cmd_reply_suspended(struct conn *c, json_t *id, int64_t account)
 	char msg[PROTO_MAX_REASON + 64];
 
 	if (store_account_by_id(c->srv->store, account, &a) == STORE_OK &&
-	    a.suspended_reason[0] != '\0')
+	    !a.suspended && a.deactivated) {
+		/* Someone who left, not a sanction: no reason told. */
+		OPENSSL_cleanse(a.pwhash, sizeof a.pwhash);
+		log_info("conn %llu: login refused: account deactivated",
+		    (unsigned long long)c->id);
+		return conn_reply_err(c, id, PROTO_E_DEACTIVATED, "this account "
+		    "was deactivated: ask your organisation's admin to "
+		    "reactivate it");
+	}
+	if (a.id == account && a.suspended_reason[0] != '\0')
 		snprintf(msg, sizeof msg, "this account is suspended: %s",
 		    a.suspended_reason);
 	else
@@ -363,6 +373,7 @@ cmd_login_token(struct conn *c, struct proto_req *req, const char *token)
 	c->session = session;
 	c->auth = CONN_AUTH_TOKEN;
 	conn_logged_in(c);
+	cmd_account_seen(c);
 	conn_reply_ok(c, req->id, cmd_login_result(c, NULL));
 }
 

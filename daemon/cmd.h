@@ -192,5 +192,9 @@ extern const struct cmd_entry cmd_story_entries[];
 extern const struct cmd_entry cmd_erase_entries[];
 void	cmd_retention_start(struct server *);
 void	cmd_retention_stop(struct server *);
+/* cmd-account.c: the roster, roles, deactivation and resets; a token
+ * login's last seen. */
+extern const struct cmd_entry cmd_account_entries[];
+void	cmd_account_seen(struct conn *);
 
 #endif

@@ -90,6 +90,7 @@ const char *const store_calendar_write_sql[CQ__COUNT] = {
 	[CQ_ANNOUNCE] = "INSERT INTO inbox (account_id, kind, ref, ts, note)"
 	    " SELECT a.id, 4, e.id, ?2, 'announced' FROM accounts a,"
 	    " calendar e WHERE e.id = ?1 AND a.suspended_at IS NULL"
+	    " AND a.deactivated_at IS NULL"
 	    " AND a.id <> e.account_id AND" STORE_EVENT_SEES
 	    " AND a.id IN (SELECT s.account_id FROM calendar_tags t"
 	    "  JOIN subscriptions s ON s.tag = t.tag WHERE t.event_id = ?1"
@@ -136,7 +137,8 @@ const char *const store_calendar_write_sql[CQ__COUNT] = {
 	    " SELECT r.account_id, ?2, r.event_id, ?3, ?4 FROM rsvps r"
 	    " JOIN accounts a ON a.id = r.account_id"
 	    " WHERE r.event_id = ?1 AND r.answer IN (1, 2, 4) AND ?5 & r.answer"
-	    " AND a.suspended_at IS NULL ORDER BY r.account_id"
+	    " AND a.suspended_at IS NULL AND a.deactivated_at IS NULL"
+	    " ORDER BY r.account_id"
 	    " RETURNING id, account_id",
 	[CQ_ATTEND] = "INSERT OR IGNORE INTO attendance (event_id, account_id,"
 	    " org_id, by_id, ts) SELECT ?1, a.id, a.org_id, ?3, ?4"

@@ -79,13 +79,15 @@ const char *const store_inbox_write_sql[IQ__COUNT] = {
 	    " ts) SELECT a.id, 2, ?3, ?4 FROM accounts a"
 	    " JOIN channels c ON c.id = ?2"
 	    " WHERE a.name = ?1 AND a.suspended_at IS NULL AND a.id <> ?5"
+	    " AND a.deactivated_at IS NULL"
 	    " AND (c.kind = 1 OR (c.kind = 0 AND a.org_id = c.org_id)"
 	    "  OR (c.kind = 2 AND EXISTS (SELECT 1 FROM members m"
 	    "   WHERE m.channel_id = c.id AND m.account_id = a.id)))"
 	    " RETURNING id, account_id",
 	[IQ_NOTICE] = "INSERT INTO inbox (account_id, kind, ref, ts)"
 	    " SELECT id, 3, ?2, ?3 FROM accounts WHERE id = ?1"
-	    " AND suspended_at IS NULL RETURNING id, account_id",
+	    " AND suspended_at IS NULL AND deactivated_at IS NULL"
+	    " RETURNING id, account_id",
 };
 
 /* ---- reads, on the loop --------------------------------------------- */

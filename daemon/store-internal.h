@@ -400,6 +400,30 @@ enum store_eq {
 	EQ__COUNT
 };
 
+/* store-account.c's: AR_ on the loop's connection, AQ_ on the
+ * writer's. */
+enum store_ar {
+	AR_MEMBERS,
+	AR_RESET,
+	AR_OTHER_ADMINS,
+	AR_LAST_SEEN,
+	AR_LOG,
+	AR__COUNT
+};
+enum store_aq {
+	AQ_SEEN,
+	AQ_ROLE,
+	AQ_OTHER_ADMINS,
+	AQ_DEACTIVATE,
+	AQ_REACTIVATE,
+	AQ_SESSIONS_REVOKE,
+	AQ_RESETS_DROP,
+	AQ_RESET_INSERT,
+	AQ_RESET_USE,
+	AQ_PASSWD,
+	AQ__COUNT
+};
+
 /* A mute or ban, as the loop keeps them (store-mod.c): every row of
  * restrictions, few, so that a post's check is one tree lookup. */
 struct store_restrict_cache {
@@ -433,6 +457,8 @@ struct store {
 	sqlite3_stmt		*cq[CQ__COUNT];
 	sqlite3_stmt		*er[ER__COUNT];
 	sqlite3_stmt		*eq[EQ__COUNT];
+	sqlite3_stmt		*ar[AR__COUNT];
+	sqlite3_stmt		*aq[AQ__COUNT];
 	/* The attachments' files (blob.c): chunks on the loop, the
 	 * finishing of an upload on the writer. */
 	struct blob_store	*blobs;
@@ -636,6 +662,13 @@ int	store_op_erase_run(struct store *, struct store_write *);
 /* After a commit that took content out: a checkpoint that leaves the
  * WAL empty, so that no old page lingers in it or in the main file. */
 void	store_ckpt_truncate(struct store *);
+
+/* store-account.c: SW_ROLE, SW_DEACTIVATE, SW_RESET_NEW, SW_RESET_USE
+ * and SW_SEEN; a login's last seen, in the session's own job. */
+extern const char *const store_account_read_sql[AR__COUNT];
+extern const char *const store_account_write_sql[AQ__COUNT];
+int	store_op_account(struct store *, struct store_write *);
+int	store_account_seen(struct store *, int64_t account, int64_t now);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -42,8 +42,8 @@ const char *const store_write_sql[WQ__COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4)",
 	/* What a new session depends on, read in its own transaction. */
 	[WQ_ACCOUNT_STATE] =
-	    "SELECT suspended_at IS NOT NULL, pwhash FROM accounts"
-	    " WHERE id = ?1",
+	    "SELECT suspended_at IS NOT NULL OR deactivated_at IS NOT NULL,"
+	    " pwhash FROM accounts WHERE id = ?1",
 	[WQ_SUSPEND] =
 	    "UPDATE accounts SET suspended_at = ?2, suspended_reason = ?3"
 	    " WHERE name = ?1 AND suspended_at IS NULL RETURNING id",
@@ -217,10 +217,11 @@ store_bind_account(sqlite3_stmt *st, int col, int64_t account)
 
 /*
  * A session only for an account as the login found it, checked in the
- * session's own transaction: not suspended since (STORE_FORBIDDEN), and
- * for a password login (w->pwhash not empty) still holding the hash the
- * password was checked against (STORE_INVALID), so that a login checked
- * against the old password cannot land after a passwd.
+ * session's own transaction: not suspended or deactivated since
+ * (STORE_FORBIDDEN), and for a password login (w->pwhash not empty)
+ * still holding the hash the password was checked against
+ * (STORE_INVALID), so that a login checked against the old password
+ * cannot land after a passwd. The login is the account's last seen.
  */
 static int
 store_op_session_new(struct store *s, struct store_write *w)
@@ -252,9 +253,10 @@ store_op_session_new(struct store *s, struct store_write *w)
 		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 4);
-	if ((r = store_run(s, st, NULL)) == STORE_OK)
-		w->session = sqlite3_last_insert_rowid(s->wdb);
-	return r;
+	if ((r = store_run(s, st, NULL)) != STORE_OK)
+		return r;
+	w->session = sqlite3_last_insert_rowid(s->wdb);
+	return store_account_seen(s, w->account, w->now);
 }
 
 /* An entry of the moderation log, in the transaction of its effect.
@@ -730,6 +732,11 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_STORY_WITHDRAW] = store_op_story,
 	[SW_ERASE] = store_op_erase_run,
 	[SW_RETENTION] = store_op_erase_run,
+	[SW_ROLE] = store_op_account,
+	[SW_DEACTIVATE] = store_op_account,
+	[SW_RESET_NEW] = store_op_account,
+	[SW_RESET_USE] = store_op_account,
+	[SW_SEEN] = store_op_account,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),

@@ -16,17 +16,19 @@
 #define STORE_ACCOUNT_SELECT						\
 	"SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash,"	\
 	" a.suspended_at IS NOT NULL, coalesce(a.suspended_reason, ''),"\
-	" 0, a.lead FROM accounts a JOIN orgs o ON o.id = a.org_id"
+	" 0, a.lead, a.deactivated_at IS NOT NULL"			\
+	" FROM accounts a JOIN orgs o ON o.id = a.org_id"
 
 const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_ACCOUNT_BY_NAME] = STORE_ACCOUNT_SELECT " WHERE a.name = ?1",
 	[RQ_ACCOUNT_BY_ID] = STORE_ACCOUNT_SELECT " WHERE a.id = ?1",
 	[RQ_SESSION_LOOKUP] =
 	    "SELECT a.id, a.org_id, a.role, a.name, o.name, a.pwhash, 0, '',"
-	    " s.id, a.lead FROM sessions s JOIN accounts a ON a.id = s.account_id"
+	    " s.id, a.lead, 0 FROM sessions s"
+	    " JOIN accounts a ON a.id = s.account_id"
 	    " JOIN orgs o ON o.id = a.org_id"
 	    " WHERE s.token_hash = ?1 AND s.revoked_at IS NULL"
-	    " AND a.suspended_at IS NULL"
+	    " AND a.suspended_at IS NULL AND a.deactivated_at IS NULL"
 	    " AND (s.cert_fp IS NULL OR EXISTS (SELECT 1 FROM certs"
 	    "  WHERE fingerprint = s.cert_fp AND revoked_at IS NULL))",
 	[RQ_SESSION_CERT_REVOKED] =
@@ -220,6 +222,7 @@ store_account_row(struct store *s, sqlite3_stmt *st,
 	if (session != NULL)
 		*session = sqlite3_column_int64(st, 8);
 	a->lead = sqlite3_column_int(st, 9);
+	a->deactivated = sqlite3_column_int(st, 10);
 	store_stmt_done(st);
 	return STORE_OK;
 }

@@ -79,7 +79,8 @@ const char *const store_report_read_sql[PR__COUNT] = {
 	 * proto.h stores them: 2 org-admin, 3 facilitator, 4 admin.
 	 */
 	[PR_RECIPIENTS] = "SELECT a.id FROM accounts a"
-	    " WHERE a.suspended_at IS NULL AND a.id <> ?4 AND ("
+	    " WHERE a.suspended_at IS NULL AND a.deactivated_at IS NULL"
+	    " AND a.id <> ?4 AND ("
 	    " (?2 = 3 AND a.role IN (3, 4)) OR"
 	    " (?6 = 0 AND a.lead AND a.org_id = ?5 AND (?2 IN (0, 1) OR"
 	    "  (?2 = 2 AND EXISTS (SELECT 1 FROM members g"

@@ -69,9 +69,11 @@ const char *const store_resource_write_sql[RW__COUNT] = {
 	[RW_FTS] = "INSERT INTO resources_fts (rowid, title, summary, tags)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	/* Everyone following one of its tags, themselves or through their
-	 * organisation; not its poster, not a suspended account. */
+	 * organisation; not its poster, not a suspended or
+	 * deactivated account. */
 	[RW_INBOX] = "INSERT INTO inbox (account_id, kind, ref, ts)"
 	    " SELECT id, 1, ?1, ?2 FROM accounts WHERE suspended_at IS NULL"
+	    " AND deactivated_at IS NULL"
 	    " AND id <> ?3 AND id IN ("
 	    "  SELECT s.account_id FROM resource_tags t"
 	    "   JOIN subscriptions s ON s.tag = t.tag"

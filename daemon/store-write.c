@@ -258,7 +258,8 @@ store_write_init(struct store *s, char **cause)
 		return -1;
 	}
 	if (store_prepare(s->wdb, store_erase_write_sql, s->eq, EQ__COUNT,
-	    cause) != 0)
+	    cause) != 0 || store_prepare(s->wdb, store_account_write_sql,
+	    s->aq, AQ__COUNT, cause) != 0)
 		return -1;
 	s->search_behind = 1;	/* whatever the last run left unindexed */
 	pthread_mutex_init(&s->lock, NULL);
@@ -281,6 +282,7 @@ store_write_destroy(struct store *s)
 	store_finalize(s->gq, GQ__COUNT);
 	store_finalize(s->cq, CQ__COUNT);
 	store_finalize(s->eq, EQ__COUNT);
+	store_finalize(s->aq, AQ__COUNT);
 	store_ckpt_destroy(s);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

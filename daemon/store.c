@@ -259,6 +259,7 @@ store_disconnect(struct store *s)
 	store_finalize(s->gr, GR__COUNT);
 	store_finalize(s->cr, CR__COUNT);
 	store_finalize(s->er, ER__COUNT);
+	store_finalize(s->ar, AR__COUNT);
 	/* The write connection closes last: it checkpoints the WAL. */
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_error("store: closing read connection: %s",
@@ -314,7 +315,9 @@ store_open(const char *path, char **cause)
 	    store_prepare(s->rdb, store_group_read_sql, s->gr, GR__COUNT,
 	    cause) != 0 || store_prepare(s->rdb, store_calendar_read_sql,
 	    s->cr, CR__COUNT, cause) != 0 || store_prepare(s->rdb,
-	    store_erase_read_sql, s->er, ER__COUNT, cause) != 0)
+	    store_erase_read_sql, s->er, ER__COUNT, cause) != 0 ||
+	    store_prepare(s->rdb, store_account_read_sql, s->ar, AR__COUNT,
+	    cause) != 0)
 		goto fail;
 	if (store_write_init(s, cause) != 0)
 		goto fail;

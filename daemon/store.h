@@ -57,6 +57,7 @@ struct store_account {
 	int		 suspended;
 	int		 lead;		/* a safeguarding lead of its org */
 	char		 suspended_reason[PROTO_MAX_REASON + 1];
+	int		 deactivated;	/* someone who left (not a sanction) */
 };
 
 /* Who a logged-in connection is: an account without its password hash
@@ -399,10 +400,11 @@ int	store_reports(struct store *, const struct store_viewer *, int lead,
 int	store_report_alerts(struct store *, const struct store_viewer *,
 	    int lead, int64_t *count);
 /*
- * The accounts a report goes to, not suspended, never the post's
- * author: the safeguarding leads of the author's organisation (unless
- * the post is anonymous), and the channel's moderators who are members
- * of it, or (wide: an escalation) every one who moderates it.
+ * The accounts a report goes to, not suspended or deactivated, never
+ * the post's author: the safeguarding leads of the author's
+ * organisation (unless the post is anonymous), and the channel's
+ * moderators who are members of it, or (wide: an escalation) every one
+ * who moderates it.
  */
 int	store_report_recipients(struct store *, const struct store_report *,
 	    int wide, store_id_cb, void *);
@@ -665,6 +667,46 @@ int	store_programme(struct store_reader *,
 	    const struct store_programme_range *,
 	    const struct store_programme_cb *);
 
+/* ---- accounts over their whole life (store-account.c) -------------- */
+
+/* An account of an organisation's roster; strings valid only during the
+ * callback, any of them NULL but user. */
+struct store_member {
+	const char	*user;
+	const char	*display_name;
+	const char	*pronouns;
+	enum proto_role	 role;
+	int		 lead;
+	int64_t		 last_seen;		/* 0: never logged in */
+	int64_t		 deactivated_at;	/* 0: active */
+	const char	*deactivated_reason;
+};
+typedef int (*store_roster_cb)(void *arg, const struct store_member *);
+/* org's accounts (not erased), by name; only user's when not NULL. */
+int	store_members(struct store *, int64_t org, const char *user,
+	    store_roster_cb, void *);
+/* Whether code hash is account's good reset code at now: STORE_OK, or
+ * one of these (*expires_at: when it expires or expired). */
+#define STORE_RESET_UNKNOWN	10
+#define STORE_RESET_USED	11
+#define STORE_RESET_EXPIRED	12
+int	store_reset_check(struct store *, int64_t account, const uint8_t *hash,
+	    int64_t now, int64_t *expires_at);
+/* How many admins (not suspended, deactivated or erased) other than
+ * account there are. */
+int	store_other_admins(struct store *, int64_t account, int64_t *n);
+/* When account last logged in (0: never). */
+int	store_last_seen(struct store *, int64_t account, int64_t *when);
+/* A token login's last seen is written only when the stored one is at
+ * least this old: a client resuming its session for every command
+ * would otherwise keep the writer from ever being idle (the search
+ * index waits for that), for a time the roster shows to the minute. */
+#define STORE_SEEN_STEP		300
+/* The server's log entries (role, deactivate, reactivate, reset) about
+ * org's accounts, after since, oldest first, at most limit. */
+int	store_account_log(struct store *, int64_t org, int64_t since,
+	    int limit, store_modlog_cb, void *, int *more);
+
 /* ---- writes, on the writer thread ---------------------------------- */
 
 enum store_wop {
@@ -749,6 +791,15 @@ enum store_wop {
 				 * account; shas out: files to unlink */
 	SW_RETENTION,		/* now; size out: posts deleted; flag out:
 				 * the batch was full (more may wait) */
+	/* Accounts over their whole life (store-account.c): target is
+	 * the account; STORE_INVALID with flag STORE_ACCOUNT_LAST_ADMIN
+	 * when it is the last admin, else it changed meanwhile. */
+	SW_ROLE,		/* target; state: role now; role: new */
+	SW_DEACTIVATE,		/* target; flag: 1 deactivate (body: why),
+				 * 0 reactivate; state: its role */
+	SW_RESET_NEW,		/* target; hash: the code's; expires_at */
+	SW_RESET_USE,		/* target; hash: the code's; pwhash */
+	SW_SEEN,		/* account logged in (by a token) at now */
 };
 
 /* Posts one SW_RETENTION job deletes at most, so that a long backlog
@@ -859,6 +910,8 @@ struct store_write {
 
 	struct store_write *next;	/* queue link, the store's */
 };
+
+#define STORE_ACCOUNT_LAST_ADMIN	1	/* SW_ROLE, SW_DEACTIVATE flag out */
 
 struct store_write	*store_write_new(enum store_wop);	/* zeroed */
 void			 store_write_free(struct store_write *);

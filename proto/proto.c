@@ -85,6 +85,11 @@ static const struct {
 	[PROTO_E_BAD_TYPE] =		{ "bad_type",
 					  "files of that type are not "
 					  "allowed" },
+	[PROTO_E_DEACTIVATED] =		{ "deactivated",
+					  "this account was deactivated" },
+	[PROTO_E_RESET_INVALID] =	{ "reset_invalid",
+					  "that reset code is unknown, used "
+					  "or expired" },
 };
 
 /* Indexed by enum proto_role; ROLE_NONE has no wire name. */

@@ -110,6 +110,9 @@ enum proto_err {
 	PROTO_E_BAD_OFFSET,	/* a chunk not where the transfer stands */
 	PROTO_E_BAD_HASH,	/* a file's SHA-256 is not the one declared */
 	PROTO_E_BAD_TYPE,	/* a file of a type not allowed */
+	/* Accounts over their whole life. */
+	PROTO_E_DEACTIVATED,	/* the account was deactivated (left) */
+	PROTO_E_RESET_INVALID,	/* a reset code unknown, used or expired */
 	PROTO_E__COUNT
 };
 
@@ -127,6 +130,12 @@ enum proto_err {
 #define PROTO_BYE_SUSPENDED	"this account was suspended: ask the " \
 				"network's operator"
 #define PROTO_BYE_ERASED	"this account was erased"
+#define PROTO_BYE_DEACTIVATED	"this account was deactivated: ask your " \
+				"organisation's admin"
+#define PROTO_BYE_RESET		"the password was reset: log in with the " \
+				"new one"
+/* A reset code (user.reset) is good this long, once. */
+#define PROTO_RESET_TTL		(24 * 3600)
 /* An erased account's name is this and its id; no one registers one. */
 #define PROTO_ERASED_PREFIX	"erased-"
 

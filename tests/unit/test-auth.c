@@ -278,6 +278,15 @@ static const struct {
 	{ "me.export",		0, 1, 1, 1, 1, CMD_T_NONE },
 	/* Erasure (cmd-erase.c): admins only. */
 	{ "admin.erase",	0, 0, 0, 0, 1, CMD_T_NONE },
+	/* Accounts over their whole life (cmd-account.c): whom an
+	 * org-admin manages is access_manages()'s (auth/account_rules). */
+	{ "members",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "user.show",		0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "user.role",		0, 0, 1, 0, 1, CMD_T_NONE },
+	{ "user.deactivate",	0, 0, 1, 0, 1, CMD_T_NONE },
+	{ "user.reactivate",	0, 0, 1, 0, 1, CMD_T_NONE },
+	{ "user.reset",		0, 0, 1, 0, 1, CMD_T_NONE },
+	{ "reset",		1, 0, 0, 0, 0, CMD_T_NONE },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
@@ -388,4 +397,46 @@ Test(auth, invite_table)
 				    expect[w][s][g], "%s same=%d gives %s",
 				    proto_role_name(roles[w]), s,
 				    proto_role_name(roles[g]));
+}
+
+/* Who sees whose roster, manages whom and may give which role, by the
+ * caller's role x own/other organisation x the target's role. */
+Test(auth, account_rules)
+{
+	static const enum proto_role roles[] = {
+		ROLE_MEMBER, ROLE_ORG_ADMIN, ROLE_FACILITATOR, ROLE_ADMIN
+	};
+	/* [caller][own org][target role - 1] */
+	static const int manages[4][2][4] = {
+		/* member */	  { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		/* org-admin */	  { { 0, 0, 0, 0 }, { 1, 1, 0, 0 } },
+		/* facilitator */ { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		/* admin */	  { { 1, 1, 1, 1 }, { 1, 1, 1, 1 } },
+	};
+	static const int sees[4][2] = {
+		{ 0, 1 }, { 0, 1 }, { 1, 1 }, { 1, 1 }
+	};
+	static const int gives[4][4] = {
+		{ 0, 0, 0, 0 }, { 1, 1, 0, 0 }, { 0, 0, 0, 0 }, { 1, 1, 1, 1 }
+	};
+	struct store_ident a;
+	int r, own, t;
+
+	for (r = 0; r < 4; r++) {
+		memset(&a, 0, sizeof a);
+		a.role = roles[r];
+		a.org_id = 1;
+		for (own = 0; own < 2; own++) {
+			cr_expect_eq(access_sees_org(&a, own ? 1 : 2),
+			    sees[r][own], "role %d own %d sees", r, own);
+			for (t = 0; t < 4; t++)
+				cr_expect_eq(access_manages(&a, own ? 1 : 2,
+				    roles[t]), manages[r][own][t],
+				    "role %d own %d manages %d", r, own, t);
+		}
+		for (t = 0; t < 4; t++)
+			cr_expect_eq(access_may_give_role(&a, roles[t]),
+			    gives[r][t], "role %d gives %d", r, t);
+		cr_expect_eq(access_may_give_role(&a, ROLE_NONE), 0);
+	}
 }

@@ -1232,6 +1232,7 @@ static const char *err_names[PROTO_E__COUNT] = {
 	"internal", "line_timeout", "suspended",
 	"muted", "banned", "slow_mode", "locked",
 	"bad_offset", "bad_hash", "bad_type",
+	"deactivated", "reset_invalid",
 };
 
 Test(proto, err_codes_round_trip)
