@@ -108,3 +108,26 @@ access_may_invite(enum proto_role who, int same_org, enum proto_role role)
 		    role == ROLE_ORG_ADMIN);
 	return 0;
 }
+
+int
+access_sees_invites(const struct store_ident *a, int64_t org_id)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (caps & (CAP_FACILITATE | CAP_ADMIN))
+		return 1;
+	return (caps & CAP_ORG_ADMIN) != 0 && org_id == a->org_id;
+}
+
+int
+access_may_revoke_invite(const struct store_ident *a, int64_t org_id,
+    int64_t maker)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (maker != 0 && maker == a->id)
+		return 1;
+	if (caps & CAP_ADMIN)
+		return 1;
+	return (caps & CAP_ORG_ADMIN) != 0 && org_id == a->org_id;
+}

@@ -52,4 +52,12 @@ int		access_may_create_channel(const struct store_ident *, int peer,
 int		access_may_invite(enum proto_role who, int same_org,
 		    enum proto_role role);
 
+/* Invites (issue 14): whether the account sees the outstanding
+ * invites into org_id (admins and facilitators every organisation's,
+ * org-admins their own's), and whether it may revoke one made by maker
+ * (0: the operator): its maker, admins, and org-admins of its org. */
+int		access_sees_invites(const struct store_ident *, int64_t org_id);
+int		access_may_revoke_invite(const struct store_ident *,
+		    int64_t org_id, int64_t maker);
+
 #endif

@@ -16,6 +16,7 @@
 #include "live.h"
 #include "server.h"
 #include "store.h"
+#include "store-roster.h"
 #include "util.h"
 
 static void
@@ -90,8 +91,9 @@ cmd_invite_created(struct store_write *w)
 	char *code = w->body, ts[PROTO_TS_LEN];
 
 	if (w->result == STORE_OK)
-		log_info("invite to %s as %s created by %s", w->name,
-		    proto_role_name(w->role), w->actor);
+		log_info("invite %s... to %s as %s created by %s%s", w->title,
+		    w->name, proto_role_name(w->role), w->actor, w->flag ?
+		    "; shown to its org-admins" : "");
 	if (conn_is_open(c)) {
 		proto_ts_format(w->expires_at, ts);
 		if (w->result == STORE_OK)
@@ -144,6 +146,8 @@ cmd_invite_create(struct cmd_q *q)
 	auth_invite_new(code);
 	auth_secret_hash(code, w->hash);
 	w->body = xstrdup(code);	/* for the reply; never logged */
+	w->title = xstrdup(code);
+	w->title[STORE_INVITE_PREFIX] = '\0';	/* kept in clear */
 	store_submit(c->srv->store, w);
 }
 
@@ -277,7 +281,8 @@ cmd_modlog_add(void *arg, const struct store_modlog *e)
  * mod.log: with a channel, its entries, for its moderators (a channel
  * you may not see answers as one that does not exist; one you see but
  * do not moderate, forbidden); without, the server's own (suspensions),
- * for admins.
+ * for admins, and for an org-admin the entries about invites into
+ * their organisation that others made (store-roster.c).
  */
 static void
 cmd_mod_log(struct cmd_q *q)
@@ -287,7 +292,7 @@ cmd_mod_log(struct cmd_q *q)
 	struct store_channel ch;
 	const char *name;
 	int64_t since = 0, limit = PROTO_PAGE_DEFAULT, chan = 0;
-	int has_channel = 0, more = 0;
+	int has_channel = 0, more = 0, rc;
 	json_t *list;
 
 	if (proto_get_str(req, "channel", 0, &name, &has_channel) != PROTO_OK)
@@ -305,13 +310,18 @@ cmd_mod_log(struct cmd_q *q)
 			return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 			    "only its moderators read a channel's log");
 		chan = ch.id;
-	} else if (!(access_caps(c->acct.role) & CAP_ADMIN))
+	} else if (!(access_caps(c->acct.role) & (CAP_ADMIN | CAP_ORG_ADMIN)))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "the server's log is for admins; name a channel you "
 		    "moderate");
 	list = json_array();
-	if (store_modlog(c->srv->store, c->acct.id, chan, since, (int)limit,
-	    cmd_modlog_add, list, &more) != STORE_OK) {
+	if (!has_channel && !(access_caps(c->acct.role) & CAP_ADMIN))
+		rc = store_modlog_org(c->srv->store, c->acct.org_id, since,
+		    (int)limit, cmd_modlog_add, list, &more);
+	else
+		rc = store_modlog(c->srv->store, c->acct.id, chan, since,
+		    (int)limit, cmd_modlog_add, list, &more);
+	if (rc != STORE_OK) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}

@@ -190,5 +190,10 @@ extern const struct cmd_entry cmd_story_entries[];
 extern const struct cmd_entry cmd_erase_entries[];
 void	cmd_retention_start(struct server *);
 void	cmd_retention_stop(struct server *);
+/* cmd-roster.c: invites listed and revoked, names, renames, archives;
+ * the post row's check: refuse (bad_state) a post into an archived
+ * channel, 0 or -1 having answered. */
+extern const struct cmd_entry cmd_roster_entries[];
+int	cmd_roster_writable(struct cmd_q *);
 
 #endif

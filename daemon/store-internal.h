@@ -637,6 +637,12 @@ int	store_op_erase_run(struct store *, struct store_write *);
  * WAL empty, so that no old page lingers in it or in the main file. */
 void	store_ckpt_truncate(struct store *);
 
+/* store-roster.c: invites revoked, names, renames, archives and the
+ * operator's admin invite; after an invite is stored, the entry that
+ * shows it to its organisation's org-admins (w->flag 1 when written). */
+int	store_op_roster(struct store *, struct store_write *);
+int	store_roster_invited(struct store *, struct store_write *);
+
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);
 void	store_write_destroy(struct store *);

@@ -100,6 +100,7 @@ struct store_channel {
 	int64_t		 retention;	/* seconds a post is kept, 0: ever */
 	char		 name[PROTO_MAX_CHANNEL + 1];
 	char		 title[PROTO_MAX_TITLE + 1];	/* a group's, or "" */
+	int64_t		 archived;	/* archived at (read-only), 0: not */
 };
 
 /* Values of restrictions.kind; stored, never renumbered. */
@@ -163,6 +164,7 @@ struct store_channel_info {
 	int		 anon;
 	int64_t		 slow;
 	int64_t		 retention;	/* seconds, 0: kept */
+	int64_t		 archived;	/* archived at, 0: not */
 };
 
 /* A thread as one viewer sees it: the counts and the last activity
@@ -739,6 +741,18 @@ enum store_wop {
 				 * account; shas out: files to unlink */
 	SW_RETENTION,		/* now; size out: posts deleted; flag out:
 				 * the batch was full (more may wait) */
+	/* Rosters and names (store-roster.c). */
+	SW_INVITE_REVOKE,	/* target: the invite; role, name (org),
+				 * title (prefix) out */
+	SW_PROFILE,		/* title: display name, note: pronouns (NULL:
+				 * as it is, "": none); body, reason out: as
+				 * stored (NULL: none) */
+	SW_ORG_RENAME,		/* org; name: its new name; its channels
+				 * "OLD/x" become "NEW/x" */
+	SW_CHANNEL_RENAME,	/* channel; name: the new name; body: the old */
+	SW_CHANNEL_ARCHIVE,	/* channel; flag: 1 archive, 0 unarchive */
+	SW_ADMIN_INVITE,	/* org, hash, title (prefix), expires_at;
+				 * body: whom it is for (logged) */
 };
 
 /* Posts one SW_RETENTION job deletes at most, so that a long backlog
