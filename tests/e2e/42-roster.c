@@ -182,6 +182,29 @@ Test(roster, expired_invite_says_so)
 	hx_stop(d);
 }
 
+/* Invites made before the prefix was kept are listed, prefix null. */
+Test(roster, old_invites_listed_without_prefix)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *adm = hx_admin(d);
+	json_t *res, *i;
+	size_t k;
+	int found = 0;
+
+	hx_invite(d, "charity", "member");
+	hx_db_exec(d, "UPDATE invites SET code_prefix = NULL"
+	    " WHERE role = 1");
+	res = hx_ok(adm, "invite.list", "{s:s}", "org", "charity");
+	json_array_foreach(json_object_get(res, "invites"), k, i) {
+		cr_assert(json_is_null(json_object_get(i, "prefix")), "%s",
+		    hx_dump(i));
+		cr_assert_str_eq(hx_str(i, "made_by"), HX_ADMIN);
+		found++;
+	}
+	cr_assert_eq(found, 1, "%s", hx_dump(res));
+	hx_stop(d);
+}
+
 Test(roster, display_names)
 {
 	struct hx_daemon *d = hx_start(NULL);
