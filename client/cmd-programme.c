@@ -137,7 +137,7 @@ cmd_programme_report_exec(struct client *c, struct cmd_args *a)
 	const char *format = programme_format(a), *out = client_opt(a,
 	    "output"), *in = client_opt(a, "input");
 	char what[96];
-	json_t *r;
+	json_t *r = NULL;	/* set on success; -O1 cannot tell */
 	FILE *fp;
 	int rc;
 
