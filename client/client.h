@@ -265,4 +265,15 @@ int		 xasprintf(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 uint64_t	 util_now_ms(void);
 
+/* Rosters and names (cmd-roster.c); an invite code as typed or pasted,
+ * without the spaces, tabs and line ends around it (new string). */
+extern const struct cmd_entry cmd_invite_list_entry;
+extern const struct cmd_entry cmd_invite_revoke_entry;
+extern const struct cmd_entry cmd_profile_set_entry;
+extern const struct cmd_entry cmd_org_rename_entry;
+extern const struct cmd_entry cmd_channel_rename_entry;
+extern const struct cmd_entry cmd_channel_archive_entry;
+extern const struct cmd_entry cmd_channel_unarchive_entry;
+char		*client_trim_code(const char *);
+
 #endif

@@ -75,7 +75,9 @@ const struct cmd_entry cmd_whoami_entry = {
 	.name = "whoami",
 	.usage = "",
 	.summary = "Show your user name, organisation and role.",
-	.help = "Prints them as: NAME (ORGANISATION, ROLE).\n",
+	.help =
+"Prints them as: NAME (ORGANISATION, ROLE); then, when you have set them\n"
+"(`harbour profile set`), a second line: DISPLAY NAME (PRONOUNS).\n",
 	.opts = { { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_whoami_exec,
@@ -226,7 +228,7 @@ cmd_register_exec(struct client *c, struct cmd_args *a)
 	const char	*invite = client_opt(a, "invite");
 	const char	*user = client_opt(a, "user");
 	json_t		*req;
-	char		*pw;
+	char		*pw, *code;
 	int		 r;
 
 	if (invite == NULL || user == NULL)
@@ -241,7 +243,10 @@ cmd_register_exec(struct client *c, struct cmd_args *a)
 		return (r);
 	}
 	req = client_request(c, "register");
-	json_object_set_new(req, "invite", json_string(invite));
+	/* Pasted codes come with spaces and line ends around them. */
+	code = client_trim_code(invite);
+	json_object_set_new(req, "invite", json_string(code));
+	free(code);
 	json_object_set_new(req, "user", json_string(user));
 	json_object_set_new(req, "password", json_string(pw));
 	tty_password_free(pw);
@@ -348,8 +353,23 @@ cmd_whoami_exec(struct client *c, struct cmd_args *a)
 	client_set_identity(c, result);
 	if (c->json)
 		print_json(result);
-	else
+	else {
+		json_t *dn = json_object_get(result, "display_name");
+		json_t *pr = json_object_get(result, "pronouns");
+
 		auth_print_identity(c);
+		/* A second line, only when chosen: scripts read the first. */
+		if (json_is_string(dn) || json_is_string(pr)) {
+			print_safe(json_is_string(dn) ?
+			    json_string_value(dn) : "-");
+			if (json_is_string(pr)) {
+				fputs(" (", stdout);
+				print_safe(json_string_value(pr));
+				putchar(')');
+			}
+			putchar('\n');
+		}
+	}
 	json_decref(result);
 	return (print_done());
 }

@@ -67,8 +67,9 @@ const struct cmd_entry cmd_channels_entry = {
 "conversation, see `harbour dm`). Unread counts only channels you have\n"
 "joined. Then what is not the default: pre or announce (moderation),\n"
 "anonymous posts allowed, slow mode Ns, posts kept Nd; and a group's\n"
-"title, in parentheses.\n",
-	.opts = { { NULL, NULL } },
+"title, in parentheses. Archived channels (read-only, see `harbour\n"
+"channel archive`) are left out; --all lists them too, marked archived.\n",
+	.opts = { { "all", NULL }, { NULL, NULL } },
 	.args_min = 0, .args_max = 0,
 	.exec = cmd_channels_exec,
 };
@@ -271,6 +272,8 @@ channel_print_line(json_t *ch)
 	printf("  %s  %lld unread", joined ? "joined" : "-",
 	    (long long)json_integer_value(json_object_get(ch, "unread")));
 	channel_print_modes(ch, 0);
+	if (json_object_get(ch, "archived_at") != NULL)
+		fputs("  archived", stdout);
 	if (title != NULL && *title != '\0') {
 		fputs("  (", stdout);
 		print_safe(title);
@@ -282,14 +285,16 @@ channel_print_line(json_t *ch)
 static int
 cmd_channels_exec(struct client *c, struct cmd_args *a)
 {
-	json_t	*result, *ch;
+	json_t	*req, *result, *ch;
 	size_t	 i;
 	int	 r;
 
-	(void)a;
-	if ((r = client_login(c)) != 0 ||
-	    (r = client_call(c, client_request(c, "channel.list"),
-	    &result)) != 0)
+	if ((r = client_login(c)) != 0)
+		return (r);
+	req = client_request(c, "channel.list");
+	if (client_opt(a, "all") != NULL)
+		json_object_set_new(req, "all", json_true());
+	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	if (c->json) {
 		print_json(result);

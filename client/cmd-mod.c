@@ -53,10 +53,12 @@ const struct cmd_entry cmd_mod_log_entry = {
 	.usage = "[CHANNEL] [--since ID]",
 	.summary = "Show the moderation log: who did what, why and when.",
 	.help =
-"Without CHANNEL, the server's own log (suspensions), for admins; with\n"
-"it, that channel's, for its moderators. Oldest first, from after entry\n"
-"ID with --since; one entry a line: its id, time, who, what, about\n"
-"whom and why. Nothing can change or remove an entry.\n",
+"Without CHANNEL, the server's own log (suspensions, invites, renames),\n"
+"for admins, and for an org-admin its entries about invites others made\n"
+"into their organisation; with it, that channel's, for its moderators.\n"
+"Oldest first, from after entry ID with --since; one entry a line: its\n"
+"id, time, who, what, about whom and why. Nothing can change or remove\n"
+"an entry.\n",
 	.opts = { { "since", "ID" }, { NULL, NULL } },
 	.args_min = 0, .args_max = 1,
 	.exec = cmd_mod_log_exec,

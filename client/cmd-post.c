@@ -283,7 +283,10 @@ post_check_joined(struct client *c, const char *channel)
 	size_t	 i;
 	int	 r, joined = -1;
 
+	/* Archived ones too: posting there is refused by the server, in
+	 * its words ("archived: read-only"). */
 	req = client_request(c, "channel.list");
+	json_object_set_new(req, "all", json_true());
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	json_array_foreach(json_object_get(result, "channels"), i, ch)

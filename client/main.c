@@ -150,6 +150,14 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_user_reactivate_entry,
 	&cmd_user_reset_entry,
 	&cmd_reset_entry,
+	/* Rosters and names (cmd-roster.c). */
+	&cmd_invite_list_entry,
+	&cmd_invite_revoke_entry,
+	&cmd_profile_set_entry,
+	&cmd_org_rename_entry,
+	&cmd_channel_rename_entry,
+	&cmd_channel_archive_entry,
+	&cmd_channel_unarchive_entry,
 	&cmd_help_entry,
 	NULL
 };

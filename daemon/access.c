@@ -139,3 +139,28 @@ access_may_give_role(const struct store_ident *a, enum proto_role role)
 	return (caps & CAP_ORG_ADMIN) && (role == ROLE_MEMBER ||
 	    role == ROLE_ORG_ADMIN);
 }
+
+/* ---- invites and rosters ------------------------------------------ */
+
+int
+access_sees_invites(const struct store_ident *a, int64_t org_id)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (caps & (CAP_FACILITATE | CAP_ADMIN))
+		return 1;
+	return (caps & CAP_ORG_ADMIN) != 0 && org_id == a->org_id;
+}
+
+int
+access_may_revoke_invite(const struct store_ident *a, int64_t org_id,
+    int64_t maker)
+{
+	uint32_t caps = access_caps(a->role);
+
+	if (maker != 0 && maker == a->id)
+		return 1;
+	if (caps & CAP_ADMIN)
+		return 1;
+	return (caps & CAP_ORG_ADMIN) != 0 && org_id == a->org_id;
+}

@@ -66,5 +66,12 @@ int		access_manages(const struct store_ident *, int64_t org,
 		    enum proto_role role);
 int		access_may_give_role(const struct store_ident *,
 		    enum proto_role role);
+/* Invites (issue 14): whether the account sees the outstanding
+ * invites into org_id (admins and facilitators every organisation's,
+ * org-admins their own's), and whether it may revoke one made by maker
+ * (0: the operator): its maker, admins, and org-admins of its org. */
+int		access_sees_invites(const struct store_ident *, int64_t org_id);
+int		access_may_revoke_invite(const struct store_ident *,
+		    int64_t org_id, int64_t maker);
 
 #endif

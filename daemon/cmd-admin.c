@@ -16,6 +16,7 @@
 #include "live.h"
 #include "server.h"
 #include "store.h"
+#include "store-roster.h"
 #include "util.h"
 
 static void
@@ -90,8 +91,9 @@ cmd_invite_created(struct store_write *w)
 	char *code = w->body, ts[PROTO_TS_LEN];
 
 	if (w->result == STORE_OK)
-		log_info("invite to %s as %s created by %s", w->name,
-		    proto_role_name(w->role), w->actor);
+		log_info("invite %s... to %s as %s created by %s%s", w->title,
+		    w->name, proto_role_name(w->role), w->actor, w->flag ?
+		    "; shown to its org-admins" : "");
 	if (conn_is_open(c)) {
 		proto_ts_format(w->expires_at, ts);
 		if (w->result == STORE_OK)
@@ -144,6 +146,8 @@ cmd_invite_create(struct cmd_q *q)
 	auth_invite_new(code);
 	auth_secret_hash(code, w->hash);
 	w->body = xstrdup(code);	/* for the reply; never logged */
+	w->title = xstrdup(code);
+	w->title[STORE_INVITE_PREFIX] = '\0';	/* kept in clear */
 	store_submit(c->srv->store, w);
 }
 
@@ -277,8 +281,10 @@ cmd_modlog_add(void *arg, const struct store_modlog *e)
  * mod.log: with a channel, its entries, for its moderators (a channel
  * you may not see answers as one that does not exist; one you see but
  * do not moderate, forbidden); without, the server's own (suspensions),
- * for admins, and for an org-admin its entries about the accounts of
- * its own organisation (cmd-account.c's).
+ * for admins, and for an org-admin its entries about its own
+ * organisation: its accounts' role changes, deactivations and
+ * resets (cmd-account.c's), and invites into it that others made
+ * (store-roster.c's).
  */
 static void
 cmd_mod_log(struct cmd_q *q)
@@ -306,13 +312,13 @@ cmd_mod_log(struct cmd_q *q)
 			return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 			    "only its moderators read a channel's log");
 		chan = ch.id;
-	} else if (!(access_caps(c->acct.role) & CAP_ORG_ADMIN))
+	} else if (!(access_caps(c->acct.role) & (CAP_ADMIN | CAP_ORG_ADMIN)))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "the server's log is for admins; name a channel you "
 		    "moderate");
 	list = json_array();
 	/* An org-admin reads the server's entries about its own
-	 * organisation's accounts (role changes, deactivations, resets). */
+	 * organisation: its accounts' and the invites into it. */
 	if (!has_channel && !(access_caps(c->acct.role) & CAP_ADMIN))
 		r = store_account_log(c->srv->store, c->acct.org_id, since,
 		    (int)limit, cmd_modlog_add, list, &more);

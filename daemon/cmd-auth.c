@@ -39,6 +39,7 @@
 #include "live.h"
 #include "server.h"
 #include "store.h"
+#include "store-roster.h"
 #include "util.h"
 
 struct cmd_login {
@@ -146,6 +147,37 @@ cmd_ping(struct cmd_q *q)
 
 /* ---- register ----------------------------------------------------- */
 
+/* An invite that cannot be used: say whether it is unknown, used,
+ * revoked or expired, so the person knows whom to ask for what. */
+static void
+cmd_reply_invite(struct conn *c, json_t *id, const uint8_t *hash)
+{
+	const char *msg;
+
+	switch (store_invite_state(c->srv->store, hash, now_seconds())) {
+	case STORE_INVITE_USED:
+		msg = "that invite has been used already: ask whoever gave it "
+		    "to you for a new one";
+		break;
+	case STORE_INVITE_REVOKED:
+		msg = "that invite was revoked: ask whoever gave it to you "
+		    "for a new one";
+		break;
+	case STORE_INVITE_EXPIRED:
+		msg = "that invite has expired: ask whoever gave it to you "
+		    "for a new one";
+		break;
+	case STORE_INVITE_UNKNOWN:
+		msg = "no invite has that code: check it against the one you "
+		    "were given";
+		break;
+	default:
+		msg = NULL;
+		break;
+	}
+	conn_reply_err(c, id, PROTO_E_INVITE_INVALID, msg);
+}
+
 static void
 cmd_register_written(struct store_write *w)
 {
@@ -155,7 +187,7 @@ cmd_register_written(struct store_write *w)
 		if (w->result == STORE_OK)
 			cmd_login_accept(l, &w->acct, w->session);
 		else if (w->result == STORE_INVALID)
-			conn_reply_err(l->c, l->id, PROTO_E_INVITE_INVALID, NULL);
+			cmd_reply_invite(l->c, l->id, w->invite);
 		else
 			cmd_reply_store_err(l->c, l->id, w->result);
 	}
@@ -227,7 +259,7 @@ cmd_register(struct cmd_q *q)
 		    PROTO_XSTR(PROTO_PASSWORD_MAX) " bytes");
 	auth_secret_hash(invite, hash);
 	if (store_invite_check(c->srv->store, hash, now_seconds()) != STORE_OK)
-		return conn_reply_err(c, req->id, PROTO_E_INVITE_INVALID, NULL);
+		return cmd_reply_invite(c, req->id, hash);
 	if (store_account_by_name(c->srv->store, user, &a) == STORE_OK)
 		return conn_reply_err(c, req->id, PROTO_E_EXISTS,
 		    "that user name is taken");
@@ -510,7 +542,19 @@ cmd_whoami(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	conn_reply_ok(c, req->id, cmd_login_result(c, NULL));
+	char display[PROTO_MAX_DISPLAY_NAME + 1];
+	char pronouns[PROTO_MAX_PRONOUNS + 1];
+	json_t *r = cmd_login_result(c, NULL);
+
+	/* Names a person chose (store-roster.c): null when none. */
+	if (store_account_names_of(c->srv->store, c->acct.id, display,
+	    pronouns) == STORE_OK) {
+		json_object_set_new(r, "display_name", *display != '\0' ?
+		    json_string(display) : json_null());
+		json_object_set_new(r, "pronouns", *pronouns != '\0' ?
+		    json_string(pronouns) : json_null());
+	}
+	conn_reply_ok(c, req->id, r);
 }
 
 /* ---- passwd ------------------------------------------------------- */

@@ -80,10 +80,21 @@ cmd_channel_create(struct cmd_q *q)
 	store_submit(c->srv->store, w);
 }
 
+/* channel.list's page: archived channels only when asked for. */
+struct cmd_channel_page {
+	json_t		*list;
+	int		 all;
+};
+
 static int
 cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 {
+	struct cmd_channel_page *pg = arg;
+	char ts[PROTO_TS_LEN];
 	json_t *o;
+
+	if (ci->archived != 0 && !pg->all)
+		return 0;
 
 	o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:s, s:b, s:I}", "channel",
 	    ci->name, "kind", ci->group ? "group" : ci->dm ? "dm" : ci->peer ?
@@ -97,7 +108,11 @@ cmd_channel_list_add(void *arg, const struct store_channel_info *ci)
 		json_object_set_new(o, "group", json_true());
 	if (ci->title != NULL)
 		json_object_set_new(o, "title", json_string(ci->title));
-	json_array_append_new(arg, o);
+	if (ci->archived != 0) {
+		proto_ts_format(ci->archived, ts);
+		json_object_set_new(o, "archived_at", json_string(ts));
+	}
+	json_array_append_new(pg->list, o);
 	return 0;
 }
 
@@ -106,12 +121,17 @@ cmd_channel_list(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	json_t *list = json_array();
+	struct cmd_channel_page pg;
 	struct store_viewer v;
+	json_t *list;
 
+	pg.all = 0;
+	if (proto_get_bool(req, "all", &pg.all) != PROTO_OK)
+		return cmd_bad_field(c, req, "all");
+	pg.list = list = json_array();
 	view_viewer(&v, &c->acct);
 	if (store_channel_list(c->srv->store, &v, cmd_channel_list_add,
-	    list) < 0) {
+	    &pg) < 0) {
 		json_decref(list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}

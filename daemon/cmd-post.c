@@ -696,7 +696,8 @@ cmd_unsubscribe(struct cmd_q *q)
 }
 
 const struct cmd_entry cmd_post_entries[] = {
-	{ "post", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, NULL, cmd_post },
+	{ "post", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, cmd_roster_writable,
+	    cmd_post },
 	{ "read", CMD_AUTH, CAP_MEMBER, CMD_T_CHANNEL, NULL, cmd_read },
 	{ "sync", CMD_AUTH, CAP_MEMBER, CMD_T_NONE, NULL, cmd_sync },
 	{ "mark", CMD_AUTH, CAP_MEMBER, CMD_T_JOINED, NULL, cmd_mark },

@@ -34,6 +34,7 @@ static const struct cmd_entry *const cmd_tables[] = {
 	cmd_story_entries,
 	cmd_erase_entries,
 	cmd_account_entries,
+	cmd_roster_entries,
 };
 
 static const struct cmd_entry *

@@ -196,5 +196,10 @@ void	cmd_retention_stop(struct server *);
  * login's last seen. */
 extern const struct cmd_entry cmd_account_entries[];
 void	cmd_account_seen(struct conn *);
+/* cmd-roster.c: invites listed and revoked, names, renames, archives;
+ * the post row's check: refuse (bad_state) a post into an archived
+ * channel, 0 or -1 having answered. */
+extern const struct cmd_entry cmd_roster_entries[];
+int	cmd_roster_writable(struct cmd_q *);
 
 #endif

@@ -234,3 +234,18 @@ live_check_certs(struct server *srv)
 	OPENSSL_cleanse(&a, sizeof a);
 	return n;
 }
+
+int
+live_rename_org(struct server *srv, int64_t org, const char *name)
+{
+	struct conn *c;
+	int n = 0;
+
+	RB_FOREACH(c, live_accts, &srv->live->by_acct) {
+		if (c->acct.org_id != org)
+			continue;
+		strlcpy_h(c->acct.org, name, sizeof c->acct.org);
+		n++;
+	}
+	return n;
+}

@@ -62,4 +62,8 @@ int		 live_refresh_account(struct server *,
  */
 int		 live_check_certs(struct server *);
 
+/* An organisation was renamed: every live connection of its accounts
+ * takes the new name at once. Returns how many. */
+int		 live_rename_org(struct server *, int64_t org, const char *name);
+
 #endif

@@ -6,6 +6,7 @@
  *   harbourd init --admin NAME [--org ORG]       a new database + invite
  *   harbourd check                               validate, like nginx -t
  *   harbourd backup DEST.db                      consistent online copy
+ *   harbourd admin-invite --user NAME [--valid D] a new admin invite
  *
  * Settings come from the built-in defaults, then the file named by -c,
  * then the flags; the same order is used again at reload.
@@ -33,6 +34,7 @@
 #include "listen.h"
 #include "server.h"
 #include "store.h"
+#include "store-roster.h"
 #include "util.h"
 
 #define INIT_ORG_DEFAULT	"operators"
@@ -48,6 +50,8 @@ usage(FILE *f)
 	    "       harbourd check [-c CONFIG] [--db PATH] [--cert FILE] "
 	    "[--key FILE]\n"
 	    "       harbourd backup [-c CONFIG] [--db PATH] DEST.db\n"
+	    "       harbourd admin-invite [-c CONFIG] --user NAME "
+	    "[--valid DURATION]\n"
 	    "       harbourd cert issue [-c CONFIG] USER [--days N] "
 	    "[--out DIR]\n"
 	    "       harbourd cert revoke [-c CONFIG] USER\n"
@@ -57,7 +61,7 @@ usage(FILE *f)
 
 enum main_cmd {
 	MAIN_SERVE, MAIN_INIT, MAIN_CHECK, MAIN_BACKUP, MAIN_CERT_ISSUE,
-	MAIN_CERT_REVOKE, MAIN_CERT_CRL
+	MAIN_CERT_REVOKE, MAIN_CERT_CRL, MAIN_ADMIN_INVITE
 };
 
 struct main_args {
@@ -67,6 +71,8 @@ struct main_args {
 	const char	*dest;		/* backup's file; cert's user */
 	const char	*out;		/* cert issue's directory */
 	int		 days;
+	const char	*user;		/* admin-invite's: whom it is for */
+	int64_t		 valid;		/* admin-invite's: seconds */
 };
 
 /* Flags that name settings: applied after the file, so they win. */
@@ -94,6 +100,8 @@ main_subcommand(const char *arg, const char *next)
 		return MAIN_CHECK;
 	if (strcmp(arg, "backup") == 0)
 		return MAIN_BACKUP;
+	if (strcmp(arg, "admin-invite") == 0)
+		return MAIN_ADMIN_INVITE;
 	return MAIN_SERVE;
 }
 
@@ -122,7 +130,8 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 	a->out = ".";
 	if (argc > 1 && (a->cmd = main_subcommand(argv[1], argv[2])) !=
 	    MAIN_SERVE)
-		i = a->cmd >= MAIN_CERT_ISSUE ? 3 : 2;
+		i = a->cmd >= MAIN_CERT_ISSUE && a->cmd <= MAIN_CERT_CRL ?
+		    3 : 2;
 	for (; i < argc; i++) {
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -136,7 +145,8 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 			srv->verbose = 1;
 			continue;
 		} else if (a->cmd >= MAIN_BACKUP && a->cmd != MAIN_CERT_CRL &&
-		    arg[0] != '-' && a->dest == NULL) {
+		    a->cmd != MAIN_ADMIN_INVITE && arg[0] != '-' &&
+		    a->dest == NULL) {
 			a->dest = arg;
 			continue;
 		}
@@ -148,6 +158,15 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 			a->admin = val;
 		else if (a->cmd == MAIN_INIT && strcmp(arg, "--org") == 0)
 			a->org = val;
+		else if (a->cmd == MAIN_ADMIN_INVITE &&
+		    strcmp(arg, "--user") == 0)
+			a->user = val;
+		else if (a->cmd == MAIN_ADMIN_INVITE &&
+		    strcmp(arg, "--valid") == 0) {
+			if ((a->valid = proto_parse_duration(val,
+			    PROTO_INVITE_MAX)) < 0)
+				goto bad;
+		}
 		else if (a->cmd == MAIN_CERT_ISSUE && strcmp(arg, "--out") == 0)
 			a->out = val;
 		else if (a->cmd == MAIN_CERT_ISSUE &&
@@ -160,7 +179,7 @@ main_parse(int argc, char **argv, struct server *srv, struct main_args *a)
 		i++;
 	}
 	if (a->cmd >= MAIN_BACKUP && a->cmd != MAIN_CERT_CRL &&
-	    a->dest == NULL) {
+	    a->cmd != MAIN_ADMIN_INVITE && a->dest == NULL) {
 		fprintf(stderr, "harbourd: %s\n", a->cmd == MAIN_BACKUP ?
 		    "backup needs a destination file" : "cert needs a USER");
 		usage(stderr);
@@ -330,6 +349,8 @@ main_init(struct config *cf, const struct main_args *a)
 	w->expires_at = w->now + PROTO_INVITE_DEFAULT;
 	auth_invite_new(code);
 	auth_secret_hash(code, w->hash);
+	w->title = xstrdup(code);
+	w->title[STORE_INVITE_PREFIX] = '\0';
 	rc = store_write_sync(st, w);
 	store_write_free(w);
 	store_close(st);
@@ -339,6 +360,72 @@ main_init(struct config *cf, const struct main_args *a)
 	}
 	log_info("initialised %s: organisation %s; an admin invite for %s "
 	    "is valid for 7 days", cf->db, org, a->admin);
+	printf("%s\n", code);
+	return EX_OK;
+}
+
+/*
+ * harbourd admin-invite: on the server's machine, when the only admin is
+ * locked out, a new admin invite for the operators' organisation (the
+ * first admin's), printed alone on stdout, valid for --valid (a day by
+ * default). NAME is whom it is meant for: it is recorded in the log and
+ * the server's moderation log (never the code), and must not be an
+ * account's name already, since the person registers a new account;
+ * register still chooses the name. Safe while the daemon serves: the
+ * job waits for the writer's lock like any other transaction.
+ */
+static int
+main_admin_invite(struct config *cf, const struct main_args *a)
+{
+	struct store *st;
+	struct store_write *w;
+	struct store_account acct;
+	char *cause, code[PROTO_INVITE_LEN + 1], org[PROTO_MAX_NAME + 1];
+	int64_t org_id, valid = a->valid > 0 ? a->valid : 86400;
+	int rc;
+
+	if (a->user == NULL || proto_check_user(a->user) != PROTO_OK) {
+		fprintf(stderr, "harbourd: admin-invite needs --user NAME (a-z "
+		    "0-9 . _ -, 1-" PROTO_XSTR(PROTO_MAX_NAME) "): whom the "
+		    "invite is for\n");
+		return EX_USAGE;
+	}
+	if ((st = store_open(cf->db, &cause)) == NULL) {
+		fprintf(stderr, "harbourd: %s\n", cause);
+		free(cause);
+		return EXIT_FAILURE;
+	}
+	if (store_account_by_name(st, a->user, &acct) == STORE_OK) {
+		fprintf(stderr, "harbourd: %s is an account already: name the "
+		    "new admin account the invite is for\n", a->user);
+		store_close(st);
+		return EXIT_FAILURE;
+	}
+	if (store_operators_org(st, &org_id, org) != STORE_OK) {
+		fprintf(stderr, "harbourd: %s: not initialised (harbourd "
+		    "init)\n", cf->db);
+		store_close(st);
+		return EXIT_FAILURE;
+	}
+	w = store_write_new(SW_ADMIN_INVITE);
+	w->org = org_id;
+	w->now = now_seconds();
+	w->expires_at = w->now + valid;
+	auth_invite_new(code);
+	auth_secret_hash(code, w->hash);
+	w->title = xstrdup(code);
+	w->title[STORE_INVITE_PREFIX] = '\0';
+	w->body = xstrdup(a->user);
+	rc = store_write_sync(st, w);
+	store_write_free(w);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "harbourd: cannot create the admin invite\n");
+		return EXIT_FAILURE;
+	}
+	log_info("admin invite %.*s... into %s for %s made on the server, "
+	    "valid for %lld seconds", STORE_INVITE_PREFIX, code, org, a->user,
+	    (long long)valid);
 	printf("%s\n", code);
 	return EX_OK;
 }
@@ -366,6 +453,8 @@ main(int argc, char **argv)
 		return main_check(&srv);
 	case MAIN_BACKUP:
 		return main_backup(&srv, a.dest);
+	case MAIN_ADMIN_INVITE:
+		return main_admin_invite(&srv.cf, &a);
 	case MAIN_CERT_ISSUE:
 	case MAIN_CERT_REVOKE:
 	case MAIN_CERT_CRL:

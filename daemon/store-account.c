@@ -39,15 +39,25 @@ const char *const store_account_read_sql[AR__COUNT] = {
 	[AR_OTHER_ADMINS] = STORE_OTHER_ADMINS,
 	[AR_LAST_SEEN] =
 	    "SELECT coalesce(last_seen, 0) FROM accounts WHERE id = ?1",
-	/* The server's own entries about the accounts of one
-	 * organisation, for its org-admins. */
+	/* The server's own entries about one organisation, for its
+	 * org-admins: about its accounts, and the invites into it that
+	 * others made (the log names no organisation: an invite's entry
+	 * is its maker's at its time, naming its code's prefix). */
 	[AR_LOG] =
 	    "SELECT l.id, l.ts, a.name, l.action, t.name, l.reason"
 	    " FROM modlog l JOIN accounts t ON t.id = l.account_id"
 	    " LEFT JOIN accounts a ON a.id = l.actor_id"
 	    " WHERE l.id > ?2 AND l.channel_id IS NULL AND t.org_id = ?1"
 	    " AND l.action IN ('role', 'deactivate', 'reactivate', 'reset')"
-	    " ORDER BY l.id LIMIT ?3",
+	    " UNION"
+	    " SELECT l.id, l.ts, a.name, l.action, NULL, l.reason"
+	    " FROM modlog l JOIN invites i ON i.created_at = l.ts"
+	    "  AND i.created_by IS l.actor_id AND i.code_prefix IS NOT NULL"
+	    "  AND instr(l.reason, i.code_prefix) > 0"
+	    " LEFT JOIN accounts a ON a.id = l.actor_id"
+	    " WHERE l.action IN ('invite', 'admin-invite')"
+	    " AND l.channel_id IS NULL AND i.org_id = ?1 AND l.id > ?2"
+	    " ORDER BY 1 LIMIT ?3",
 };
 
 const char *const store_account_write_sql[AQ__COUNT] = {

@@ -669,6 +669,11 @@ extern const char *const store_account_read_sql[AR__COUNT];
 extern const char *const store_account_write_sql[AQ__COUNT];
 int	store_op_account(struct store *, struct store_write *);
 int	store_account_seen(struct store *, int64_t account, int64_t now);
+/* store-roster.c: invites revoked, names, renames, archives and the
+ * operator's admin invite; after an invite is stored, the entry that
+ * shows it to its organisation's org-admins (w->flag 1 when written). */
+int	store_op_roster(struct store *, struct store_write *);
+int	store_roster_invited(struct store *, struct store_write *);
 
 /* store-write.c */
 int	store_write_init(struct store *, char **cause);

@@ -30,7 +30,7 @@ const char *const store_write_sql[WQ__COUNT] = {
 	/* Consuming the invite is the check: no race between two uses. */
 	[WQ_INVITE_USE] =
 	    "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1"
-	    " AND used_at IS NULL AND expires_at > ?2"
+	    " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?2"
 	    " RETURNING id, org_id, role",
 	[WQ_INVITE_USED_BY] = "UPDATE invites SET used_by = ?2 WHERE id = ?1",
 	[WQ_ACCOUNT_INSERT] =
@@ -67,7 +67,8 @@ const char *const store_write_sql[WQ__COUNT] = {
 	[WQ_ORG_INSERT] = "INSERT INTO orgs (name, created_at) VALUES (?1, ?2)",
 	[WQ_INVITE_INSERT] =
 	    "INSERT INTO invites (code_hash, org_id, role, created_by,"
-	    " created_at, expires_at) SELECT ?1, id, ?3, ?4, ?5, ?6"
+	    " created_at, expires_at, code_prefix)"
+	    " SELECT ?1, id, ?3, ?4, ?5, ?6, ?7"
 	    " FROM orgs WHERE id = ?2 AND (?4 IS NULL OR"
 	    " EXISTS (SELECT 1 FROM accounts WHERE id = ?4))",
 	[WQ_CHANNEL_INSERT] =
@@ -438,6 +439,7 @@ static int
 store_op_invite_create(struct store *s, struct store_write *w)
 {
 	sqlite3_stmt	*st = store_wq(s, WQ_INVITE_INSERT);
+	int		 r;
 
 	sqlite3_bind_blob(st, 1, w->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, w->org);
@@ -445,7 +447,13 @@ store_op_invite_create(struct store *s, struct store_write *w)
 	store_bind_account(st, 4, w->account);
 	sqlite3_bind_int64(st, 5, w->now);
 	sqlite3_bind_int64(st, 6, w->expires_at);
-	return store_insert(s, st);
+	if (w->title != NULL)
+		sqlite3_bind_text(st, 7, w->title, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	if ((r = store_insert(s, st)) != STORE_OK)
+		return r;
+	return store_roster_invited(s, w);
 }
 
 static int
@@ -737,6 +745,12 @@ static int (*const store_ops[])(struct store *, struct store_write *) = {
 	[SW_RESET_NEW] = store_op_account,
 	[SW_RESET_USE] = store_op_account,
 	[SW_SEEN] = store_op_account,
+	[SW_INVITE_REVOKE] = store_op_roster,
+	[SW_PROFILE] = store_op_roster,
+	[SW_ORG_RENAME] = store_op_roster,
+	[SW_CHANNEL_RENAME] = store_op_roster,
+	[SW_CHANNEL_ARCHIVE] = store_op_roster,
+	[SW_ADMIN_INVITE] = store_op_roster,
 };
 
 /* Whether a job of this kind changes a channel's row (its settings),
@@ -746,6 +760,8 @@ store_changes_channel(enum store_wop op)
 {
 	switch (op) {
 	case SW_CHANNEL_SET:
+	case SW_CHANNEL_RENAME:
+	case SW_CHANNEL_ARCHIVE:
 		return 1;
 	default:
 		return 0;

@@ -36,12 +36,13 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " WHERE s.id = ?1 AND c.revoked_at IS NOT NULL",
 	[RQ_INVITE_CHECK] =
 	    "SELECT 1 FROM invites WHERE code_hash = ?1"
-	    " AND used_at IS NULL AND expires_at > ?2",
+	    " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?2",
 	[RQ_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1",
 	[RQ_ORG_LIST] = "SELECT name FROM orgs ORDER BY name",
 	[RQ_CHANNEL_BY_NAME] =
 	    "SELECT id, coalesce(org_id, 0), kind, name, mode, anon, slow,"
-	    " title, retention FROM channels WHERE name = ?1",
+	    " title, retention, coalesce(archived_at, 0) FROM channels"
+	    " WHERE name = ?1",
 	[RQ_IS_MEMBER] =
 	    "SELECT 1 FROM members WHERE channel_id = ?2 AND account_id = ?1",
 	/* An organisation's channels, every peer channel, and the private
@@ -57,7 +58,8 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    STORE_SEEN("p", "c") " AND" STORE_UNREAD("p", "m") ") END,"
 	    " coalesce((SELECT p.id FROM posts p WHERE p.channel_id = c.id"
 	    "  AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1), 0),"
-	    " c.mode, c.anon, c.slow, c.title, c.retention"
+	    " c.mode, c.anon, c.slow, c.title, c.retention,"
+	    " coalesce(c.archived_at, 0)"
 	    " FROM channels c LEFT JOIN members m"
 	    "  ON m.channel_id = c.id AND m.account_id = ?20"
 	    " WHERE (c.kind = 0 AND c.org_id = ?23) OR c.kind = 1"
@@ -363,6 +365,7 @@ store_channel_by_name(struct store *s, const char *name,
 	strlcpy_h(c->title, sqlite3_column_type(st, 7) == SQLITE_NULL ? "" :
 	    (const char *)sqlite3_column_text(st, 7), sizeof c->title);
 	c->retention = sqlite3_column_int64(st, 8);
+	c->archived = sqlite3_column_int64(st, 9);
 	store_stmt_done(st);
 	e = xmalloc(sizeof *e);
 	e->ch = *c;
@@ -447,7 +450,8 @@ store_cache_forget(struct store *s, const struct store_write *w)
 	if (w->result != STORE_OK)
 		return;
 	store_mod_forget(s, w);
-	if (w->op == SW_ERASE) {
+	/* An organisation's rename renames its channels too. */
+	if (w->op == SW_ERASE || w->op == SW_ORG_RENAME) {
 		store_caches_flush(s);
 		return;
 	}
@@ -503,6 +507,7 @@ store_channel_list(struct store *s, const struct store_viewer *v,
 		ci.anon = sqlite3_column_int(st, 6);
 		ci.slow = sqlite3_column_int64(st, 7);
 		ci.retention = sqlite3_column_int64(st, 9);
+		ci.archived = sqlite3_column_int64(st, 10);
 		if (cb(arg, &ci) != 0)
 			break;
 	}

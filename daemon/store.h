@@ -101,6 +101,7 @@ struct store_channel {
 	int64_t		 retention;	/* seconds a post is kept, 0: ever */
 	char		 name[PROTO_MAX_CHANNEL + 1];
 	char		 title[PROTO_MAX_TITLE + 1];	/* a group's, or "" */
+	int64_t		 archived;	/* archived at (read-only), 0: not */
 };
 
 /* Values of restrictions.kind; stored, never renumbered. */
@@ -164,6 +165,7 @@ struct store_channel_info {
 	int		 anon;
 	int64_t		 slow;
 	int64_t		 retention;	/* seconds, 0: kept */
+	int64_t		 archived;	/* archived at, 0: not */
 };
 
 /* A thread as one viewer sees it: the counts and the last activity
@@ -702,8 +704,9 @@ int	store_last_seen(struct store *, int64_t account, int64_t *when);
  * would otherwise keep the writer from ever being idle (the search
  * index waits for that), for a time the roster shows to the minute. */
 #define STORE_SEEN_STEP		300
-/* The server's log entries (role, deactivate, reactivate, reset) about
- * org's accounts, after since, oldest first, at most limit. */
+/* The server's log entries about org, after since, oldest first, at
+ * most limit: its accounts' (role, deactivate, reactivate, reset) and
+ * the invites into it others made (store-roster.c writes those). */
 int	store_account_log(struct store *, int64_t org, int64_t since,
 	    int limit, store_modlog_cb, void *, int *more);
 
@@ -800,6 +803,18 @@ enum store_wop {
 	SW_RESET_NEW,		/* target; hash: the code's; expires_at */
 	SW_RESET_USE,		/* target; hash: the code's; pwhash */
 	SW_SEEN,		/* account logged in (by a token) at now */
+	/* Rosters and names (store-roster.c). */
+	SW_INVITE_REVOKE,	/* target: the invite; role, name (org),
+				 * title (prefix) out */
+	SW_PROFILE,		/* title: display name, note: pronouns (NULL:
+				 * as it is, "": none); body, reason out: as
+				 * stored (NULL: none) */
+	SW_ORG_RENAME,		/* org; name: its new name; its channels
+				 * "OLD/x" become "NEW/x" */
+	SW_CHANNEL_RENAME,	/* channel; name: the new name; body: the old */
+	SW_CHANNEL_ARCHIVE,	/* channel; flag: 1 archive, 0 unarchive */
+	SW_ADMIN_INVITE,	/* org, hash, title (prefix), expires_at;
+				 * body: whom it is for (logged) */
 };
 
 /* Posts one SW_RETENTION job deletes at most, so that a long backlog

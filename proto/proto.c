@@ -623,6 +623,18 @@ proto_check_title(const char *s)
 }
 
 enum proto_err
+proto_check_display_name(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_DISPLAY_NAME, PROTO_TEXT_TITLE));
+}
+
+enum proto_err
+proto_check_pronouns(const char *s)
+{
+	return (proto_check_text(s, PROTO_MAX_PRONOUNS, PROTO_TEXT_TITLE));
+}
+
+enum proto_err
 proto_check_reason(const char *s)
 {
 	return (proto_check_text(s, PROTO_MAX_REASON, PROTO_TEXT_TITLE));

@@ -338,4 +338,13 @@ int64_t	 proto_parse_duration(const char *s, int64_t max);
 /* Client side: a new request object {"id": id, "op": op}. */
 json_t	*proto_request(int64_t id, const char *op);
 
+/* Names of people (issue 14): a display name in any script and
+ * pronouns, each as a title (no control characters), 1 to these bytes;
+ * the empty string clears one (the caller's to allow). Login names stay
+ * proto_check_user's ASCII. */
+#define PROTO_MAX_DISPLAY_NAME	64
+#define PROTO_MAX_PRONOUNS	32
+enum proto_err	 proto_check_display_name(const char *); /* BAD_TEXT, TOO_LARGE */
+enum proto_err	 proto_check_pronouns(const char *);	/* BAD_TEXT, TOO_LARGE */
+
 #endif

@@ -184,6 +184,9 @@ Test(authz, management_operations)
 			    hx_strf("admin.unsuspend, %s", what),
 			    hx_call(c, "admin.unsuspend", "{s:s}", "user",
 			    "nobody"));
+			/* Org-admins read their organisation's part of
+			 * it: its accounts' entries, and the invites
+			 * others made into it. */
 			expect(c, r == 3 || r == 1 ? NULL : "forbidden",
 			    hx_strf("mod.log, %s", what),
 			    hx_call(c, "mod.log", NULL));

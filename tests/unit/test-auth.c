@@ -287,6 +287,14 @@ static const struct {
 	{ "user.reactivate",	0, 0, 1, 0, 1, CMD_T_NONE },
 	{ "user.reset",		0, 0, 1, 0, 1, CMD_T_NONE },
 	{ "reset",		1, 0, 0, 0, 0, CMD_T_NONE },
+	/* Rosters and names (cmd-roster.c). */
+	{ "invite.list",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "invite.revoke",	0, 0, 1, 1, 1, CMD_T_NONE },
+	{ "profile.set",	0, 1, 1, 1, 1, CMD_T_NONE },
+	{ "org.rename",		0, 0, 0, 0, 1, CMD_T_NONE },
+	{ "channel.rename",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "channel.archive",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
+	{ "channel.unarchive",	0, 1, 1, 1, 1, CMD_T_CHANNEL },
 };
 #define AUTH_NROWS	(sizeof auth_rows / sizeof auth_rows[0])
 
@@ -438,5 +446,42 @@ Test(auth, account_rules)
 			cr_expect_eq(access_may_give_role(&a, roles[t]),
 			    gives[r][t], "role %d gives %d", r, t);
 		cr_expect_eq(access_may_give_role(&a, ROLE_NONE), 0);
+	}
+}
+
+/* Who sees the invites into an organisation, and who revokes one: its
+ * maker, admins, and that organisation's org-admins (cmd-roster.c). */
+Test(auth, invite_roster_rules)
+{
+	static const enum proto_role roles[] = {
+		ROLE_MEMBER, ROLE_ORG_ADMIN, ROLE_FACILITATOR, ROLE_ADMIN
+	};
+	/* [who]: sees own org's, sees another's, revokes another's made
+	 * by someone else in own org, in another org */
+	static const int expect[4][4] = {
+		/* member */	  { 0, 0, 0, 0 },
+		/* org-admin */	  { 1, 0, 1, 0 },
+		/* facilitator */ { 1, 1, 0, 0 },
+		/* admin */	  { 1, 1, 1, 1 },
+	};
+	struct store_ident a;
+	int w;
+
+	memset(&a, 0, sizeof a);
+	a.id = 7;
+	a.org_id = 1;
+	for (w = 0; w < 4; w++) {
+		a.role = roles[w];
+		cr_expect_eq(access_sees_invites(&a, 1), expect[w][0], "%s",
+		    proto_role_name(roles[w]));
+		cr_expect_eq(access_sees_invites(&a, 2), expect[w][1], "%s",
+		    proto_role_name(roles[w]));
+		cr_expect_eq(access_may_revoke_invite(&a, 1, 9), expect[w][2],
+		    "%s", proto_role_name(roles[w]));
+		cr_expect_eq(access_may_revoke_invite(&a, 2, 9), expect[w][3],
+		    "%s", proto_role_name(roles[w]));
+		/* Its maker always; the operator's (0) is nobody's own. */
+		cr_expect(access_may_revoke_invite(&a, 2, 7));
+		cr_expect_eq(access_may_revoke_invite(&a, 2, 0), expect[w][3]);
 	}
 }
