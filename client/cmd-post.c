@@ -33,7 +33,8 @@ const struct cmd_entry cmd_post_entry = {
 	.summary = "Start a thread, or reply to one; prints the post's id.",
 	.help =
 "With --title, starts a new thread called TITLE; with --thread, replies\n"
-"to thread ID (the id of its first post). The text is the TEXT\n"
+"to thread ID (the id of any of its posts: a reply's means its\n"
+"thread). The text is the TEXT\n"
 "arguments joined by spaces or, without any or with \"-\", standard\n"
 "input (up to " PROTO_XSTR(PROTO_MAX_BODY) " bytes; newlines at its end are\n"
 "dropped). You must have joined the channel. Prints the new post's id\n"
@@ -111,7 +112,7 @@ const struct cmd_entry cmd_read_entry = {
 	.help =
 "Without --since, the newest N posts (default 50, at most 1000); with\n"
 "--since, the first N posts after event ID. --thread keeps to one\n"
-"thread. --unread shows what you have not seen yet, oldest first (your\n"
+"thread (ID: any of its posts). --unread shows what you have not seen yet, oldest first (your\n"
 "own posts are never unread). In a channel you have joined, the posts\n"
 "shown are read, and nothing else: `harbour channels` and `harbour\n"
 "threads` count the rest as unread.\n"

@@ -407,8 +407,10 @@ cmd_read(struct cmd_q *q)
 		return conn_reply_err(c, req->id, PROTO_E_NOT_MEMBER,
 		    "join the channel first: only members have unread posts");
 	cmd_page_init(&pg, c, 0);
-	if (thread != 0 && store_thread_check(c->srv->store, &pg.v, q->ch.id,
-	    thread) != STORE_OK) {
+	/* Any post of a thread names it: a reply's id means its thread. */
+	if (thread != 0 && (store_thread_of(c->srv->store, &pg.v, q->ch.id,
+	    thread, &thread) != STORE_OK || store_thread_check(c->srv->store,
+	    &pg.v, q->ch.id, thread) != STORE_OK)) {
 		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
 		    "no such thread in this channel");

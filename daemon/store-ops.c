@@ -86,9 +86,13 @@ const char *const store_write_sql[WQ__COUNT] = {
 	    "SELECT 1 FROM channels c, accounts a WHERE c.id = ?1 AND a.id = ?2",
 	[WQ_LEAVE] =
 	    "DELETE FROM members WHERE channel_id = ?1 AND account_id = ?2",
+	/* ?2 is any post of the thread people can point at (a reply they
+	 * see means its thread): its root must be visible. */
 	[WQ_THREAD_CHECK] =
-	    "SELECT t.locked FROM threads t JOIN posts r ON r.id = t.id"
-	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND r.state = 0",
+	    "SELECT t.locked, t.id FROM posts p"
+	    " JOIN threads t ON t.id = p.thread_id JOIN posts r ON r.id = t.id"
+	    " WHERE p.id = ?2 AND p.channel_id = ?1 AND p.state IN (0, 2, 4)"
+	    " AND t.channel_id = ?1 AND r.state = 0",
 	/* The event carries the actor's organisation for reports. Only a
 	 * member of the channel may post: checked here, in the post's own
 	 * transaction, so a leave committed just before it wins. */
@@ -544,29 +548,30 @@ store_txn_begin(struct store *s, int defer)
  * owed.
  */
 static int
-store_txn_thread(struct store *s, int64_t channel, int64_t thread,
+store_txn_thread(struct store *s, int64_t channel, int64_t *thread,
     int moderator)
 {
 	sqlite3_stmt	*st;
 	int		 r, rc;
 
-	if (s->txn.thread == thread && s->txn.channel == channel)
+	if (s->txn.thread == *thread && s->txn.channel == channel)
 		return s->txn.locked && !moderator ? STORE_LOCKED : STORE_OK;
 	if ((r = store_txn_settle(s)) != STORE_OK)
 		return r;
 	s->txn.thread = 0;
 	st = store_wq(s, WQ_THREAD_CHECK);
 	sqlite3_bind_int64(st, 1, channel);
-	sqlite3_bind_int64(st, 2, thread);
+	sqlite3_bind_int64(st, 2, *thread);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		store_stmt_done(st);
 		return rc == SQLITE_DONE ? STORE_NOTFOUND :
 		    store_result(s->wdb, rc);
 	}
 	s->txn.locked = sqlite3_column_int(st, 0);
+	*thread = sqlite3_column_int64(st, 1);	/* the root, for a reply's id */
 	store_stmt_done(st);
 	s->txn.channel = channel;
-	s->txn.thread = thread;
+	s->txn.thread = *thread;
 	return s->txn.locked && !moderator ? STORE_LOCKED : STORE_OK;
 }
 
@@ -642,7 +647,7 @@ store_op_post(struct store *s, struct store_write *w)
 
 	if (w->body == NULL || (root && (w->title == NULL || *w->title == '\0')))
 		return STORE_INVALID;
-	if (!root && (r = store_txn_thread(s, w->channel, w->thread,
+	if (!root && (r = store_txn_thread(s, w->channel, &w->thread,
 	    w->moderator)) != STORE_OK)
 		return r;
 

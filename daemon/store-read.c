@@ -69,6 +69,10 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
 	    " JOIN channels c ON c.id = t.channel_id"
 	    " WHERE t.id = ?2 AND t.channel_id = ?1 AND" STORE_SEEN("r", "c"),
+	/* The thread of a post the viewer may read in some form. */
+	[RQ_THREAD_OF] =
+	    "SELECT p.thread_id FROM posts p JOIN channels c ON c.id = p.channel_id"
+	    " WHERE p.id = ?2 AND p.channel_id = ?1 AND" STORE_SEEN("p", "c"),
 	/*
 	 * The page of threads is chosen by the summary rows' activity (the
 	 * writer counts there only what every member may read); its counts
@@ -529,6 +533,23 @@ store_thread_check(struct store *s, const struct store_viewer *v,
 	if ((r = store_one(s, st)) == STORE_OK)
 		store_stmt_done(st);
 	return r;
+}
+
+int
+store_thread_of(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t post, int64_t *thread)
+{
+	sqlite3_stmt	*st = s->rq[RQ_THREAD_OF];
+	int		 rc;
+
+	store_bind_viewer(st, v);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, post);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*thread = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ?
+	    STORE_NOTFOUND : store_result(s->rdb, rc);
 }
 
 int

@@ -276,6 +276,10 @@ int	store_channel_list(struct store *, const struct store_viewer *,
  * root the viewer may read. */
 int	store_thread_check(struct store *, const struct store_viewer *,
 	    int64_t channel, int64_t thread);
+/* The thread (its root's id) of post, a post of channel the viewer may
+ * read in some form: so that any post of a thread names it. */
+int	store_thread_of(struct store *, const struct store_viewer *,
+	    int64_t channel, int64_t post, int64_t *thread);
 int	store_threads(struct store *, const struct store_viewer *,
 	    int64_t channel, int limit, store_thread_cb, void *);
 /*

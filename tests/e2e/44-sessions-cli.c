@@ -107,3 +107,34 @@ Test(sessionscli, a_bare_channel_name_is_ones_own)
 	HAS(r.err, "not_found");
 	hx_stop(d);
 }
+
+/* Any post of a thread names it: replying to a reply, or reading the
+ * thread by a reply's number, is its thread's. */
+Test(sessionscli, a_reply_names_its_thread)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *fay, *ana;
+	int64_t root, reply;
+	json_t *r;
+	struct hx_run run;
+
+	fay = hx_user(d, "fulcrum", "facilitator", "fay");
+	hx_ok(fay, "channel.create", "{s:s}", "channel", "peer/commons");
+	ana = hx_user(d, "alder", "member", "ana");
+	hx_ok(ana, "join", "{s:s}", "channel", "peer/commons");
+	root = hx_post(ana, "peer/commons", "Nights", 0, "the first");
+	reply = hx_post(fay, "peer/commons", NULL, root, "the second");
+	hx_post(ana, "peer/commons", "Other", 0, "elsewhere");
+	r = hx_ok(fay, "post", "{s:s, s:I, s:s}", "channel", "peer/commons",
+	    "thread", (json_int_t)reply, "body", "the third");
+	cr_assert_eq(hx_int(r, "thread"), root, "%s", hx_dump(r));
+	OK(d, "ana", "login", "--user", "ana");
+	run = OK(d, "ana", "read", "peer/commons", "--thread",
+	    hx_strf("%lld", (long long)reply));
+	HAS(run.out, "the first");
+	HAS(run.out, "the third");
+	HASNT(run.out, "elsewhere");
+	hx_err(fay, "not_found", "post", "{s:s, s:I, s:s}", "channel",
+	    "peer/commons", "thread", (json_int_t)999999, "body", "x");
+	hx_stop(d);
+}

@@ -904,11 +904,9 @@ Test(store, posts_and_threads)
 	cr_assert_eq(store_thread_check(s, &test_public, b, t1), STORE_NOTFOUND);
 	cr_assert_eq(store_thread_check(s, &test_public, a, r1), STORE_NOTFOUND);
 
-	/* Errors: thread of another channel, a reply as thread, none at
-	 * all, no title for a new thread, no such channel or author. */
+	/* Errors: thread of another channel, none at all, no title for a
+	 * new thread, no such channel or author. */
 	w = test_post_job(b, t1, ana, NULL, "x");
-	store_write_free(test_write(s, w, STORE_NOTFOUND));
-	w = test_post_job(a, r1, ana, NULL, "x");
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
 	w = test_post_job(a, 999, ana, NULL, "x");
 	store_write_free(test_write(s, w, STORE_NOTFOUND));
@@ -939,6 +937,12 @@ Test(store, posts_and_threads)
 	memset(&tt, 0, sizeof tt);
 	store_threads(s, &test_public, a, 1, test_threads_cb, &tt);
 	cr_assert_eq(tt.n, 1);
+
+	/* A reply's id names its thread: the post goes to the thread. */
+	w = test_post_job(a, r1, ana, NULL, "x");
+	w = test_write(s, w, STORE_OK);
+	cr_assert_eq(w->thread, t1);
+	store_write_free(w);
 	test_close(s);
 }
 
