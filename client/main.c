@@ -272,17 +272,72 @@ cmd_help_exec(struct client *c, struct cmd_args *a)
 	return (CLIENT_EXIT_OK);
 }
 
+/* Other words for a command, as people say them. */
+static const char *const main_aliases[][2] = {
+	{ "channel list", "channels" },
+	{ "channel join", "join" },
+	{ "channel leave", "leave" },
+};
+
+/* Edits (insert, delete, change a letter) from a to b, for names of at
+ * most 63 bytes; more: a large number. */
+static size_t
+main_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, d[64], prev, tmp;
+
+	if (la > 63 || lb > 63)
+		return (SIZE_MAX / 2);
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < d[j] ?
+			    (prev < d[j - 1] ? prev : d[j - 1]) :
+			    (d[j] < d[j - 1] ? d[j] : d[j - 1]));
+			prev = tmp;
+		}
+	}
+	return (d[lb]);
+}
+
+/* The command nearest name, when one is near enough to be a slip of
+ * the keys (at most two edits, and fewer than half its letters). */
+static const char *
+main_nearest(const char *name)
+{
+	const struct cmd_entry *const	*e;
+	const char			*best = NULL;
+	size_t				 d, bd = 3;
+
+	for (e = cmd_table; *e != NULL; e++)
+		if ((d = main_distance(name, (*e)->name)) < bd &&
+		    d * 2 < strlen(name)) {
+			bd = d;
+			best = (*e)->name;
+		}
+	return (best);
+}
+
 /* A command word: finds the row, or the group it starts. -1 if none. */
 static int
 main_word(struct main_parse *p, const char *word)
 {
 	const struct cmd_entry *const	*e;
+	const char			*near;
 	char				 name[64];
+	size_t				 k;
 
 	if (p->group != NULL)
 		snprintf(name, sizeof name, "%s %s", p->group, word);
 	else
 		snprintf(name, sizeof name, "%s", word);
+	for (k = 0; k < sizeof main_aliases / sizeof main_aliases[0]; k++)
+		if (strcmp(name, main_aliases[k][0]) == 0)
+			snprintf(name, sizeof name, "%s", main_aliases[k][1]);
 	for (e = cmd_table; *e != NULL; e++) {
 		if (strcmp((*e)->name, name) == 0) {
 			p->entry = *e;
@@ -298,7 +353,11 @@ main_word(struct main_parse *p, const char *word)
 			}
 		}
 	}
-	fprintf(stderr, "harbour: no such command: %s\n", name);
+	if ((near = main_nearest(name)) != NULL)
+		client_error(CLIENT_EXIT_USAGE, "no such command: %s; did you "
+		    "mean `harbour %s`?", name, near);
+	else
+		client_error(CLIENT_EXIT_USAGE, "no such command: %s", name);
 	if (p->group != NULL)
 		help_group_usage(p->group, stderr);
 	else

@@ -138,3 +138,24 @@ Test(sessionscli, a_reply_names_its_thread)
 	    "peer/commons", "thread", (json_int_t)999999, "body", "x");
 	hx_stop(d);
 }
+
+/* A slip of the keys is answered with the nearest command; `channel
+ * list` is `channels`. */
+Test(sessionscli, the_nearest_command_and_aliases)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_run r;
+
+	hx_user(d, "alder", "member", "ana");
+	OK(d, "ana", "login", "--user", "ana");
+	r = FAILS(d, "ana", 64, "chanels");
+	HAS(r.err, "no such command: chanels; did you mean `harbour "
+	    "channels`?");
+	r = FAILS(d, "ana", 64, "org", "creat", "x");
+	HAS(r.err, "did you mean `harbour org create`?");
+	r = FAILS(d, "ana", 64, "frobnicate");
+	HASNT(r.err, "did you mean");
+	r = OK(d, "ana", "channel", "list");
+	cr_assert_str_eq(r.out, OK(d, "ana", "channels").out);
+	hx_stop(d);
+}
