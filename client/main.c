@@ -528,6 +528,7 @@ static int
 main_run(struct client *c, struct main_parse *p)
 {
 	const struct cmd_entry	*e = p->entry;
+	int			 r;
 
 	if (p->version) {
 		printf("harbour %s\n", HARBOUR_VERSION);
@@ -557,7 +558,11 @@ main_run(struct client *c, struct main_parse *p)
 		return (client_usage(e, "too many arguments for %s", e->name));
 	if (strncmp(e->usage, "CHANNEL", 7) == 0 && p->args.argc > 0)
 		c->channel_arg = &p->args.argv[0];
-	return (e->exec(c, &p->args));
+	r = e->exec(c, &p->args);
+	/* The argument may point at it until the command is done. */
+	free(c->channel_full);
+	c->channel_full = NULL;
+	return (r);
 }
 
 int

@@ -68,17 +68,20 @@ Test(sessionscli, json_errors_are_json)
 	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"),
 	    "failed");
 	HAS(hx_str(json_object_get(e, "error"), "message"), "not logged in");
+	json_decref(e);
 	OK(d, "ana", "login", "--user", "ana");
 	r = FAILS(d, "ana", 1, "read", "peer/nowhere", "--json");
 	e = json_loads(r.out, 0, &err);
 	cr_assert(e != NULL, "not JSON: %s", r.out);
 	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"),
 	    "not_found", "%s", r.out);
+	json_decref(e);
 	HAS(r.err, "not_found");
 	r = FAILS(d, "ana", 64, "--json", "read");
 	e = json_loads(r.out, 0, &err);
 	cr_assert(e != NULL, "not JSON: %s", r.out);
 	cr_assert_str_eq(hx_str(json_object_get(e, "error"), "code"), "usage");
+	json_decref(e);
 	/* Without --json, stdout stays empty. */
 	r = FAILS(d, "ana", 1, "read", "peer/nowhere");
 	cr_assert_str_eq(r.out, "");
