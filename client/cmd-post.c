@@ -106,12 +106,14 @@ const struct cmd_entry cmd_threads_entry = {
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
-	.usage = "CHANNEL [--thread ID] [--since ID | --unread] [--limit N] "
-	    "[--show-noted]",
+	.usage = "CHANNEL [--thread ID] [--since ID | --before ID | --unread] "
+	    "[--limit N] [--show-noted]",
 	.summary = "Show a channel's posts, oldest first.",
 	.help =
 "Without --since, the newest N posts (default 50, at most 1000); with\n"
-"--since, the first N posts after event ID. --thread keeps to one\n"
+"--since, the first N posts after event ID; with --before, the newest N\n"
+"before post ID, a page further back (when older posts are there, a\n"
+"line on stderr gives the command for the page before). --thread keeps to one\n"
 "thread (ID: any of its posts). --unread shows what you have not seen yet, oldest first (your\n"
 "own posts are never unread). In a channel you have joined, the posts\n"
 "shown are read, and nothing else: `harbour channels` and `harbour\n"
@@ -120,7 +122,8 @@ const struct cmd_entry cmd_read_entry = {
 "A post with a content note shows the note and folds its text away;\n"
 "--show-noted shows the text as well. Posts waiting for approval, hidden,\n"
 "rejected or deleted ones are marked so; an edited one says (edited).\n",
-	.opts = { { "thread", "ID" }, { "since", "ID" }, { "limit", "N" },
+	.opts = { { "thread", "ID" }, { "since", "ID" }, { "before", "ID" },
+	    { "limit", "N" },
 	    { "unread", NULL }, { "show-noted", NULL }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_read_exec,
@@ -518,6 +521,7 @@ read_options(const struct cmd_args *a, json_t *req)
 	} nums[] = {
 		{ "thread", 1, PROTO_ID_MAX, "--thread takes a post id" },
 		{ "since", 0, PROTO_ID_MAX, "--since takes an event id" },
+		{ "before", 1, PROTO_ID_MAX, "--before takes a post id" },
 		{ "limit", 1, PROTO_PAGE_MAX, "--limit takes a number from 1 "
 		    "to 1000" },
 	};
@@ -532,13 +536,33 @@ read_options(const struct cmd_args *a, json_t *req)
 			return (client_usage(a->entry, "%s", nums[i].what));
 		json_object_set_new(req, nums[i].opt, json_integer(n));
 	}
-	if (client_opt(a, "unread") != NULL) {
-		if (client_opt(a, "since") != NULL)
-			return (client_usage(a->entry, "give --unread or "
-			    "--since, not both"));
+	if ((client_opt(a, "unread") != NULL) + (client_opt(a, "since") !=
+	    NULL) + (client_opt(a, "before") != NULL) > 1)
+		return (client_usage(a->entry, "give one of --unread, --since "
+		    "and --before"));
+	if (client_opt(a, "unread") != NULL)
 		json_object_set_new(req, "unread", json_true());
-	}
 	return (CLIENT_EXIT_OK);
+}
+
+/* A newest page (or one further back) with older posts before it: the
+ * command for the page before, on stderr, so stdout stays the posts. */
+static void
+read_hint(struct client *c, const struct cmd_args *a, json_t *result)
+{
+	json_t	*events = json_object_get(result, "events");
+	json_t	*first = json_array_get(events, 0);
+
+	if (c->json || client_opt(a, "since") != NULL ||
+	    client_opt(a, "unread") != NULL || first == NULL ||
+	    !json_is_true(json_object_get(result, "more")))
+		return;
+	fflush(stdout);
+	fprintf(stderr, "harbour: older posts: harbour read %s%s%s --before "
+	    "%lld\n", a->argv[0], client_opt(a, "thread") != NULL ?
+	    " --thread " : "", client_opt(a, "thread") != NULL ?
+	    client_opt(a, "thread") : "", (long long)json_integer_value(
+	    json_object_get(first, "post")));
 }
 
 static int
@@ -562,6 +586,7 @@ cmd_read_exec(struct client *c, struct cmd_args *a)
 	print_set_noted(client_opt(a, "show-noted") != NULL, NULL);
 	json_array_foreach(json_object_get(result, "events"), i, ev)
 		print_event(c, ev);
+	read_hint(c, a, result);
 	json_decref(result);
 	return (print_done());
 }

@@ -381,10 +381,10 @@ cmd_read(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	int64_t thread = 0, since = -1, limit = PROTO_PAGE_DEFAULT;
+	int64_t thread = 0, since = -1, limit = PROTO_PAGE_DEFAULT, before = 0;
 	struct cmd_page pg;
 	json_t *result;
-	int more = 0, unread = 0, has_since = 0, member, r;
+	int more = 0, unread = 0, has_since = 0, has_before = 0, member, r;
 
 	if (proto_get_int(req, "thread", 0, 1, PROTO_ID_MAX, &thread, NULL) !=
 	    PROTO_OK)
@@ -397,9 +397,12 @@ cmd_read(struct cmd_q *q)
 		return cmd_bad_field(c, req, "limit");
 	if (proto_get_bool(req, "unread", &unread) != PROTO_OK)
 		return cmd_bad_field(c, req, "unread");
-	if (unread && has_since)
+	if (proto_get_int(req, "before", 0, 1, PROTO_ID_MAX, &before,
+	    &has_before) != PROTO_OK)
+		return cmd_bad_field(c, req, "before");
+	if (unread + has_since + has_before > 1)
 		return conn_reply_err(c, req->id, PROTO_E_BAD_REQUEST,
-		    "give either \"unread\" or \"since\", not both");
+		    "give one of \"unread\", \"since\" and \"before\"");
 	if ((member = store_is_member(c->srv->store, c->acct.id,
 	    q->ch.id)) < 0)
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
@@ -419,8 +422,8 @@ cmd_read(struct cmd_q *q)
 		r = store_read_unread(c->srv->store, &pg.v, q->ch.id, thread,
 		    (int)limit, cmd_page_add, &pg, &more);
 	else
-		r = store_read(c->srv->store, &pg.v, q->ch.id, thread, since,
-		    (int)limit, cmd_page_add, &pg, &more);
+		r = store_read_before(c->srv->store, &pg.v, q->ch.id, thread,
+		    since, before, (int)limit, cmd_page_add, &pg, &more);
 	if (r < 0) {
 		cmd_page_free(&pg);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);

@@ -104,14 +104,17 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " WHERE t.channel_id = ?1 AND" STORE_SEEN("r", "c")
 	    " ORDER BY t.pinned DESC, t.last_eid DESC LIMIT ?2) x"
 	    " ORDER BY x.pinned DESC, x.last DESC",
+	/* ?2 < id < ?5: after since, and before "before" (a page further
+	 * back) or the end. */
 	[RQ_READ_CHANNEL] =
 	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
-	    " WHERE p.channel_id = ?1 AND p.id > ?2 AND" STORE_SEEN("p", "c")
-	    " ORDER BY p.id LIMIT ?3",
+	    " WHERE p.channel_id = ?1 AND p.id > ?2 AND p.id < ?5 AND"
+	    STORE_SEEN("p", "c") " ORDER BY p.id LIMIT ?3",
 	[RQ_READ_THREAD] =
 	    STORE_POST_SELECT("p.id") " FROM posts p" STORE_POST_JOINS
 	    " WHERE p.channel_id = ?1 AND p.thread_id = ?4"
-	    " AND p.id > ?2 AND" STORE_SEEN("p", "c") " ORDER BY p.id LIMIT ?3",
+	    " AND p.id > ?2 AND p.id < ?5 AND" STORE_SEEN("p", "c")
+	    " ORDER BY p.id LIMIT ?3",
 	/* What the viewer, a member, has not been shown: oldest first.
 	 * ?4: the thread, or 0 for every thread. */
 	[RQ_READ_UNREAD] =
@@ -131,11 +134,11 @@ const char *const store_read_sql[RQ__COUNT] = {
 	/* The newest page starts after the (limit+1)th newest post. */
 	[RQ_BOUND_CHANNEL] =
 	    "SELECT p.id FROM posts p JOIN channels c ON c.id = p.channel_id"
-	    " WHERE p.channel_id = ?1 AND" STORE_SEEN("p", "c")
+	    " WHERE p.channel_id = ?1 AND p.id < ?4 AND" STORE_SEEN("p", "c")
 	    " ORDER BY p.id DESC LIMIT 1 OFFSET ?2",
 	[RQ_BOUND_THREAD] =
 	    "SELECT p.id FROM posts p JOIN channels c ON c.id = p.channel_id"
-	    " WHERE p.channel_id = ?1 AND p.thread_id = ?3"
+	    " WHERE p.channel_id = ?1 AND p.thread_id = ?3 AND p.id < ?4"
 	    " AND" STORE_SEEN("p", "c") " ORDER BY p.id DESC LIMIT 1 OFFSET ?2",
 	/*
 	 * Sync walks the events, not the posts: a post's later changes
@@ -641,7 +644,8 @@ store_posts(struct store *s, sqlite3_stmt *st, int limit, store_post_cb cb,
  * before it (0 when there is none, and then nothing more either). */
 static int
 store_read_bound(struct store *s, const struct store_viewer *v,
-    int64_t channel, int64_t thread, int limit, int64_t *since, int *more)
+    int64_t channel, int64_t thread, int64_t before, int limit, int64_t *since,
+    int *more)
 {
 	sqlite3_stmt	*st;
 	int		 r;
@@ -652,6 +656,7 @@ store_read_bound(struct store *s, const struct store_viewer *v,
 	sqlite3_bind_int64(st, 2, limit);
 	if (thread > 0)
 		sqlite3_bind_int64(st, 3, thread);
+	sqlite3_bind_int64(st, 4, before);
 	*since = 0;
 	r = store_one(s, st);
 	if (r == STORE_NOTFOUND)
@@ -669,15 +674,26 @@ store_read(struct store *s, const struct store_viewer *v, int64_t channel,
     int64_t thread, int64_t since, int limit, store_post_cb cb, void *arg,
     int *more)
 {
+	return store_read_before(s, v, channel, thread, since, 0, limit, cb,
+	    arg, more);
+}
+
+int
+store_read_before(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t thread, int64_t since, int64_t before, int limit,
+    store_post_cb cb, void *arg, int *more)
+{
 	sqlite3_stmt	*st;
 	int		 r, ignored = 0;
 
 	if (limit <= 0)
 		limit = PROTO_PAGE_DEFAULT;
+	if (before <= 0)
+		before = INT64_MAX;
 	*more = 0;
 	if (since < 0) {
-		r = store_read_bound(s, v, channel, thread, limit, &since,
-		    more);
+		r = store_read_bound(s, v, channel, thread, before, limit,
+		    &since, more);
 		if (r != STORE_OK)
 			return r;
 		/* Newer posts committed meanwhile are not "more" this way. */
@@ -690,6 +706,7 @@ store_read(struct store *s, const struct store_viewer *v, int64_t channel,
 	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
 	if (thread > 0)
 		sqlite3_bind_int64(st, 4, thread);
+	sqlite3_bind_int64(st, 5, before);
 	return store_posts(s, st, limit, cb, arg, more);
 }
 

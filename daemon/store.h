@@ -291,6 +291,12 @@ int	store_threads(struct store *, const struct store_viewer *,
 int	store_read(struct store *, const struct store_viewer *, int64_t channel,
 	    int64_t thread, int64_t since, int limit, store_post_cb, void *,
 	    int *more);
+/* The same, only of posts before post "before" (0: none): with since < 0,
+ * the newest limit of them, a page further back; *more then says that
+ * older ones still lie before the page. */
+int	store_read_before(struct store *, const struct store_viewer *,
+	    int64_t channel, int64_t thread, int64_t since, int64_t before,
+	    int limit, store_post_cb, void *, int *more);
 /* The viewer's unread posts in channel (and thread, when thread > 0),
  * oldest first, at most limit; *more: whether more are unread. */
 int	store_read_unread(struct store *, const struct store_viewer *,

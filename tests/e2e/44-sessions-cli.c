@@ -162,3 +162,44 @@ Test(sessionscli, the_nearest_command_and_aliases)
 	cr_assert_str_eq(r.out, OK(d, "ana", "channels").out);
 	hx_stop(d);
 }
+
+/* History pages backwards: read --before, with the way to the page
+ * before it on stderr while older posts remain. */
+Test(sessionscli, read_pages_back)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *fay;
+	int64_t id[7];
+	struct hx_run r;
+	int i;
+
+	fay = hx_user(d, "fulcrum", "facilitator", "fay");
+	hx_ok(fay, "channel.create", "{s:s}", "channel", "peer/commons");
+	for (i = 0; i < 7; i++)
+		id[i] = hx_post(fay, "peer/commons", hx_strf("T%d", i), 0,
+		    hx_strf("post-number-%d", i));
+	hx_user(d, "alder", "member", "ana");
+	OK(d, "ana", "login", "--user", "ana");
+	r = OK(d, "ana", "read", "peer/commons", "--limit", "3");
+	HAS(r.out, "post-number-6");
+	HAS(r.out, "post-number-4");
+	HASNT(r.out, "post-number-3");
+	HAS(r.err, hx_strf("older posts: harbour read peer/commons --before "
+	    "%lld", (long long)id[4]));
+	r = OK(d, "ana", "read", "peer/commons", "--limit", "3", "--before",
+	    hx_strf("%lld", (long long)id[4]));
+	HAS(r.out, "post-number-3");
+	HAS(r.out, "post-number-1");
+	HASNT(r.out, "post-number-4");
+	HASNT(r.out, "post-number-0");
+	HAS(r.err, hx_strf("--before %lld", (long long)id[1]));
+	r = OK(d, "ana", "read", "peer/commons", "--limit", "3", "--before",
+	    hx_strf("%lld", (long long)id[1]));
+	HAS(r.out, "post-number-0");
+	cr_assert_str_eq(r.err, "");
+	FAILS(d, "ana", 64, "read", "peer/commons", "--since", "1",
+	    "--before", "3");
+	hx_err(fay, "bad_request", "read", "{s:s, s:I, s:I}", "channel",
+	    "peer/commons", "since", (json_int_t)1, "before", (json_int_t)3);
+	hx_stop(d);
+}
