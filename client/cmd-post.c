@@ -91,15 +91,17 @@ const struct cmd_entry cmd_delete_entry = {
 
 const struct cmd_entry cmd_threads_entry = {
 	.name = "threads",
-	.usage = "CHANNEL",
+	.usage = "CHANNEL [--limit N] [--before ID]",
 	.summary = "List a channel's threads, most recently active first.",
 	.help =
-"One thread a line: #ID  TITLE  (N replies, U unread, last TIME), then\n"
-"[pinned] and [locked] when so; U counts the posts in it you have not\n"
-"seen (your own never). Pinned threads come first. ID is what `harbour\n"
-"read --thread` and `harbour post --thread` take. A locked thread takes\n"
-"no replies but its moderators'.\n",
-	.opts = { { NULL, NULL } },
+"One thread a line: #ID  TITLE  by AUTHOR  (N replies, U unread, last\n"
+"TIME), then [pinned] and [locked] when so; U counts the posts in it you\n"
+"have not seen (your own never). Pinned threads come first. ID is what\n"
+"`harbour read --thread` and `harbour post --thread` take. A locked\n"
+"thread takes no replies but its moderators'. --limit N shows N threads\n"
+"(default 50); when more lie further back, a line on stderr gives the\n"
+"command for the next page (--before ID).\n",
+	.opts = { { "limit", "N" }, { "before", "ID" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_threads_exec,
 };
@@ -479,11 +481,38 @@ threads_print(json_t *t)
 		print_safe(json_string_value(json_object_get(t, "title")));
 	else
 		fputs("[title withheld]", stdout);
+	fputs("  by ", stdout);
+	if (json_is_string(json_object_get(t, "author")))
+		print_safe(json_string_value(json_object_get(t, "author")));
+	else
+		fputs("(anonymous)", stdout);
 	printf("  (%lld %s, %lld unread, last %s)%s%s\n", (long long)replies,
 	    replies == 1 ? "reply" : "replies",
 	    (long long)json_integer_value(json_object_get(t, "unread")), ts,
 	    json_is_true(json_object_get(t, "pinned")) ? " [pinned]" : "",
 	    json_is_true(json_object_get(t, "locked")) ? " [locked]" : "");
+}
+
+/* --limit N and --before ID of threads, into req. */
+static int
+threads_options(const struct cmd_args *a, json_t *req)
+{
+	const char	*v;
+	int64_t		 n;
+
+	if ((v = client_opt(a, "limit")) != NULL) {
+		if (client_parse_int(v, 1, PROTO_PAGE_MAX, &n) == -1)
+			return (client_usage(a->entry, "--limit takes a number "
+			    "from 1 to 1000"));
+		json_object_set_new(req, "limit", json_integer(n));
+	}
+	if ((v = client_opt(a, "before")) != NULL) {
+		if (client_parse_int(v, 1, PROTO_ID_MAX, &n) == -1)
+			return (client_usage(a->entry, "--before takes an "
+			    "event id"));
+		json_object_set_new(req, "before", json_integer(n));
+	}
+	return (CLIENT_EXIT_OK);
 }
 
 static int
@@ -498,6 +527,10 @@ cmd_threads_exec(struct client *c, struct cmd_args *a)
 		return (r);
 	req = client_request(c, "threads");
 	json_object_set_new(req, "channel", json_string(a->argv[0]));
+	if ((r = threads_options(a, req)) != 0) {
+		json_decref(req);
+		return (r);
+	}
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
 	if (c->json)
@@ -505,6 +538,17 @@ cmd_threads_exec(struct client *c, struct cmd_args *a)
 	else {
 		json_array_foreach(json_object_get(result, "threads"), i, t)
 			threads_print(t);
+		if (json_array_size(json_object_get(result, "threads")) == 0)
+			printf("no threads%s in %s\n", client_opt(a,
+			    "before") != NULL ? " further back" : " yet",
+			    a->argv[0]);
+		if (json_is_true(json_object_get(result, "more"))) {
+			fflush(stdout);
+			fprintf(stderr, "harbour: older threads: harbour "
+			    "threads %s --before %lld\n", a->argv[0],
+			    (long long)json_integer_value(json_object_get(
+			    result, "before")));
+		}
 	}
 	json_decref(result);
 	return (print_done());

@@ -200,6 +200,7 @@ struct cmd_threads {
 	json_t			*list;
 	struct store_viewer	 v;
 	const struct store_channel *ch;
+	int64_t			 oldest;	/* "before" of the next page */
 };
 
 static int
@@ -209,6 +210,9 @@ cmd_threads_add(void *arg, const struct store_thread *t)
 	const char *title, *author;
 	char when[PROTO_TS_LEN];
 	json_t *o;
+
+	if (ts->oldest == 0 || t->before < ts->oldest)
+		ts->oldest = t->before;
 
 	view_thread(&ts->v, ts->ch->org_id, ts->ch->kind, t, &title, &author);
 	proto_ts_format(t->last_ts, when);
@@ -237,21 +241,32 @@ cmd_threads(struct cmd_q *q)
 {
 	struct conn *c = q->c;
 	struct proto_req *req = q->req;
-	int64_t limit = PROTO_PAGE_DEFAULT;
+	int64_t limit = PROTO_PAGE_DEFAULT, before = 0;
 	struct cmd_threads ts;
+	json_t *res;
+	int more = 0;
 
 	if (proto_get_int(req, "limit", 0, 1, PROTO_PAGE_MAX, &limit, NULL) !=
 	    PROTO_OK)
 		return cmd_bad_field(c, req, "limit");
+	if (proto_get_int(req, "before", 0, 1, PROTO_ID_MAX, &before, NULL) !=
+	    PROTO_OK)
+		return cmd_bad_field(c, req, "before");
 	ts.list = json_array();
 	ts.ch = &q->ch;
+	ts.oldest = 0;
 	view_viewer(&ts.v, &c->acct);
-	if (store_threads(c->srv->store, &ts.v, q->ch.id, (int)limit,
-	    cmd_threads_add, &ts) < 0) {
+	if (store_threads_before(c->srv->store, &ts.v, q->ch.id, before,
+	    (int)limit, cmd_threads_add, &ts, &more) < 0) {
 		json_decref(ts.list);
 		return conn_reply_err(c, req->id, PROTO_E_INTERNAL, NULL);
 	}
-	conn_reply_ok(c, req->id, json_pack("{s:o}", "threads", ts.list));
+	res = json_pack("{s:o, s:b}", "threads", ts.list, "more", more);
+	/* The next page's "before": what orders the threads (the activity
+	 * every member may see), so that pages never overlap. */
+	if (more)
+		json_object_set_new(res, "before", json_integer(ts.oldest));
+	conn_reply_ok(c, req->id, res);
 }
 
 const struct cmd_entry cmd_channel_entries[] = {

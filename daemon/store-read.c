@@ -81,7 +81,7 @@ const char *const store_read_sql[RQ__COUNT] = {
 	[RQ_THREADS] =
 	    "SELECT x.id, x.title, x.author, x.replies, x.last,"
 	    " (SELECT ts FROM posts WHERE id = x.last), x.state, x.anon,"
-	    " x.author_id, x.pinned, x.locked, x.unread FROM"
+	    " x.author_id, x.pinned, x.locked, x.unread, x.summary FROM"
 	    " (SELECT t.id AS id, t.title AS title, a.name AS author,"
 	    "  CASE WHEN m.account_id IS NULL THEN 0 ELSE"
 	    "  (SELECT count(*) FROM posts p WHERE p.channel_id = t.channel_id"
@@ -101,9 +101,17 @@ const char *const store_read_sql[RQ__COUNT] = {
 	    " JOIN accounts a ON a.id = t.author_id"
 	    " LEFT JOIN members m ON m.channel_id = t.channel_id"
 	    "  AND m.account_id = ?20"
-	    " WHERE t.channel_id = ?1 AND" STORE_SEEN("r", "c")
+	    " WHERE t.channel_id = ?1 AND t.last_eid < ?3 AND"
+	    STORE_SEEN("r", "c")
 	    " ORDER BY t.pinned DESC, t.last_eid DESC LIMIT ?2) x"
 	    " ORDER BY x.pinned DESC, x.last DESC",
+	/* Whether a thread's activity lies before ?2: a page further back
+	 * of store_threads_before(). */
+	[RQ_THREADS_OLDER] =
+	    "SELECT 1 FROM threads t JOIN posts r ON r.id = t.id"
+	    " JOIN channels c ON c.id = t.channel_id"
+	    " WHERE t.channel_id = ?1 AND t.last_eid < ?2 AND"
+	    STORE_SEEN("r", "c") " LIMIT 1",
 	/* ?2 < id < ?5: after since, and before "before" (a page further
 	 * back) or the end. */
 	[RQ_READ_CHANNEL] =
@@ -559,14 +567,50 @@ int
 store_threads(struct store *s, const struct store_viewer *v, int64_t channel,
     int limit, store_thread_cb cb, void *arg)
 {
-	sqlite3_stmt		*st = s->rq[RQ_THREADS];
-	struct store_thread	 t;
-	int			 rc;
+	int more;
+
+	return store_threads_before(s, v, channel, 0, limit, cb, arg, &more);
+}
+
+/* Whether threads whose activity lies before oldest remain. */
+static int
+store_threads_older(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t oldest, int *more)
+{
+	sqlite3_stmt	*st = s->rq[RQ_THREADS_OLDER];
+	int		 r;
 
 	store_bind_viewer(st, v);
 	sqlite3_bind_int64(st, 1, channel);
-	sqlite3_bind_int64(st, 2, limit > 0 ? limit : PROTO_PAGE_DEFAULT);
+	sqlite3_bind_int64(st, 2, oldest);
+	r = store_one(s, st);
+	if (r == STORE_OK)
+		store_stmt_done(st);
+	*more = r == STORE_OK;
+	return r == STORE_NOTFOUND ? STORE_OK : r;
+}
+
+int
+store_threads_before(struct store *s, const struct store_viewer *v,
+    int64_t channel, int64_t before, int limit, store_thread_cb cb, void *arg,
+    int *more)
+{
+	sqlite3_stmt		*st = s->rq[RQ_THREADS];
+	struct store_thread	 t;
+	int64_t			 oldest = INT64_MAX;
+	int			 rc, n = 0;
+
+	*more = 0;
+	if (limit <= 0)
+		limit = PROTO_PAGE_DEFAULT;
+	store_bind_viewer(st, v);
+	sqlite3_bind_int64(st, 1, channel);
+	sqlite3_bind_int64(st, 2, limit);
+	sqlite3_bind_int64(st, 3, before > 0 ? before : INT64_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		if (sqlite3_column_int64(st, 12) < oldest)
+			oldest = sqlite3_column_int64(st, 12);
 		t.thread = sqlite3_column_int64(st, 0);
 		t.title = store_text(st, 1);
 		t.author = store_text(st, 2);
@@ -579,12 +623,16 @@ store_threads(struct store *s, const struct store_viewer *v, int64_t channel,
 		t.pinned = sqlite3_column_int(st, 9);
 		t.locked = sqlite3_column_int(st, 10);
 		t.unread = sqlite3_column_int64(st, 11);
+		t.before = sqlite3_column_int64(st, 12);
 		if (cb(arg, &t) != 0)
 			break;
 	}
 	store_stmt_done(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
-	    STORE_OK : store_result(s->rdb, rc);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_result(s->rdb, rc);
+	/* A full page: are there threads further back? */
+	return n == limit ? store_threads_older(s, v, channel, oldest, more) :
+	    STORE_OK;
 }
 
 /* One row of STORE_POST_SELECT; the strings are the statement's. */

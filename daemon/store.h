@@ -183,6 +183,7 @@ struct store_thread {
 	int		 pinned;	/* listed first */
 	int		 locked;	/* refuses replies */
 	int64_t		 unread;	/* posts in it the viewer has not seen */
+	int64_t		 before;	/* "before" for the page after it */
 };
 
 /* Iteration callbacks return 0 to go on, non-zero to stop. Strings are
@@ -282,6 +283,12 @@ int	store_thread_of(struct store *, const struct store_viewer *,
 	    int64_t channel, int64_t post, int64_t *thread);
 int	store_threads(struct store *, const struct store_viewer *,
 	    int64_t channel, int limit, store_thread_cb, void *);
+/* The same, of the threads whose activity (their summary's last event)
+ * lies before event "before" (0: none), a page further back; *more:
+ * when the page is full, whether threads further back remain. */
+int	store_threads_before(struct store *, const struct store_viewer *,
+	    int64_t channel, int64_t before, int limit, store_thread_cb,
+	    void *, int *more);
 /*
  * Posts in channel (and thread, when thread > 0), ascending by eid, of
  * those the viewer may read in some form (view.c decides which form).

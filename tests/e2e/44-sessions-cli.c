@@ -203,3 +203,43 @@ Test(sessionscli, read_pages_back)
 	    "peer/commons", "since", (json_int_t)1, "before", (json_int_t)3);
 	hx_stop(d);
 }
+
+/* Threads page back too, and name who started each. */
+Test(sessionscli, threads_page_back)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *fay;
+	struct hx_run r;
+	const char *next;
+	int i;
+
+	fay = hx_user(d, "fulcrum", "facilitator", "fay");
+	hx_ok(fay, "channel.create", "{s:s}", "channel", "peer/commons");
+	for (i = 0; i < 5; i++)
+		hx_post(fay, "peer/commons", hx_strf("Thread-%d", i), 0, "x");
+	hx_user(d, "alder", "member", "ana");
+	OK(d, "ana", "login", "--user", "ana");
+	r = OK(d, "ana", "threads", "peer/commons", "--limit", "2");
+	HAS(r.out, "Thread-4  by fay");
+	HAS(r.out, "Thread-3");
+	HASNT(r.out, "Thread-2");
+	next = strstr(r.err, "--before ");
+	cr_assert(next != NULL, "no hint: %s", r.err);
+	next = hx_strf("%.*s", (int)strcspn(next + 9, "\n"), next + 9);
+	r = OK(d, "ana", "threads", "peer/commons", "--limit", "2", "--before",
+	    next);
+	HAS(r.out, "Thread-2");
+	HAS(r.out, "Thread-1");
+	HASNT(r.out, "Thread-3");
+	HASNT(r.out, "Thread-0");
+	next = strstr(r.err, "--before ");
+	cr_assert(next != NULL, "no hint: %s", r.err);
+	next = hx_strf("%.*s", (int)strcspn(next + 9, "\n"), next + 9);
+	r = OK(d, "ana", "threads", "peer/commons", "--limit", "2", "--before",
+	    next);
+	HAS(r.out, "Thread-0");
+	cr_assert_str_eq(r.err, "");
+	r = OK(d, "ana", "threads", "peer/commons", "--before", "1");
+	HAS(r.out, "no threads further back in peer/commons");
+	hx_stop(d);
+}
