@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "print.h"
@@ -214,6 +215,15 @@ cmd_invite_create_exec(struct client *c, struct cmd_args *a)
 	else {
 		print_safe(json_string_value(json_object_get(result, "code")));
 		putchar('\n');
+		/* The code alone on stdout, for $(...); a person at a
+		 * terminal is told until when it is good too. */
+		if (isatty(STDERR_FILENO) && json_is_string(json_object_get(
+		    result, "expires_at"))) {
+			fflush(stdout);
+			fprintf(stderr, "harbour: valid until %s (UTC), once\n",
+			    json_string_value(json_object_get(result,
+			    "expires_at")));
+		}
 	}
 	json_decref(result);
 	return (print_done());

@@ -48,6 +48,8 @@ cmd_channel_create(struct cmd_q *q)
 	char org[PROTO_MAX_NAME + 1], local[PROTO_MAX_NAME + 1];
 	struct store_write *w;
 	const char *name;
+	char msg[PROTO_MAX_NAME + 100];
+	int64_t other;
 	int peer;
 
 	if (proto_get_str(req, "channel", 1, &name, NULL) != PROTO_OK)
@@ -65,11 +67,20 @@ cmd_channel_create(struct cmd_q *q)
 	if (peer && !access_may_create_channel(&c->acct, 1, 0))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "peer channels are made by facilitators");
-	/* Another organisation does not exist for you: not_found, whether
-	 * it exists or not, before any role is considered. */
-	if (!peer && strcmp(org, c->acct.org) != 0)
-		return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
-		    "no such organisation");
+	/* Another organisation's: not found, whether it exists or not,
+	 * for anyone bound to their own; a facilitator or admin, who works
+	 * with every organisation, is told whose it is to make. */
+	if (!peer && strcmp(org, c->acct.org) != 0) {
+		if (!(access_caps(c->acct.role) & (CAP_FACILITATE |
+		    CAP_ADMIN)) || store_org_by_name(c->srv->store, org,
+		    &other) != STORE_OK)
+			return conn_reply_err(c, req->id, PROTO_E_NOT_FOUND,
+			    "no such organisation");
+		snprintf(msg, sizeof msg, "%s's channels are made by its own "
+		    "org-admins; facilitators make peer channels (peer/NAME)",
+		    org);
+		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN, msg);
+	}
 	if (!peer && !access_may_create_channel(&c->acct, 0, c->acct.org_id))
 		return conn_reply_err(c, req->id, PROTO_E_FORBIDDEN,
 		    "organisation channels are made by its org-admins");

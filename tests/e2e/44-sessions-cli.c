@@ -243,3 +243,25 @@ Test(sessionscli, threads_page_back)
 	HAS(r.out, "no threads further back in peer/commons");
 	hx_stop(d);
 }
+
+/* A facilitator making another organisation's channel is told whose it
+ * is to make; an org-admin of another is not told it exists. */
+Test(sessionscli, told_who_makes_a_channel)
+{
+	struct hx_daemon *d = hx_start(NULL);
+	struct hx_conn *fay, *olu;
+	json_t *r;
+
+	fay = hx_user(d, "fulcrum", "facilitator", "fay");
+	olu = hx_user(d, "birch", "org-admin", "olu");
+	hx_org(d, "alder");
+	r = hx_err(fay, "forbidden", "channel.create", "{s:s}", "channel",
+	    "alder/general");
+	HAS(hx_str(json_object_get(r, "error"), "message"),
+	    "alder's channels are made by its own org-admins");
+	hx_err(fay, "not_found", "channel.create", "{s:s}", "channel",
+	    "nowhere/general");
+	hx_err(olu, "not_found", "channel.create", "{s:s}", "channel",
+	    "alder/general");
+	hx_stop(d);
+}
