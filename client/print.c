@@ -2,8 +2,9 @@
  * print.c: what the client writes on stdout.
  *
  * Two forms. Human text: a post is a header line
- *	#42 peer/vicarious-trauma [thread 40] ana (refugee-action) 2026-...Z
- * then, for the first post of a thread, its title as "  « Title »", then
+ *	#42 peer/vicarious-trauma [thread 40] ana (refugee-action) 5 min ago
+ * (broken in two, the author and time under it, when it would pass 80
+ * columns), then, for the first post of a thread, its title as "  « Title »", then
  * the body, every line indented by two spaces, with a blank line between
  * posts so that a tired reader can tell where one ends. --json: every
  * event or result as one compact JSON object per line, for scripts.
@@ -18,6 +19,14 @@
  * in the inbox (an inbox or digest event) is a line an item, as
  * print-item.c writes them.
  *
+ * Times are the reader's (TZ): "just now", "12 min ago" within the
+ * hour, "14:05" today, "Tue 4 Mar 14:05" this year, "4 Mar 2024 14:05"
+ * before; --json keeps the server's ISO 8601 UTC. On a terminal, and
+ * unless NO_COLOR is set, a header is coloured: one's own posts, and
+ * posts that name the reader; the words say the same without colour
+ * ("you", "mentions you"), so nothing is in colour alone, and a screen
+ * reader reads the same lines.
+ *
  * Text from the network is shown on someone's terminal, so control
  * characters (C0 but newline and tab, DEL, C1) are replaced before they
  * are printed: the server refuses them already, and the client does not
@@ -25,7 +34,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "print.h"
@@ -34,6 +46,13 @@
 #define PRINT_REPLACEMENT	'?'
 
 static int	print_posts;	/* posts printed so far: for the spacing */
+/* Who is reading (print_event sets it), for "you" and mentions. */
+static const char *print_me;
+/* A header no wider than this stays on one line. */
+#define PRINT_COLUMNS		80
+#define PRINT_BOLD_OWN		"\033[1;32m"	/* one's own posts */
+#define PRINT_BOLD_MENTION	"\033[1;33m"	/* posts naming the reader */
+#define PRINT_RESET		"\033[0m"
 
 void
 print_json(json_t *obj)
@@ -107,17 +126,79 @@ print_indented(const char *indent, const char *s)
 }
 
 /* Event times are strings already; accept seconds too, to be lenient. */
+/* t as the reader would say it, in their zone; at most 20 bytes. */
+void
+print_when(int64_t t, char *buf, size_t len)
+{
+	time_t		 tt = (time_t)t, now = time(NULL);
+	struct tm	 tm, tn;
+	char		 wd[8], mon[8];
+
+	if (now >= tt && now - tt < 60) {
+		snprintf(buf, len, "just now");
+		return;
+	}
+	if (now > tt && now - tt < 3600) {
+		snprintf(buf, len, "%lld min ago", (long long)(now - tt) / 60);
+		return;
+	}
+	tzset();
+	localtime_r(&tt, &tm);
+	localtime_r(&now, &tn);
+	strftime(wd, sizeof wd, "%a", &tm);
+	strftime(mon, sizeof mon, "%b", &tm);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		snprintf(buf, len, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	else if (tm.tm_year == tn.tm_year)
+		snprintf(buf, len, "%s %d %s %02d:%02d", wd, tm.tm_mday, mon,
+		    tm.tm_hour, tm.tm_min);
+	else
+		snprintf(buf, len, "%d %s %d %02d:%02d", tm.tm_mday, mon,
+		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+}
+
 void
 print_ts(json_t *v, char *buf)
 {
-	const char	*s;
+	int64_t	t;
 
-	if ((s = json_string_value(v)) != NULL && strlen(s) < PROTO_TS_LEN)
-		snprintf(buf, PROTO_TS_LEN, "%s", s);
+	if (json_is_string(v) && proto_ts_parse(json_string_value(v), &t) == 0)
+		print_when(t, buf, PROTO_TS_LEN);
 	else if (json_is_integer(v))
-		proto_ts_format(json_integer_value(v), buf);
+		print_when(json_integer_value(v), buf, PROTO_TS_LEN);
 	else
 		snprintf(buf, PROTO_TS_LEN, "?");
+}
+
+/* Colour on a terminal, unless NO_COLOR (https://no-color.org). */
+static int
+print_colour(void)
+{
+	static int	on = -1;
+	const char	*nc;
+
+	if (on == -1)
+		on = isatty(STDOUT_FILENO) && ((nc = getenv("NO_COLOR")) ==
+		    NULL || *nc == '\0');
+	return (on);
+}
+
+/* Whether body names the reader as @name, a whole word. */
+static int
+print_mentions_me(const char *body)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (print_me == NULL || body == NULL)
+		return (0);
+	n = strlen(print_me);
+	for (p = body; (p = strchr(p, '@')) != NULL; p++)
+		if (strncmp(p + 1, print_me, n) == 0 && (p[1 + n] == '\0' ||
+		    strchr("abcdefghijklmnopqrstuvwxyz0123456789-_",
+		    p[1 + n]) == NULL))
+			return (1);
+	return (0);
 }
 
 /* Whether bodies behind a content note are shown, and how a folded
@@ -199,23 +280,43 @@ void
 print_post(json_t *ev)
 {
 	struct proto_post	p;
-	char			ts[PROTO_TS_LEN];
+	char			ts[PROTO_TS_LEN], head[64];
+	const char		*colour = NULL, *who;
+	size_t			width;
+	int			own, named;
 
 	if (proto_parse_post(ev, &p) != 0)
 		return;
-	proto_ts_format(p.ts, ts);
+	print_when(p.ts, ts, sizeof ts);
 	if (print_posts++ > 0)
 		putchar('\n');
-	printf("#%lld ", (long long)p.post);
+	own = p.author != NULL && print_me != NULL &&
+	    strcmp(p.author, print_me) == 0;
+	named = !own && print_mentions_me(p.body);
+	if (print_colour() && (own || named))
+		colour = own ? PRINT_BOLD_OWN : PRINT_BOLD_MENTION;
+	snprintf(head, sizeof head, "#%lld ", (long long)p.post);
+	who = p.author != NULL ? p.author : "anonymous";
+	width = strlen(head) + strlen(p.channel) + 22 + strlen(who) +
+	    (p.org != NULL && p.author != NULL ? strlen(p.org) + 3 : 0) +
+	    strlen(ts) + (own ? 6 : 0) + (named ? 15 : 0);
+	if (colour != NULL)
+		fputs(colour, stdout);
+	fputs(head, stdout);
 	print_safe(p.channel);
-	printf(" [thread %lld] ", (long long)p.thread);
-	if (p.author != NULL) {
-		print_safe(p.author);
+	printf(" [thread %lld]", (long long)p.thread);
+	/* Too wide for 80 columns: who and when on a line of their own. */
+	fputs(width > PRINT_COLUMNS ? "\n   " : " ", stdout);
+	print_safe(who);
+	if (p.author != NULL && p.org != NULL) {
 		fputs(" (", stdout);
 		print_safe(p.org);
-		printf(") %s", ts);
-	} else
-		printf("anonymous %s", ts);
+		fputs(")", stdout);
+	}
+	printf("%s %s%s", own ? " (you)" : "", ts, named ?
+	    ", mentions you" : "");
+	if (colour != NULL)
+		fputs(PRINT_RESET, stdout);
 	print_post_state(&p);
 	putchar('\n');
 	print_post_text(&p);
@@ -356,6 +457,7 @@ print_digest(json_t *ev)
 void
 print_event(struct client *c, json_t *ev)
 {
+	print_me = c->user;
 	if (c->json)
 		print_json(ev);
 	else if (print_is_post(ev))

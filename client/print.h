@@ -17,6 +17,9 @@ void	print_safe_len(const char *, size_t);
 void	print_safe_to(FILE *, const char *);	/* stderr, say */
 void	print_indented(const char *indent, const char *text);
 void	print_ts(json_t *, char *buf);		/* PROTO_TS_LEN bytes */
+/* A time as the reader would say it ("12 min ago", "Tue 4 Mar 14:05"),
+ * in their zone (TZ); at most 20 bytes. */
+void	print_when(int64_t, char *buf, size_t len);
 void	print_post(json_t *ev);
 /* Bodies behind a content note: folded unless show; hint (when not
  * NULL) is what the fold says to do instead ("--show-noted to read"),

@@ -265,3 +265,35 @@ Test(sessionscli, told_who_makes_a_channel)
 	    "alder/general");
 	hx_stop(d);
 }
+
+/* Readable output: times in the reader's zone, "(you)" on one's own
+ * posts and "mentions you" where named, in words (no colour on a pipe),
+ * and a header too wide for 80 columns broken in two. */
+Test(sessionscli, readable_posts)
+{
+	struct hx_daemon *d;
+	struct hx_conn *fay, *ana;
+	const char *ch = "peer/wellbeing-programme-commons";
+	const char *org = "an-organisation-long-name-here";
+	const char *user = "someone-long-login-name-here";
+	struct hx_run r;
+
+	hx_clock_start_at(1736499600LL * 1000);	/* 2025-01-10 09:00 UTC */
+	d = hx_start(NULL);
+	fay = hx_user(d, "fulcrum", "facilitator", "fay");
+	hx_ok(fay, "channel.create", "{s:s}", "channel", ch);
+	ana = hx_user(d, org, "member", user);
+	hx_ok(ana, "join", "{s:s}", "channel", ch);
+	hx_post(fay, ch, "Welcome", 0, hx_strf("hello @%s", user));
+	hx_post(ana, ch, "Mine", 0, "my own words");
+	OK(d, user, "login", "--user", user);
+	hx_cli_setenv("TZ=America/New_York");
+	r = OK(d, user, "read", ch);
+	hx_cli_setenv(NULL);
+	HAS(r.out, "fay (fulcrum) 10 Jan 2025 04:00, mentions you");
+	HAS(r.out, hx_strf("\n   %s (%s) (you) 10 Jan 2025 04:00", user, org));
+	HASNT(r.out, "\033[");
+	r = OK(d, user, "read", ch);
+	HAS(r.out, "10 Jan 2025 09:00");
+	hx_stop(d);
+}
