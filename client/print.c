@@ -245,10 +245,43 @@ print_post_state(const struct proto_post *p)
 	}
 }
 
+/* The titles of the threads whose first post this run printed, so
+ * that a reply can say which thread it answers. A few suffice: a page
+ * shows a thread's first post before its replies. */
+#define PRINT_TITLES	64
+static struct {
+	int64_t		 thread;
+	char		*title;
+}		 print_titles[PRINT_TITLES];
+static size_t	 print_ntitles;
+
+static void
+print_title_keep(int64_t thread, const char *title)
+{
+	size_t i = print_ntitles++ % PRINT_TITLES;
+
+	free(print_titles[i].title);
+	print_titles[i].thread = thread;
+	print_titles[i].title = xstrdup(title);
+}
+
+static const char *
+print_title_of(int64_t thread)
+{
+	size_t i;
+
+	for (i = 0; i < PRINT_TITLES && i < print_ntitles; i++)
+		if (print_titles[i].thread == thread)
+			return (print_titles[i].title);
+	return (NULL);
+}
+
 /* The lines under the header: reason, note, title, body (or a fold). */
 static void
 print_post_text(const struct proto_post *p)
 {
+	const char	*re;
+
 	if (p->reason != NULL && (p->state == NULL ||
 	    strcmp(p->state, "rejected") != 0)) {
 		fputs("  reason: ", stdout);
@@ -264,6 +297,11 @@ print_post_text(const struct proto_post *p)
 		fputs("  \xc2\xab ", stdout);		/* « */
 		print_safe(p->title);
 		fputs(" \xc2\xbb\n", stdout);		/* » */
+		print_title_keep(p->post, p->title);
+	} else if ((re = print_title_of(p->thread)) != NULL) {
+		fputs("  re: ", stdout);
+		print_safe(re);
+		putchar('\n');
 	}
 	if (p->body == NULL)
 		return;

@@ -277,6 +277,7 @@ Test(sessionscli, readable_posts)
 	const char *org = "an-organisation-long-name-here";
 	const char *user = "someone-long-login-name-here";
 	struct hx_run r;
+	int64_t root;
 
 	hx_clock_start_at(1736499600LL * 1000);	/* 2025-01-10 09:00 UTC */
 	d = hx_start(NULL);
@@ -284,8 +285,9 @@ Test(sessionscli, readable_posts)
 	hx_ok(fay, "channel.create", "{s:s}", "channel", ch);
 	ana = hx_user(d, org, "member", user);
 	hx_ok(ana, "join", "{s:s}", "channel", ch);
-	hx_post(fay, ch, "Welcome", 0, hx_strf("hello @%s", user));
+	root = hx_post(fay, ch, "Welcome", 0, hx_strf("hello @%s", user));
 	hx_post(ana, ch, "Mine", 0, "my own words");
+	hx_post(ana, ch, NULL, root, "thank you");
 	OK(d, user, "login", "--user", user);
 	hx_cli_setenv("TZ=America/New_York");
 	r = OK(d, user, "read", ch);
@@ -295,5 +297,7 @@ Test(sessionscli, readable_posts)
 	HASNT(r.out, "\033[");
 	r = OK(d, user, "read", ch);
 	HAS(r.out, "10 Jan 2025 09:00");
+	/* A reply names the thread it answers. */
+	HAS(r.out, "  re: Welcome\n  thank you");
 	hx_stop(d);
 }
