@@ -303,6 +303,9 @@ cmd_channels_exec(struct client *c, struct cmd_args *a)
 	}
 	json_array_foreach(json_object_get(result, "channels"), i, ch)
 		channel_print_line(ch);
+	if (json_array_size(json_object_get(result, "channels")) == 0)
+		puts("no channels you can see yet: an org-admin makes your "
+		    "organisation's, a facilitator the peer ones");
 	json_decref(result);
 	return (print_done());
 }

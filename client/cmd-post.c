@@ -630,6 +630,12 @@ cmd_read_exec(struct client *c, struct cmd_args *a)
 	print_set_noted(client_opt(a, "show-noted") != NULL, NULL);
 	json_array_foreach(json_object_get(result, "events"), i, ev)
 		print_event(c, ev);
+	if (!c->json && json_array_size(json_object_get(result, "events")) ==
+	    0)
+		printf("no %sposts%s in %s\n", client_opt(a, "unread") != NULL ?
+		    "unread " : "", client_opt(a, "since") != NULL ? " since "
+		    "then" : client_opt(a, "before") != NULL ? " further back" :
+		    client_opt(a, "unread") != NULL ? "" : " yet", a->argv[0]);
 	read_hint(c, a, result);
 	json_decref(result);
 	return (print_done());

@@ -197,6 +197,14 @@ Test(sessionscli, read_pages_back)
 	    hx_strf("%lld", (long long)id[1]));
 	HAS(r.out, "post-number-0");
 	cr_assert_str_eq(r.err, "");
+	/* Empty pages say so in words. */
+	r = OK(d, "ana", "read", "peer/commons", "--before",
+	    hx_strf("%lld", (long long)id[0]));
+	HAS(r.out, "no posts further back in peer/commons");
+	OK(d, "ana", "join", "peer/commons");
+	OK(d, "ana", "read", "peer/commons", "--limit", "10");
+	r = OK(d, "ana", "read", "peer/commons", "--unread");
+	HAS(r.out, "no unread posts in peer/commons");
 	FAILS(d, "ana", 64, "read", "peer/commons", "--since", "1",
 	    "--before", "3");
 	hx_err(fay, "bad_request", "read", "{s:s, s:I, s:I}", "channel",
