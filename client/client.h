@@ -228,6 +228,9 @@ int		 client_usage(const struct cmd_entry *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 client_check(enum proto_err, const char *what);
 int		 client_channel(const char *);
+/* cmd-channel.c: op on the CHANNEL argument, "DONE CHANNEL" printed. */
+int		 client_channel_op(struct client *, struct cmd_args *,
+		    const char *op, const char *done);
 int		 client_parse_int(const char *, int64_t min, int64_t max,
 		    int64_t *out);
 void		 client_close(struct client *);

@@ -310,9 +310,11 @@ cmd_channels_exec(struct client *c, struct cmd_args *a)
 	return (print_done());
 }
 
-/* join and leave differ only in the op and the past tense. */
-static int
-channel_membership(struct client *c, struct cmd_args *a, const char *op,
+/* An op on the CHANNEL argument alone, said done in words: join and
+ * leave, archive and unarchive differ only in the op and the past
+ * tense. */
+int
+client_channel_op(struct client *c, struct cmd_args *a, const char *op,
     const char *done)
 {
 	json_t	*req, *result;
@@ -339,11 +341,11 @@ channel_membership(struct client *c, struct cmd_args *a, const char *op,
 static int
 cmd_join_exec(struct client *c, struct cmd_args *a)
 {
-	return (channel_membership(c, a, "join", "joined"));
+	return (client_channel_op(c, a, "join", "joined"));
 }
 
 static int
 cmd_leave_exec(struct client *c, struct cmd_args *a)
 {
-	return (channel_membership(c, a, "leave", "left"));
+	return (client_channel_op(c, a, "leave", "left"));
 }

@@ -294,39 +294,14 @@ cmd_channel_rename_exec(struct client *c, struct cmd_args *a)
 }
 
 static int
-roster_archive(struct client *c, struct cmd_args *a, const char *op,
-    const char *done)
-{
-	json_t	*req, *result;
-	int	 r;
-
-	if ((r = client_channel(a->argv[0])) != 0 ||
-	    (r = client_login(c)) != 0)
-		return (r);
-	req = client_request(c, op);
-	json_object_set_new(req, "channel", json_string(a->argv[0]));
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	if (c->json)
-		print_json(result);
-	else {
-		printf("%s ", done);
-		print_safe(a->argv[0]);
-		putchar('\n');
-	}
-	json_decref(result);
-	return (print_done());
-}
-
-static int
 cmd_channel_archive_exec(struct client *c, struct cmd_args *a)
 {
-	return (roster_archive(c, a, "channel.archive",
+	return (client_channel_op(c, a, "channel.archive",
 	    "archived (read-only)"));
 }
 
 static int
 cmd_channel_unarchive_exec(struct client *c, struct cmd_args *a)
 {
-	return (roster_archive(c, a, "channel.unarchive", "unarchived"));
+	return (client_channel_op(c, a, "channel.unarchive", "unarchived"));
 }
