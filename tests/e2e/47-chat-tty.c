@@ -211,8 +211,8 @@ wait_post(struct hx_conn *c, const char *body, int n)
 		cr_assert(seen <= n, "%d posts of %s", seen, body);
 		if (seen == n)
 			return;
-		cr_assert(waited < hx_ms(HX_WAIT_MS), "no post \"%s\" in %s",
-		    body, hx_dump(posts));
+		cr_assert(waited < hx_ms(HX_WAIT_MS), "no post \"%s\" in "
+		    "%s; the screen:\n%s", body, hx_dump(posts), screen());
 		usleep(POLL_MS * 1000);
 	}
 }
@@ -315,6 +315,13 @@ Test(chattty, edit_history_redraw_paste)
 	TMUX_RUN("send-keys", "-l", "two");
 	TMUX_RUN("send-keys", "M-Enter");
 	TMUX_RUN("send-keys", "-l", "lines");
+	wait_input("lines");
+	/* A post arriving then takes both rows off and puts them back. */
+	hx_post(bob, CH, NULL, t, "Thanks all");
+	wait_for("Thanks all");
+	s = wait_for(hx_strf("Thanks all\n" CH " #%lld> two\nlines",
+	    (long long)t));
+	cr_assert_eq(count(s, "> two\n"), 1, "%s", s);
 	TMUX_RUN("send-keys", "Enter");
 	wait_post(bob, "two\nlines", 1);
 
