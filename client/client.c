@@ -454,18 +454,20 @@ int
 client_reconnect(struct client *c, char **cause)
 {
 	json_t	*req, *result, *error;
-	char	*token;
+	char	*token = NULL;
 	int	 r;
 
 	net_close(c->net);
 	c->net = NULL;
-	if (state_token_load(&token, cause) == -1 || token == NULL) {
-		if (token == NULL)
-			*cause = xstrdup("not logged in any more");
+	if (state_token_load(&token, cause) == -1) {
 		client_error(CLIENT_EXIT_FAIL, "%s", *cause);
 		free(*cause);
+		*cause = NULL;
 		return (CLIENT_EXIT_FAIL);
 	}
+	if (token == NULL)
+		return (client_error(CLIENT_EXIT_FAIL, "not logged in any "
+		    "more: run `harbour login --user NAME`"));
 	if ((c->net = net_open(c->server, c->ca, c->certfile, c->keyfile,
 	    cause)) == NULL) {
 		free(token);
