@@ -87,12 +87,14 @@ static const char *
 client_env(struct hx_daemon *d, const char *who)
 {
 	const char	*asan = getenv("ASAN_OPTIONS");
+	const char	*ubsan = getenv("UBSAN_OPTIONS");
 
 	return (hx_strf("env -i HARBOUR_SERVER=127.0.0.1:%d "
 	    "HARBOUR_CA='%s/ca.crt' HARBOUR_STATE_DIR='%s/state-%s' "
 	    "HOME='%s/home' LANG=C.UTF-8 TERM=screen ASAN_OPTIONS='%s' "
-	    "PATH=/usr/bin:/bin", hx_port(d), getenv("HARBOUR_CERTS"),
-	    hx_dir(d), who, hx_dir(d), asan != NULL ? asan : ""));
+	    "UBSAN_OPTIONS='%s' PATH=/usr/bin:/bin", hx_port(d),
+	    getenv("HARBOUR_CERTS"), hx_dir(d), who, hx_dir(d),
+	    asan != NULL ? asan : "", ubsan != NULL ? ubsan : ""));
 }
 
 /* A tmux server of this test's own running cmd in a 100x30 pane. */
@@ -240,8 +242,9 @@ setup(struct hx_conn **bob, int64_t *thread)
 static void
 chat_start(struct hx_daemon *d, int64_t thread)
 {
-	tmux_start(hx_strf("%s %s/harbour chat %s 2>%s/chat.err",
-	    client_env(d, "ana"), getenv("HARBOUR_BUILD"), CH, hx_dir(d)));
+	tmux_start(hx_strf("%s %s/harbour chat %s 2>%s/chat.err; echo "
+	    "chat-exit=$?; read x", client_env(d, "ana"),
+	    getenv("HARBOUR_BUILD"), CH, hx_dir(d)));
 	wait_for("/help lists the commands");
 	wait_input(CH "> ");
 	TMUX_RUN("send-keys", "-l", hx_strf("/thread %lld", (long long)thread));
@@ -251,12 +254,18 @@ chat_start(struct hx_daemon *d, int64_t thread)
 	wait_input(hx_strf(CH " #%lld> ", (long long)thread));
 }
 
-/* Nothing the client wrote on stderr is a sanitizer's. */
+/* /quit, and chat ends with status 0, having written nothing on
+ * stderr that is a sanitizer's. */
 static void
-chat_clean(struct hx_daemon *d)
+chat_quit(struct hx_daemon *d)
 {
-	const char	*err = hx_slurp(hx_strf("%s/chat.err", hx_dir(d)),
-	    NULL);
+	const char	*err;
+
+	TMUX_RUN("send-keys", "-l", "/quit");
+	TMUX_RUN("send-keys", "Enter");
+	wait_for("chat-exit=0");
+	tmux_kill();
+	err = hx_slurp(hx_strf("%s/chat.err", hx_dir(d)), NULL);
 
 	cr_assert(err == NULL || strstr(err, "Sanitizer") == NULL,
 	    "chat's stderr: %s", err);
@@ -336,10 +345,7 @@ Test(chattty, edit_history_redraw_paste)
 	TMUX_RUN("send-keys", "Enter");
 	wait_for("/report ID REASON    report post ID to the moderators");
 
-	TMUX_RUN("send-keys", "-l", "/quit");
-	TMUX_RUN("send-keys", "Enter");
-	tmux_kill();
-	chat_clean(d);
+	chat_quit(d);
 	hx_stop(d);
 }
 
@@ -387,8 +393,7 @@ Test(chattty, chat_reconnects)
 	TMUX_RUN("send-keys", "-l", "back again");
 	TMUX_RUN("send-keys", "Enter");
 	wait_post(bob, "back again", 1);
-	tmux_kill();
-	chat_clean(d);
+	chat_quit(d);
 	hx_stop(d);
 }
 
