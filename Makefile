@@ -13,6 +13,10 @@ VERSION	 = 0.1.0
 
 PKGS	 = libevent libevent_openssl libevent_pthreads openssl sqlite3 jansson libargon2 libsystemd \
 	   libbsd libmagic
+# chat's input line: libedit, BSD-licensed with readline's callback API
+# (GNU readline is GPL). Only the client calls it; linking it everywhere
+# keeps one LIBS.
+PKGS	+= libedit
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 OPT	?= -O2

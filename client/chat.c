@@ -4,14 +4,21 @@
  * One loop polls the keyboard and the connection. Posts arrive through
  * the channel's subscription (follow.c keeps it complete, and answers
  * the server's pings), including our own, so what the person sees is
- * what everyone sees, in the server's order. An arriving post is
- * printed above the input line: "\r\033[K" clears the prompt, the post
- * is printed, the prompt comes back.
+ * what everyone sees, in the server's order.
  *
- * The terminal stays in its normal line mode: simple and predictable,
- * and every line editor key the person knows still works. The price is
- * that a post arriving mid-line hides the half-typed text from view
- * (it is still there, and Enter still sends it).
+ * At a terminal the input line is libedit's (edit.c): arrows, history,
+ * a paste kept as one post. An arriving post is printed above it: the
+ * prompt and the half-typed text are taken off the screen, the post
+ * printed, and both drawn again as they were. When stdin is not a
+ * terminal (a script, a test), lines are read as they come, with no
+ * prompt, and notices go to stderr.
+ *
+ * When the link fails (the server restarts, the network drops), chat
+ * says so and tries again by itself, after half a second, then twice as
+ * long each time up to half a minute (follow.h); meanwhile the person
+ * can go on typing, and is told a line cannot be sent yet. Back, the
+ * subscription starts again from the last post shown, so what came
+ * meanwhile is shown once, and one line says how many posts that was.
  *
  * Posts are kept (the newest CHAT_KEEP of them) by id, so that a
  * changed post, which arrives as a new event for the same id, replaces
@@ -24,7 +31,7 @@
  * A typed line is a reply to the current thread. There is no guessing
  * which thread a line was meant for: until the person picks one with
  * /thread ID or starts one with /new TITLE, a line is not sent, and
- * they are told so.
+ * they are told so. The commands are chat-cmd.c's.
  *
  * A one-to-one conversation (dm/USER1+USER2, one of them us) is one
  * thread, so there is nothing to pick: a line is a message to the
@@ -40,23 +47,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "follow.h"
+#include "chat.h"
+#include "edit.h"
 #include "net.h"
 #include "print.h"
 
-/* A typed line is a post body; one byte more to notice an overlong one. */
-#define CHAT_LINE_MAX		PROTO_MAX_BODY
-/* How many threads /threads and the start show; a screenful. */
-#define CHAT_THREADS		10
-/* How much of a thread /thread shows, to pick up the conversation. */
-#define CHAT_CONTEXT		5
-/* Posts remembered for /unfold and /report and to notice a change. */
-#define CHAT_KEEP		512
-#define CHAT_DM_COMMANDS	"/unfold ID, /report ID REASON, " \
-				"/urgent ID REASON, /help, /quit"
-#define CHAT_COMMANDS		"/thread ID, /new TITLE, /threads, " \
-				CHAT_DM_COMMANDS
+/* The prompt: the channel, then the thread or "new thread". */
+#define CHAT_PROMPT_MAX		(PROTO_MAX_NAME * 2 + 48)
 
 static int	cmd_chat_exec(struct client *, struct cmd_args *);
 
@@ -65,22 +62,35 @@ const struct cmd_entry cmd_chat_entry = {
 	.usage = "CHANNEL",
 	.summary = "Talk in a channel: new posts appear as they come.",
 	.help =
-"Shows the channel's recent threads, then every new post as it arrives.\n"
-"A line you type is posted as a reply to the current thread. Commands:\n"
-"  /thread ID    reply to thread ID from now on (shows its last posts)\n"
+"Shows the channel's recent threads and last few posts, then every new\n"
+"post as it arrives. A line you type is posted as a reply to the\n"
+"current thread. Commands:\n"
+"  /thread ID    reply to thread ID from now on (shows its title, its\n"
+"                first post and its last few)\n"
 "  /new TITLE    your next line starts a new thread called TITLE\n"
 "  /threads      list the channel's recent threads\n"
+"  /me TEXT      post an action, written \"* YOU TEXT\"\n"
 "  /unfold ID    show the text of post ID behind its content note\n"
 "  /report ID REASON   report post ID to the moderators\n"
 "  /urgent ID REASON   the same, urgently: someone may be at risk\n"
-"  /help         list these commands\n"
+"  /help         list these commands and keys\n"
 "  /quit         leave (so does Ctrl-D)\n"
-"A line starting with // is posted with one / less. You must have\n"
-"joined the channel. Held, hidden, rejected and deleted posts are\n"
-"marked so; a post that changes is shown again, marked (changed).\n"
-"Urgent reports you may act on appear as alerts as they come, and so\n"
-"does what arrives in your inbox during your working hours. When a\n"
-"line names someone outside theirs, you are told until when.\n"
+"A line starting with // is posted with one / less. A command missing\n"
+"its argument says what to give. At a terminal the line is edited as\n"
+"in a shell: Left, Right, Home, End, Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U;\n"
+"Up and Down go through the lines you typed. Alt-Enter puts a newline\n"
+"in the post; a paste stays one post, even of several lines, and\n"
+"Enter sends it. A post arriving while you type appears\n"
+"above your line, which stays as it was.\n"
+"If the connection is lost, chat says so and reconnects by itself\n"
+"(after half a second, then twice as long each time, up to 30\n"
+"seconds); back, it shows what was posted meanwhile, each post once,\n"
+"and says how many. You must have joined the channel. Held, hidden,\n"
+"rejected and deleted posts are marked so; a post that changes is\n"
+"shown again, marked (changed). Urgent reports you may act on appear\n"
+"as alerts as they come, and so does what arrives in your inbox during\n"
+"your working hours. When a line names someone outside theirs, you are\n"
+"told until when.\n"
 "\n"
 "In a conversation (dm/USER1+USER2, see `harbour dm`) there are no\n"
 "threads to pick: it starts with the last few messages, and every line\n"
@@ -90,54 +100,34 @@ const struct cmd_entry cmd_chat_entry = {
 	.exec = cmd_chat_exec,
 };
 
-struct chat {
-	struct client	*c;
-	struct follow	 f;
-	int64_t		 thread;	/* where a line goes; 0: nowhere yet */
-	/* In a conversation, to whom lines go; "" in a channel. */
-	char		 with[PROTO_MAX_NAME + 1];
-	int		 following;	/* subscribed to the channel */
-	char		*title;		/* /new: the next line starts it */
-	json_t		*kept[CHAT_KEEP];	/* posts shown, newest events */
-	size_t		 nkept;		/* next slot, round the ring */
-	int		 tty;		/* a person at a terminal */
-	int		 prompted;	/* the prompt is on the screen */
-	int		 quit;
-	char		 line[CHAT_LINE_MAX + 2];
-	size_t		 len;
-	int		 toolong;
-};
-
-/* Clear the prompt, if shown, before anything else is printed. */
-static void
+/* Take the input line off the screen before anything else is printed. */
+void
 chat_unprompt(struct chat *ch)
 {
-	if (ch->tty && ch->prompted)
-		fputs("\r\033[K", stdout);
-	ch->prompted = 0;
+	if (ch->tty)
+		edit_hide();
 }
 
 static void
 chat_prompt(struct chat *ch)
 {
-	if (!ch->tty || ch->prompted)
+	char	prompt[CHAT_PROMPT_MAX];
+
+	if (!ch->tty)
 		return;
-	fputs(ch->f.channel, stdout);
 	if (ch->title != NULL)
-		fputs(" new thread", stdout);
+		snprintf(prompt, sizeof prompt, "%s new thread> ",
+		    ch->f.channel);
 	else if (ch->thread != 0)
-		printf(" #%lld", (long long)ch->thread);
-	fputs("> ", stdout);
-	fflush(stdout);
-	ch->prompted = 1;
+		snprintf(prompt, sizeof prompt, "%s #%lld> ", ch->f.channel,
+		    (long long)ch->thread);
+	else
+		snprintf(prompt, sizeof prompt, "%s> ", ch->f.channel);
+	edit_show(prompt);
 }
 
 /* A notice for the person: on the screen, or on stderr in a pipe. */
-static void
-chat_say(struct chat *ch, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 chat_say(struct chat *ch, const char *fmt, ...)
 {
 	va_list	ap;
@@ -147,10 +137,11 @@ chat_say(struct chat *ch, const char *fmt, ...)
 	vfprintf(ch->tty ? stdout : stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', ch->tty ? stdout : stderr);
+	fflush(ch->tty ? stdout : stderr);
 }
 
 /* The kept event of post id, or NULL. */
-static json_t **
+json_t **
 chat_find(struct chat *ch, json_int_t id)
 {
 	size_t	i;
@@ -164,7 +155,7 @@ chat_find(struct chat *ch, json_int_t id)
 }
 
 /* Keep ev as its post's newest event; 1 if it replaced an earlier one. */
-static int
+int
 chat_keep(struct chat *ch, json_t *ev)
 {
 	json_t	**slot;
@@ -203,143 +194,6 @@ chat_notice(struct follow *f, json_t *ev)
 	chat_unprompt(ch);
 	print_event(ch->c, ev);
 	fflush(stdout);
-}
-
-/* /unfold ID: the kept post again, its text shown this once. */
-static void
-chat_unfold(struct chat *ch, const char *arg)
-{
-	json_t	**slot;
-	int64_t	  id;
-
-	if (client_parse_int(arg, 1, PROTO_ID_MAX, &id) == -1) {
-		chat_say(ch, "/unfold takes a post number, like /unfold 42.");
-		return;
-	}
-	if ((slot = chat_find(ch, id)) == NULL) {
-		chat_say(ch, "Post #%lld is not among the posts shown here.",
-		    (long long)id);
-		return;
-	}
-	chat_unprompt(ch);
-	print_set_noted(1, NULL);
-	print_event(ch->c, *slot);
-	print_set_noted(0, NULL);
-	fflush(stdout);
-}
-
-/* /report ID REASON and /urgent ID REASON. */
-static int
-chat_report(struct chat *ch, const char *arg, int urgent)
-{
-	json_t	*req, *result;
-	int64_t	 id;
-	char	 num[PROTO_MAX_ID_STR];
-	size_t	 n = strcspn(arg, " ");
-	int	 r;
-
-	snprintf(num, sizeof num, "%.*s", (int)n, arg);
-	arg += n;
-	while (*arg == ' ')
-		arg++;
-	if (client_parse_int(num, 1, PROTO_ID_MAX, &id) == -1 ||
-	    proto_check_reason(arg) != PROTO_OK) {
-		chat_say(ch, "Say which post and why, like %s 42 they say "
-		    "they have a plan to end their life.", urgent ? "/urgent" :
-		    "/report");
-		return (CLIENT_EXIT_OK);
-	}
-	req = client_request(ch->c, "report");
-	json_object_set_new(req, "post", json_integer(id));
-	json_object_set_new(req, "reason", json_string(arg));
-	if (urgent)
-		json_object_set_new(req, "urgent", json_true());
-	chat_unprompt(ch);
-	if ((r = client_call(ch->c, req, &result)) != 0)
-		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
-	chat_say(ch, "Post #%lld is reported (report #%lld)%s; you will be "
-	    "told when it is resolved.", (long long)id, (long long)
-	    json_integer_value(json_object_get(result, "report")), urgent ?
-	    ", urgently: the people who can help are alerted now" : "");
-	json_decref(result);
-	return (CLIENT_EXIT_OK);
-}
-
-static int
-chat_threads(struct chat *ch)
-{
-	json_t	*req, *result, *t;
-	size_t	 i;
-	int	 r;
-
-	req = client_request(ch->c, "threads");
-	json_object_set_new(req, "channel", json_string(ch->f.channel));
-	json_object_set_new(req, "limit", json_integer(CHAT_THREADS));
-	chat_unprompt(ch);
-	if ((r = client_call(ch->c, req, &result)) != 0)
-		return (r);
-	if (json_array_size(json_object_get(result, "threads")) == 0)
-		chat_say(ch, "No threads yet: /new TITLE starts the first.");
-	else
-		chat_say(ch, "Recent threads in %s:", ch->f.channel);
-	json_array_foreach(json_object_get(result, "threads"), i, t) {
-		printf("  #%lld  ", (long long)json_integer_value(
-		    json_object_get(t, "thread")));
-		if (json_is_string(json_object_get(t, "title")))
-			print_safe(json_string_value(json_object_get(t, "title")));
-		else
-			fputs("[title withheld]", stdout);
-		putchar('\n');
-	}
-	json_decref(result);
-	return (CLIENT_EXIT_OK);
-}
-
-/* /thread ID: switch, and show the thread's last posts for context. */
-static int
-chat_thread(struct chat *ch, const char *arg)
-{
-	json_t	*req, *result, *ev;
-	int64_t	 id;
-	size_t	 i;
-	int	 r;
-
-	if (client_parse_int(arg, 1, PROTO_ID_MAX, &id) == -1) {
-		chat_say(ch, "/thread takes a thread number, like /thread 40.");
-		return (CLIENT_EXIT_OK);
-	}
-	req = client_request(ch->c, "read");
-	json_object_set_new(req, "channel", json_string(ch->f.channel));
-	json_object_set_new(req, "thread", json_integer(id));
-	json_object_set_new(req, "limit", json_integer(CHAT_CONTEXT));
-	chat_unprompt(ch);
-	if ((r = client_call(ch->c, req, &result)) != 0)
-		return (r == CLIENT_EXIT_FAIL ? CLIENT_EXIT_OK : r);
-	json_array_foreach(json_object_get(result, "events"), i, ev) {
-		if (print_is_post(ev))
-			chat_keep(ch, ev);
-		print_event(ch->c, ev);
-	}
-	json_decref(result);
-	free(ch->title);
-	ch->title = NULL;
-	ch->thread = id;
-	chat_say(ch, "Your lines now go to thread #%lld.", (long long)id);
-	return (CLIENT_EXIT_OK);
-}
-
-static void
-chat_new(struct chat *ch, const char *title)
-{
-	if (proto_check_title(title) != PROTO_OK) {
-		chat_say(ch, "A title is 1 to %d bytes on one line, like "
-		    "/new Getting through December.", PROTO_MAX_TITLE);
-		return;
-	}
-	free(ch->title);
-	ch->title = xstrdup(title);
-	chat_say(ch, "Your next line starts the thread \xc2\xab %s \xc2\xbb.",
-	    title);
 }
 
 /* Whom the line named who is outside their working hours: the
@@ -392,12 +246,18 @@ chat_dm(struct chat *ch, const char *text)
 }
 
 /* A line of text: a reply, or the start of the thread /new asked for. */
-static int
+int
 chat_post(struct chat *ch, const char *text)
 {
 	json_t	*req, *result;
 	int	 r;
 
+	if (ch->down) {
+		chat_say(ch, "That line was not sent: the connection to %s is "
+		    "down and chat is reconnecting; Up brings it back.",
+		    ch->c->server);
+		return (CLIENT_EXIT_OK);
+	}
 	if (ch->with[0] != '\0')
 		return (chat_dm(ch, text));
 	if (ch->title == NULL && ch->thread == 0) {
@@ -437,41 +297,37 @@ chat_line(struct chat *ch, char *line)
 {
 	size_t	len = strlen(line);
 
-	ch->prompted = 0;	/* Enter moved the cursor off the prompt */
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	if (len == 0)
 		return (CLIENT_EXIT_OK);
+	if (len > CHAT_LINE_MAX) {
+		chat_say(ch, "That line was not sent: it is longer than %d "
+		    "bytes.", CHAT_LINE_MAX);
+		return (CLIENT_EXIT_OK);
+	}
 	if (line[0] != '/' || line[1] == '/')
 		return (chat_post(ch, line[0] == '/' ? line + 1 : line));
-	if (ch->with[0] != '\0' && (strncmp(line, "/thread", 7) == 0 ||
-	    strncmp(line, "/new ", 5) == 0))
-		chat_say(ch, "A conversation is one thread: type a line and it "
-		    "goes to %s.", ch->with);
-	else if (strcmp(line, "/quit") == 0)
-		ch->quit = 1;
-	else if (strncmp(line, "/thread ", 8) == 0)
-		return (chat_thread(ch, line + 8));
-	else if (strncmp(line, "/new ", 5) == 0)
-		chat_new(ch, line + 5);
-	else if (strcmp(line, "/threads") == 0)
-		return (chat_threads(ch));
-	else if (strncmp(line, "/unfold ", 8) == 0)
-		chat_unfold(ch, line + 8);
-	else if (strncmp(line, "/report ", 8) == 0)
-		return (chat_report(ch, line + 8, 0));
-	else if (strncmp(line, "/urgent ", 8) == 0)
-		return (chat_report(ch, line + 8, 1));
-	else if (strcmp(line, "/help") == 0)
-		chat_say(ch, "Commands: %s.", ch->with[0] != '\0' ?
-		    CHAT_DM_COMMANDS : CHAT_COMMANDS);
-	else
-		chat_say(ch, "There is no command %.20s. Commands: %s.", line,
-		    ch->with[0] != '\0' ? CHAT_DM_COMMANDS : CHAT_COMMANDS);
-	return (CLIENT_EXIT_OK);
+	return (chat_command(ch, line));
 }
 
-/* Split what was read into lines; an overlong one is dropped whole. */
+/* libedit's line (NULL: Ctrl-D on an empty line). */
+static void
+chat_edited(void *arg, char *line)
+{
+	struct chat	*ch = arg;
+
+	if (line == NULL) {
+		ch->quit = 1;
+		return;
+	}
+	if (ch->status == 0 && !ch->quit)
+		ch->status = chat_line(ch, line);
+	free(line);
+}
+
+/* Piped input: split what was read into lines; an overlong one is
+ * dropped whole. */
 static int
 chat_input(struct chat *ch, const char *buf, size_t n)
 {
@@ -490,7 +346,6 @@ chat_input(struct chat *ch, const char *buf, size_t n)
 		ch->len = 0;
 		if (ch->toolong) {
 			ch->toolong = 0;
-			ch->prompted = 0;
 			chat_say(ch, "That line was not sent: it is longer "
 			    "than %d bytes.", CHAT_LINE_MAX);
 			continue;
@@ -501,84 +356,207 @@ chat_input(struct chat *ch, const char *buf, size_t n)
 	return (CLIENT_EXIT_OK);
 }
 
+/* The link failed (cause NULL: said already): try again soon. */
+static void
+chat_lost(struct chat *ch, char *cause)
+{
+	if (cause != NULL)
+		chat_say(ch, "Lost the connection to %s: %s; reconnecting.",
+		    ch->c->server, cause);
+	else
+		chat_say(ch, "Reconnecting to %s.", ch->c->server);
+	free(cause);
+	ch->down = 1;
+	ch->retry_ms = FOLLOW_RETRY_FIRST_MS;
+	ch->retry_at = util_now_ms() + (uint64_t)ch->retry_ms;
+}
+
+/* A lost link is not the end of a chat: anything else is. */
+static int
+chat_status(struct chat *ch, int r)
+{
+	if (r != CLIENT_EXIT_CONNECT)
+		return (r);
+	chat_lost(ch, NULL);
+	return (CLIENT_EXIT_OK);
+}
+
+/* One try to be back; a conversation not started yet has no channel
+ * to follow, only a session to resume. */
+static int
+chat_retry(struct chat *ch)
+{
+	int64_t	missed = 0;
+	char	*cause;
+	int	 r;
+
+	if (ch->following)
+		r = follow_reconnect(&ch->f, &missed, &cause);
+	else
+		r = client_reconnect(ch->c, &cause);
+	if (r == -1) {
+		free(cause);
+		ch->retry_ms = follow_retry_next(ch->retry_ms);
+		ch->retry_at = util_now_ms() + (uint64_t)ch->retry_ms;
+		return (CLIENT_EXIT_OK);
+	}
+	if (r != 0)
+		return (r);
+	ch->down = 0;
+	chat_say(ch, "Reconnected to %s; %lld post%s while away.",
+	    ch->c->server, (long long)missed, missed == 1 ? "" : "s");
+	return (CLIENT_EXIT_OK);
+}
+
 /* Everything the server has sent so far, then back to waiting. */
 static int
 chat_drain(struct chat *ch)
 {
 	json_t	*ev;
-	char	*cause;
-	int	 r;
+	char	*cause = NULL;
+	int	 r = 0;
 
-	while ((r = net_read(ch->c->net, 0, &ev, &cause)) == 1) {
+	while (!ch->down && (r = net_read(ch->c->net, 0, &ev, &cause)) == 1) {
 		r = follow_event(&ch->f, ev);
 		json_decref(ev);
-		if (r != 0)
+		if ((r = chat_status(ch, r)) != 0)
 			return (r);
 	}
-	if (r == 0)
+	if (!ch->down && r == -1)
+		chat_lost(ch, cause);
+	return (CLIENT_EXIT_OK);
+}
+
+/* stdin is readable: 0, -1 at its end, or an exit status. */
+static int
+chat_read(struct chat *ch)
+{
+	char	buf[4096];
+	ssize_t	n;
+	int	r;
+
+	if (ch->tty) {
+		r = edit_input();
+		if (ch->status != 0) {
+			r = ch->status;
+			ch->status = 0;
+			return (chat_status(ch, r));
+		}
+		return (r);
+	}
+	if ((n = read(STDIN_FILENO, buf, sizeof buf)) == -1 && errno == EINTR)
 		return (CLIENT_EXIT_OK);
-	chat_unprompt(ch);
-	client_error(CLIENT_EXIT_CONNECT, "lost the connection to %s: %s",
-	    ch->c->server, cause);
-	free(cause);
-	return (CLIENT_EXIT_CONNECT);
+	if (n <= 0) {	/* Ctrl-D: a last unfinished line counts */
+		if (ch->len > 0 && (r = chat_input(ch, "\n", 1)) != 0)
+			return (chat_status(ch, r) == 0 ? -1 : r);
+		return (-1);
+	}
+	return (chat_status(ch, chat_input(ch, buf, (size_t)n)));
+}
+
+/* How long poll may wait: until the next try when the link is down. */
+static int
+chat_wait_ms(struct chat *ch)
+{
+	uint64_t	now = util_now_ms();
+
+	if (!ch->down)
+		return (-1);
+	return (ch->retry_at > now ? (int)(ch->retry_at - now) : 0);
 }
 
 static int
 chat_loop(struct chat *ch)
 {
 	struct pollfd	pfd[2];
-	char		buf[4096];
-	ssize_t		n;
 	int		r;
 
 	while (!ch->quit) {
 		if ((r = chat_drain(ch)) != 0)
 			return (r);
 		chat_prompt(ch);
+		if (ch->tty && edit_pending()) {
+			if ((r = chat_read(ch)) == -1)
+				break;
+			if (r != 0)
+				return (r);
+			continue;
+		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
-		pfd[1].fd = net_fd(ch->c->net);
+		pfd[0].revents = 0;
+		pfd[1].fd = ch->down ? -1 : net_fd(ch->c->net);
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1) {
+		if (poll(pfd, 2, chat_wait_ms(ch)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return (client_error(CLIENT_EXIT_FAIL, "poll: %s",
 			    strerror(errno)));
 		}
+		if (ch->down && chat_wait_ms(ch) == 0 &&
+		    (r = chat_retry(ch)) != 0)
+			return (r);
 		if (pfd[0].revents == 0)
 			continue;	/* the connection: drained above */
-		if ((n = read(STDIN_FILENO, buf, sizeof buf)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0) {	/* Ctrl-D: a last unfinished line counts */
-			if (ch->len > 0 && (r = chat_input(ch, "\n", 1)) != 0)
-				return (r);
+		if ((r = chat_read(ch)) == -1)
 			break;
-		}
-		if ((r = chat_input(ch, buf, (size_t)n)) != 0)
+		if (r != 0)
 			return (r);
 	}
 	chat_unprompt(ch);
 	return (print_done());
 }
 
-/* A channel: subscribe, then show its threads to pick from. */
+/* The channel's last few posts, shown and kept; *eid the last one's. */
+static int
+chat_recent(struct chat *ch, int64_t *eid)
+{
+	json_t	*req, *result, *ev;
+	size_t	 i;
+	int	 r;
+
+	*eid = -1;
+	req = client_request(ch->c, "read");
+	json_object_set_new(req, "channel", json_string(ch->f.channel));
+	json_object_set_new(req, "limit", json_integer(CHAT_CONTEXT));
+	if ((r = client_call(ch->c, req, &result)) != 0)
+		return (r);
+	if (json_array_size(json_object_get(result, "events")) > 0)
+		chat_say(ch, "The last posts in %s:", ch->f.channel);
+	json_array_foreach(json_object_get(result, "events"), i, ev) {
+		if (!print_is_post(ev))
+			continue;
+		chat_keep(ch, ev);
+		print_event(ch->c, ev);
+		*eid = json_integer_value(json_object_get(ev, "eid"));
+	}
+	json_decref(result);
+	return (CLIENT_EXIT_OK);
+}
+
+/* A channel: its threads to pick from and its last posts, then follow
+ * it from the last one shown. */
 static int
 chat_start(struct chat *ch)
 {
+	int64_t	eid = -1;
 	int	r;
 
-	if ((r = follow_subscribe(&ch->f, -1)) != 0)
+	if (ch->tty) {
+		printf("You are in %s as ", ch->f.channel);
+		print_safe(ch->c->user);
+		puts(". Pick a thread with /thread ID or start one with /new "
+		    "TITLE;\n/help lists the commands and keys, /quit or "
+		    "Ctrl-D leaves.");
+		if ((r = chat_threads(ch)) != 0 ||
+		    (r = chat_recent(ch, &eid)) != 0)
+			return (r);
+		fflush(stdout);
+	}
+	if ((r = follow_subscribe(&ch->f, eid)) != 0)
 		return (r);
 	ch->following = 1;
-	if (!ch->tty)
-		return (CLIENT_EXIT_OK);
-	printf("You are in %s as ", ch->f.channel);
-	print_safe(ch->c->user);
-	puts(". Pick a thread with /thread ID or start one with /new TITLE;\n"
-	    "/help lists the commands, /quit or Ctrl-D leaves.");
-	return (chat_threads(ch));
+	return (CLIENT_EXIT_OK);
 }
 
 /* A conversation: its last messages, then follow it from the last one
@@ -646,8 +624,12 @@ chat_run(struct client *c, const char *channel)
 	ch->f.arg = ch;
 	print_set_noted(0, "/unfold %lld to read");
 	r = ch->with[0] != '\0' ? chat_dm_start(ch) : chat_start(ch);
+	if (r == 0 && ch->tty)
+		edit_start("", chat_edited, ch);
 	if (r == 0)
 		r = chat_loop(ch);
+	if (ch->tty)
+		edit_end();
 	for (i = 0; i < CHAT_KEEP; i++)
 		json_decref(ch->kept[i]);
 	free(ch->title);

@@ -443,6 +443,55 @@ client_login(struct client *c)
 	return (client_resume(c, 1, &ended));
 }
 
+/*
+ * Connect again after the link failed and resume the session, for
+ * chat and tail, which keep going across a server restart. Quiet when
+ * the server cannot be reached (-1 and *cause: try again later); a
+ * server that refuses the session is reported, as client_login does,
+ * and its exit status returned: trying again would not help.
+ */
+int
+client_reconnect(struct client *c, char **cause)
+{
+	json_t	*req, *result, *error;
+	char	*token = NULL;
+	int	 r;
+
+	net_close(c->net);
+	c->net = NULL;
+	if (state_token_load(&token, cause) == -1) {
+		client_error(CLIENT_EXIT_FAIL, "%s", *cause);
+		free(*cause);
+		*cause = NULL;
+		return (CLIENT_EXIT_FAIL);
+	}
+	if (token == NULL)
+		return (client_error(CLIENT_EXIT_FAIL, "not logged in any "
+		    "more: run `harbour login --user NAME`"));
+	if ((c->net = net_open(c->server, c->ca, c->certfile, c->keyfile,
+	    cause)) == NULL) {
+		free(token);
+		return (-1);
+	}
+	req = client_request(c, "login");
+	json_object_set_new(req, "token", json_string(token));
+	explicit_bzero(token, strlen(token));
+	free(token);
+	if ((r = client_call_quiet(c, req, &result, &error)) == 0) {
+		client_set_identity(c, result);
+		json_decref(result);
+	} else if (r == CLIENT_EXIT_FAIL) {
+		client_refused(error, client_is_code(error, "auth_failed") ?
+		    "your session has ended: run `harbour login --user NAME`" :
+		    NULL);
+		json_decref(error);
+	} else {
+		*cause = xstrdup("the link failed while logging in");
+		r = -1;
+	}
+	return (r);
+}
+
 void
 client_close(struct client *c)
 {

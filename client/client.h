@@ -279,4 +279,10 @@ extern const struct cmd_entry cmd_channel_archive_entry;
 extern const struct cmd_entry cmd_channel_unarchive_entry;
 char		*client_trim_code(const char *);
 
+/* chat and tail across a server restart (client.c): after a lost link,
+ * 0; -1 and *cause (unreachable: try again later); or the exit status
+ * of a refusal, reported. */
+int		 client_reconnect(struct client *, char **cause);
+void		 util_sleep_ms(int);
+
 #endif

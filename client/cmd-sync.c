@@ -11,7 +11,11 @@
  *
  * `tail` follows one channel live (follow.c keeps it complete across
  * gaps) until it has shown --count posts or --timeout seconds have
- * passed; without either it runs until interrupted. It does not touch
+ * passed; without either it runs until interrupted. When the link fails
+ * it connects again by itself, waiting longer between tries (follow.h),
+ * and carries on from the last post shown, the deadline still bounding
+ * the whole run; each loss and return is a line on stderr, so stdout
+ * stays the posts alone. It does not touch
  * the saved sync position: watching one channel is not catching up on
  * all of them.
  */
@@ -59,7 +63,12 @@ const struct cmd_entry cmd_tail_entry = {
 "hidden, edited, deleted) is shown again as it is now. Urgent reports\n"
 "you may act on are shown as they come, as alerts, from any channel;\n"
 "so is what arrives in your inbox during your working hours, and what\n"
-"waited, as \"while you were away\", when they begin.\n",
+"waited, as \"while you were away\", when they begin.\n"
+"If the connection is lost (the server restarts, the network drops),\n"
+"tail says so on stderr and connects again by itself, trying after\n"
+"half a second, then waiting twice as long each time up to 30 seconds;\n"
+"back, it shows what was posted meanwhile, each post once, and says\n"
+"how many. --timeout counts the time spent away.\n",
 	.opts = { { "count", "N" }, { "timeout", "SECONDS" }, { NULL, NULL } },
 	.args_min = 1, .args_max = 1,
 	.exec = cmd_tail_exec,
@@ -204,6 +213,68 @@ tail_wait_ms(uint64_t deadline)
 	return ((int)(deadline - now));
 }
 
+/*
+ * The link failed: try again until it is back, the deadline passes (0,
+ * as a timeout ends the run) or the server refuses us.
+ */
+static int
+tail_reconnect(struct follow *f, uint64_t deadline, char *lost)
+{
+	struct client	*c = f->c;
+	int64_t		 missed;
+	char		*cause;
+	int		 r, wait, ms = FOLLOW_RETRY_FIRST_MS;
+
+	if (lost != NULL)
+		fprintf(stderr, "harbour: lost the connection to %s: %s; "
+		    "reconnecting\n", c->server, lost);
+	else
+		fprintf(stderr, "harbour: reconnecting to %s\n", c->server);
+	free(lost);
+	for (;;) {
+		if ((wait = tail_wait_ms(deadline)) == 0)
+			return (CLIENT_EXIT_OK);
+		if (wait == -1 || wait > ms)
+			wait = ms;
+		util_sleep_ms(wait);
+		if ((r = follow_reconnect(f, &missed, &cause)) == 0)
+			break;
+		free(cause);
+		if (r != -1)
+			return (r);
+		ms = follow_retry_next(ms);
+	}
+	fprintf(stderr, "harbour: reconnected to %s; %lld post%s while "
+	    "away\n", c->server, (long long)missed, missed == 1 ? "" : "s");
+	return (CLIENT_EXIT_OK);
+}
+
+static int
+tail_loop(struct follow *f, uint64_t deadline)
+{
+	json_t	*ev;
+	char	*cause;
+	int	 r, wait;
+
+	while (!f->stop && (wait = tail_wait_ms(deadline)) != 0) {
+		if ((r = net_read(f->c->net, wait, &ev, &cause)) == 0)
+			continue;	/* the loop's test sees the deadline */
+		if (r == 1) {
+			r = follow_event(f, ev);
+			json_decref(ev);
+			if (r != CLIENT_EXIT_CONNECT) {
+				if (r != 0)
+					return (r);
+				continue;
+			}
+			cause = NULL;	/* said already */
+		}
+		if ((r = tail_reconnect(f, deadline, cause)) != 0)
+			return (r);
+	}
+	return (CLIENT_EXIT_OK);
+}
+
 static int
 cmd_tail_exec(struct client *c, struct cmd_args *a)
 {
@@ -211,11 +282,9 @@ cmd_tail_exec(struct client *c, struct cmd_args *a)
 	const char	*timeout = client_opt(a, "timeout");
 	struct tail	 t = { 0, 0, 0 };
 	struct follow	 f;
-	json_t		*ev;
 	int64_t		 secs = 0;
 	uint64_t	 deadline = 0;
-	char		*cause;
-	int		 r, wait;
+	int		 r;
 
 	if (count != NULL && client_parse_int(count, 1, PROTO_ID_MAX,
 	    &t.count) == -1)
@@ -238,21 +307,8 @@ cmd_tail_exec(struct client *c, struct cmd_args *a)
 	f.show = tail_show;
 	f.notice = tail_notice;
 	f.arg = &t;
-	if ((r = follow_subscribe(&f, -1)) != 0)
+	if ((r = follow_subscribe(&f, -1)) != 0 ||
+	    (r = tail_loop(&f, deadline)) != 0)
 		return (r);
-	while (!f.stop && (wait = tail_wait_ms(deadline)) != 0) {
-		if ((r = net_read(c->net, wait, &ev, &cause)) == 0)
-			continue;	/* the loop's test sees the deadline */
-		if (r == -1) {
-			client_error(CLIENT_EXIT_CONNECT, "lost the connection "
-			    "to %s: %s", c->server, cause);
-			free(cause);
-			return (CLIENT_EXIT_CONNECT);
-		}
-		r = follow_event(&f, ev);
-		json_decref(ev);
-		if (r != 0)
-			return (r);
-	}
 	return (t.status != 0 ? t.status : print_done());
 }

@@ -11,6 +11,12 @@
  * between. `seen` (the newest post shown) drops anything shown twice
  * where history and replay overlap, so the person sees every post once.
  *
+ * When the link fails (the server restarted, the network dropped),
+ * follow_reconnect connects and logs in again and subscribes with since
+ * = the last post shown, or where the last subscription started when
+ * none was: the server replays what came in between, and `seen` drops
+ * what overlaps, so nothing is missed and nothing shown twice.
+ *
  * The server also pings a connection it has not heard from for a while;
  * any request answers it, and `ping` is the cheapest.
  *
@@ -24,10 +30,12 @@
  * the server sends when the hours begin or right after the subscribe:
  * a live view is where someone who is working sees what is for them.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
 #include "follow.h"
+#include "net.h"
 
 /* Each catch-up ends closer to the present; if the channel still
  * outruns us this many times in a row, something is wrong. */
@@ -60,6 +68,7 @@ follow_post(struct follow *f, json_t *ev)
 	    eid <= f->seen || f->stop)
 		return (CLIENT_EXIT_OK);
 	f->seen = eid;
+	f->shown++;
 	f->show(f, ev);
 	if (!json_is_integer(json_object_get(ev, "post")))
 		return (CLIENT_EXIT_OK);
@@ -118,6 +127,11 @@ follow_subscribe(struct follow *f, int64_t since)
 			json_object_set_new(req, "since", json_integer(since));
 		r = client_call_quiet(f->c, req, &result, &error);
 		if (r == CLIENT_EXIT_OK) {
+			/* With since, the replay before the reply is what
+			 * ends at last_eid; until it is shown, since is
+			 * where to start again. */
+			f->head = since >= 0 ? since : json_integer_value(
+			    json_object_get(result, "last_eid"));
 			json_decref(result);
 			return (r);
 		}
@@ -161,4 +175,49 @@ follow_event(struct follow *f, json_t *ev)
 		return (client_call(f->c, client_request(f->c, "ping"), NULL));
 	/* Other events are for other clients, or for a later version. */
 	return (CLIENT_EXIT_OK);
+}
+
+/* Subscribe again and show the replay, which came before the reply
+ * and so is all here already. */
+static int
+follow_resume(struct follow *f, char **cause)
+{
+	json_t	*ev;
+	int	 r;
+
+	if ((r = follow_subscribe(f, f->seen > f->head ? f->seen :
+	    f->head)) != 0)
+		return (r);
+	while (!f->stop && (r = net_read(f->c->net, 0, &ev, cause)) == 1) {
+		r = follow_event(f, ev);
+		json_decref(ev);
+		if (r != 0)
+			return (r);
+	}
+	return (r == -1 ? -1 : CLIENT_EXIT_OK);
+}
+
+int
+follow_reconnect(struct follow *f, int64_t *missed, char **cause)
+{
+	int64_t	before = f->shown;
+	int	r;
+
+	*missed = 0;
+	*cause = NULL;
+	if ((r = client_reconnect(f->c, cause)) == 0)
+		r = follow_resume(f, cause);
+	if (r == CLIENT_EXIT_CONNECT) {	/* lost again, and said so */
+		free(*cause);
+		*cause = xstrdup("the link failed again");
+		r = -1;
+	}
+	*missed = f->shown - before;
+	return (r);
+}
+
+int
+follow_retry_next(int ms)
+{
+	return (ms >= FOLLOW_RETRY_MAX_MS / 2 ? FOLLOW_RETRY_MAX_MS : ms * 2);
 }

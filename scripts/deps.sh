@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential pkg-config clang libevent-dev libssl-dev libsqlite3-dev
 libjansson-dev libargon2-dev libcriterion-dev libsystemd-dev openssl sqlite3
 mandoc systemd testssl.sh libbsd-dev libmagic-dev libmagic-mgc tzdata iso-codes
-python3-icalendar chromium poppler-utils"
+python3-icalendar chromium poppler-utils
+libedit-dev tmux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -342,7 +342,7 @@ hx_init_db(struct hx_daemon *d)
 static void
 hx_spawn(struct hx_daemon *d)
 {
-	const char	*bin, *log, *p;
+	const char	*bin, *log, *p, *addr;
 	size_t		 len, off;
 	int64_t		 deadline;
 	pid_t		 pid, parent = getpid();
@@ -352,6 +352,7 @@ hx_spawn(struct hx_daemon *d)
 	bin = hx_strf("%s/harbourd", hx_env("HARBOUR_BUILD"));
 	cr_assert(access(bin, X_OK) == 0, "%s: %s", bin, strerror(errno));
 	off = stat(d->logpath, &sb) == 0 ? (size_t)sb.st_size : 0;
+	addr = hx_strf("127.0.0.1:%d", d->listen_port);
 
 	pid = fork();
 	cr_assert(pid != -1, "fork: %s", strerror(errno));
@@ -370,7 +371,7 @@ hx_spawn(struct hx_daemon *d)
 			dup2(fd, 0);
 			close(fd);
 		}
-		execl(bin, bin, "-c", d->conf, "--listen", "127.0.0.1:0",
+		execl(bin, bin, "-c", d->conf, "--listen", addr,
 		    (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 		_exit(127);
@@ -548,6 +549,15 @@ hx_restart(struct hx_daemon *d)
 {
 	cr_assert(d->pid == 0, "hx_restart: harbourd is still running");
 	hx_spawn(d);
+}
+
+void
+hx_restart_port(struct hx_daemon *d, int port)
+{
+	cr_assert(d->pid == 0, "hx_restart_port: harbourd is still running");
+	d->listen_port = port;
+	hx_spawn(d);
+	d->listen_port = 0;
 }
 
 int

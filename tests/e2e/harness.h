@@ -72,6 +72,9 @@ void		 hx_reap(struct hx_daemon *);
 void		 hx_crash(struct hx_daemon *);
 /* Start again on the same configuration and database (new port). */
 void		 hx_restart(struct hx_daemon *);
+/* The same on a given port, as a client that reconnects by itself
+ * knows it (the port the daemon had before, free again). */
+void		 hx_restart_port(struct hx_daemon *, int port);
 int		 hx_port(const struct hx_daemon *);
 pid_t		 hx_pid(const struct hx_daemon *);
 const char	*hx_dir(const struct hx_daemon *);

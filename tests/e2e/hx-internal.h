@@ -22,6 +22,7 @@ struct hx_daemon {
 	int		 admin_registered;
 	struct hx_conn	*admin;
 	json_t		*orgs;		/* organisations hx_org made */
+	int		 listen_port;	/* hx_restart_port's; 0: any */
 };
 
 struct hx_conn {
