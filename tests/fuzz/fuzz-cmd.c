@@ -28,7 +28,8 @@
  * queue is empty, every job's done() has run and the output has gone,
  * so the next batch sees what the previous one wrote. Each input starts
  * logged in as mira (a request may log out, and then log in as someone
- * else through the real login) with fresh limits, so a throttle or rate
+ * else through the real login; one that deactivates or erases her
+ * makes the next input start on a new database) with fresh limits, so a throttle or rate
  * limit never outlives the input that caused it. The database is made
  * anew every FUZZ_RESET_RUNS inputs, and when it outgrows
  * FUZZ_DB_MAX_BYTES, so disk and memory stay bounded.
@@ -449,6 +450,17 @@ fuzz_login(void)
 	conn_logged_in(c);
 }
 
+/* Whether mira can still be logged in: an earlier input may have
+ * deactivated or erased her (both refuse a new session, rightly). */
+static int
+fuzz_member_usable(void)
+{
+	struct store_account a;
+
+	return store_account_by_id(fz.srv.store, fz.member, &a) == STORE_OK &&
+	    !a.deactivated && strncmp(a.name, "erased-", 7) != 0;
+}
+
 /* Each input starts as mira, on a database not too old or too big. */
 static void
 fuzz_begin(void)
@@ -456,7 +468,8 @@ fuzz_begin(void)
 	int64_t bytes = 0;
 
 	if (fz.runs++ >= FUZZ_RESET_RUNS || (store_size(fz.srv.store,
-	    &bytes) == STORE_OK && bytes > FUZZ_DB_MAX_BYTES)) {
+	    &bytes) == STORE_OK && bytes > FUZZ_DB_MAX_BYTES) ||
+	    !fuzz_member_usable()) {
 		fuzz_server_stop();
 		fuzz_server_start();
 	}
