@@ -535,6 +535,10 @@ void	store_post_row(sqlite3_stmt *, struct store_post *);
  * *more: a row past limit was there. Resets the statement. */
 int	store_posts(struct store *, sqlite3_stmt *, int limit, store_post_cb,
 	    void *, int *more);
+/* A text column ("" for NULL); a statement's one row at most, stepped
+ * (STORE_OK on its row, STORE_NOTFOUND when none, reset but on a row). */
+const char *store_text(sqlite3_stmt *, int col);
+int	store_one(struct store *, sqlite3_stmt *);
 /* Bind the viewer for STORE_SEEN (?20 to ?23). */
 void	store_bind_viewer(sqlite3_stmt *, const struct store_viewer *);
 void	store_caches_free(struct store *);

@@ -365,72 +365,7 @@ int	store_versions(struct store *, int64_t post, store_version_cb, void *);
 int	store_slow_take(struct store *, int64_t account, int64_t channel,
 	    int64_t slow, int64_t now, int64_t *wait);
 
-/* ---- reports (store-report.c) ------------------------------------- */
-
-/* A report as the store keeps it, with what deciding who may act on it
- * needs (the post's author and organisation: for the decision only,
- * never sent). Strings are valid only during the callback. */
-struct store_report {
-	int64_t		 id;
-	int64_t		 post;
-	int64_t		 channel_id;
-	const char	*channel;
-	int		 channel_kind;	/* STORE_CHANNEL_* */
-	int64_t		 channel_org;	/* 0 for peer channels and groups */
-	int64_t		 author_id;
-	int64_t		 author_org;
-	int		 anonymous;	/* the post is, and nobody unmasked it */
-	int64_t		 reporter_id;
-	const char	*reporter;
-	const char	*reason;
-	int		 urgent;
-	int		 state;		/* STORE_REPORT_* */
-	int64_t		 ts;		/* made at */
-	int64_t		 escalated_at;	/* 0: not escalated */
-	const char	*acked_by;	/* NULL: not acknowledged */
-	const char	*resolved_by;	/* NULL: not resolved */
-	const char	*note;		/* the resolver's, or NULL */
-	const char	*dm_text;	/* a conversation's reported message
-					 * (nobody may read it otherwise) */
-};
-typedef int (*store_report_cb)(void *arg, const struct store_report *);
-typedef int (*store_id_cb)(void *arg, int64_t id);
-
-/* Which reports store_reports() lists. */
-#define STORE_REPORTS_OPEN	0x1	/* open or acknowledged */
-#define STORE_REPORTS_ALERT	0x2	/* open and urgent: not acknowledged */
-
-/* The report with this id, given to cb once when there is one (the
- * caller decides whether the asker may act on it); STORE_OK either way. */
-int	store_report_by_id(struct store *, int64_t id, store_report_cb, void *);
-/*
- * Reports the viewer may act on (the same rule as
- * access_acts_on_report(): the channel's moderators, and the
- * safeguarding leads (lead) of the author's organisation unless the
- * post is anonymous; never the post's author), oldest first, after
- * report since, of one channel or (channel 0) all, at most limit;
- * *more as for reads.
- */
-int	store_reports(struct store *, const struct store_viewer *, int lead,
-	    int64_t channel, int flags, int64_t since, int limit,
-	    store_report_cb, void *, int *more);
-/* How many open urgent reports the viewer may act on wait for an
- * acknowledgement (counted up to a bound). */
-int	store_report_alerts(struct store *, const struct store_viewer *,
-	    int lead, int64_t *count);
-/*
- * The accounts a report goes to, not suspended or deactivated, never
- * the post's author: the safeguarding leads of the author's
- * organisation (unless the post is anonymous), and the channel's
- * moderators who are members of it, or (wide: an escalation) every one
- * who moderates it.
- */
-int	store_report_recipients(struct store *, const struct store_report *,
-	    int wide, store_id_cb, void *);
-/* Open urgent reports not escalated yet, made at or before before,
- * oldest first, at most limit. */
-int	store_reports_due(struct store *, int64_t before, int limit,
-	    store_id_cb, void *);
+#include "store-report.h"
 
 /* ---- search (store-search.c) -------------------------------------- */
 
@@ -544,51 +479,7 @@ typedef int (*store_profile_cb)(void *arg, const struct store_profile *);
 int	store_directory(struct store *, const char *org, const char *language,
 	    const char *area, const char *service, store_profile_cb, void *);
 
-/* ---- the calendar (store-calendar.c) -------------------------------- */
-
-/* An event of the programme, with the answers so far and the reader's. */
-struct store_event {
-	int64_t		 id;
-	const char	*title;
-	int64_t		 start;		/* UTC */
-	int64_t		 duration;	/* minutes */
-	const char	*tz;		/* its creator's */
-	int64_t		 capacity;	/* 0: none */
-	const char	*place;		/* or NULL */
-	int64_t		 channel_id;	/* 0: none */
-	const char	*channel;	/* or NULL */
-	int		 channel_kind;
-	int64_t		 channel_org;
-	int64_t		 org_id;	/* 0: the whole network's */
-	int64_t		 account_id;	/* its creator */
-	const char	*by;
-	const char	*org;		/* its creator's organisation */
-	const char	*summary;
-	const char	*tags;		/* one a line */
-	int64_t		 cancelled_at;	/* 0: not */
-	const char	*cancel_reason;
-	int64_t		 yes, maybe, waiting, attended;
-	int		 mine;		/* the reader's STORE_RSVP_*, 0 none */
-	int64_t		 position;	/* the reader's place in the queue */
-};
-typedef int (*store_event_cb)(void *arg, const struct store_event *);
-/* The event with this id (to cb once, if any), with reader's answer. */
-int	store_event_by_id(struct store *, int64_t id, int64_t reader,
-	    store_event_cb, void *);
-/* Events starting after now (upcoming) or before it (past, newest
- * first), with tag (NULL any), at most limit; the caller decides which
- * the reader may see. */
-int	store_events(struct store *, int64_t now, int past, const char *tag,
-	    int64_t reader, int limit, store_event_cb, void *);
-/* Who answered what (and came): cb gets name, answer, whether came. */
-typedef int (*store_rsvp_cb)(void *arg, const char *user, int answer,
-	    int attended);
-int	store_event_rsvps(struct store *, int64_t event, store_rsvp_cb,
-	    void *);
-/* Events not cancelled whose reminder (1: the day before, 2: the hour
- * before) is due at now and not yet sent: cb gets id and which. */
-typedef int (*store_due_cb)(void *arg, int64_t event, int which);
-int	store_events_due(struct store *, int64_t now, store_due_cb, void *);
+#include "store-calendar.h"
 
 /* ---- the inbox and working hours (store-inbox.c) ------------------- */
 
@@ -637,95 +528,10 @@ int64_t	store_last_eid(struct store *);
 void	store_snapshot_begin(struct store *);
 void	store_snapshot_end(struct store *);
 
-/* ---- the programme's report (store-programme.c) ------------------- */
-
-/* What the report counts per organisation and month; stored nowhere,
- * named in the report's wire format by programme.c. */
-enum store_pmetric {
-	STORE_PM_ACTIVE,	/* members who posted, read or attended */
-	STORE_PM_POSTS,
-	STORE_PM_THREADS,	/* threads started */
-	STORE_PM_SHARED,	/* resources shared */
-	STORE_PM_FETCHED,	/* resources' files fetched (once a person) */
-	STORE_PM_EVENTS,	/* sessions held (by the organiser's org) */
-	STORE_PM_SIGNUPS,	/* places taken or waited for */
-	STORE_PM_ATTENDED,
-	STORE_PM__COUNT
-};
-
-/* Calendar months from_month..to_month (yyyymm, UTC), which are the
- * times from_ts <= t < to_ts. */
-struct store_programme_range {
-	int		 from_month;
-	int		 to_month;
-	int64_t		 from_ts;
-	int64_t		 to_ts;
-};
-
-/* The counts, as the store hands them out: every organisation (by
- * name), then each metric's non-zero (organisation, month) cells, then
- * per event type ("" untagged) its events, sign-ups and attendance.
- * A callback returns non-zero to stop. */
-struct store_programme_cb {
-	void		*arg;
-	int		(*org)(void *, int64_t id, const char *name);
-	int		(*cell)(void *, int metric, int64_t org, int month,
-			    int64_t n);
-	int		(*type)(void *, const char *type, const int64_t n[3]);
-};
-/*
- * A read connection of its own, for one long read on a thread of its
- * own instead of the loop (the report scans every event of its range:
- * about a second for a million). Opened and closed on the loop; used
- * on one other thread in between.
- */
-struct store_reader;
-struct store_reader *store_reader_open(struct store *, char **cause);
-void	store_reader_close(struct store_reader *);
-int	store_programme(struct store_reader *,
-	    const struct store_programme_range *,
-	    const struct store_programme_cb *);
-
-/* ---- accounts over their whole life (store-account.c) -------------- */
-
-/* An account of an organisation's roster; strings valid only during the
- * callback, any of them NULL but user. */
-struct store_member {
-	const char	*user;
-	const char	*display_name;
-	const char	*pronouns;
-	enum proto_role	 role;
-	int		 lead;
-	int64_t		 last_seen;		/* 0: never logged in */
-	int64_t		 deactivated_at;	/* 0: active */
-	const char	*deactivated_reason;
-};
-typedef int (*store_roster_cb)(void *arg, const struct store_member *);
-/* org's accounts (not erased), by name; only user's when not NULL. */
-int	store_members(struct store *, int64_t org, const char *user,
-	    store_roster_cb, void *);
-/* Whether code hash is account's good reset code at now: STORE_OK, or
- * one of these (*expires_at: when it expires or expired). */
-#define STORE_RESET_UNKNOWN	10
-#define STORE_RESET_USED	11
-#define STORE_RESET_EXPIRED	12
-int	store_reset_check(struct store *, int64_t account, const uint8_t *hash,
-	    int64_t now, int64_t *expires_at);
-/* How many admins (not suspended, deactivated or erased) other than
- * account there are. */
-int	store_other_admins(struct store *, int64_t account, int64_t *n);
-/* When account last logged in (0: never). */
-int	store_last_seen(struct store *, int64_t account, int64_t *when);
-/* A token login's last seen is written only when the stored one is at
- * least this old: a client resuming its session for every command
- * would otherwise keep the writer from ever being idle (the search
- * index waits for that), for a time the roster shows to the minute. */
-#define STORE_SEEN_STEP		300
-/* The server's log entries about org, after since, oldest first, at
- * most limit: its accounts' (role, deactivate, reactivate, reset) and
- * the invites into it others made (store-roster.c writes those). */
-int	store_account_log(struct store *, int64_t org, int64_t since,
-	    int limit, store_modlog_cb, void *, int *more);
+/* The programme's report and accounts over their whole life: their
+ * reads, in headers of their own. */
+#include "store-programme.h"
+#include "store-account.h"
 
 /* ---- writes, on the writer thread ---------------------------------- */
 

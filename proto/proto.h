@@ -226,6 +226,11 @@ enum proto_err	 proto_get_strarray(const struct proto_req *,
 		    const char *field, size_t max, json_t **out, int *present);
 
 /* Name and text rules from PROTOCOL.md ("Names and text"). */
+/* One UTF-8 sequence of s[0..len): its length and code point, or 0
+ * when it is not the shortest form of a scalar value (proto.c; for
+ * proto-check.c's texts). */
+size_t		 proto_utf8_next(const unsigned char *s, size_t len,
+		    uint32_t *cp);
 enum proto_err	 proto_check_org(const char *);		/* BAD_NAME */
 enum proto_err	 proto_check_user(const char *);		/* BAD_NAME */
 /* "ORG/NAME" or "peer/NAME"; splits into org and name (each
