@@ -228,6 +228,10 @@ int		 client_usage(const struct cmd_entry *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 client_check(enum proto_err, const char *what);
 int		 client_channel(const char *);
+/* cmd-mod.c: op on the USER argument (--reason required unless why is
+ * NULL, why being the usage error), "USER DONE" printed. */
+int		 client_user_op(struct client *, struct cmd_args *,
+		    const char *op, const char *why, const char *done);
 /* cmd-channel.c: op on the CHANNEL argument, "DONE CHANNEL" printed. */
 int		 client_channel_op(struct client *, struct cmd_args *,
 		    const char *op, const char *done);

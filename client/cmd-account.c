@@ -318,45 +318,18 @@ cmd_user_role_exec(struct client *c, struct cmd_args *a)
 }
 
 static int
-account_activation(struct client *c, struct cmd_args *a, int deactivate)
-{
-	const char	*reason = client_opt(a, "reason");
-	json_t		*req, *result;
-	int		 r;
-
-	if (deactivate && (reason == NULL || *reason == '\0'))
-		return (client_usage(a->entry, "give a --reason: it is logged, "
-		    "for whoever asks later why the account was closed"));
-	if ((r = client_login(c)) != 0)
-		return (r);
-	req = client_request(c, deactivate ? "user.deactivate" :
-	    "user.reactivate");
-	json_object_set_new(req, "user", json_string(a->argv[0]));
-	if (deactivate)
-		json_object_set_new(req, "reason", json_string(reason));
-	if ((r = client_call(c, req, &result)) != 0)
-		return (r);
-	if (c->json)
-		print_json(result);
-	else {
-		print_safe(a->argv[0]);
-		puts(deactivate ? " is deactivated; their live sessions ended" :
-		    " is active again and may log in");
-	}
-	json_decref(result);
-	return (print_done());
-}
-
-static int
 cmd_user_deactivate_exec(struct client *c, struct cmd_args *a)
 {
-	return (account_activation(c, a, 1));
+	return (client_user_op(c, a, "user.deactivate", "give a --reason: it "
+	    "is logged, for whoever asks later why the account was closed",
+	    " is deactivated; their live sessions ended"));
 }
 
 static int
 cmd_user_reactivate_exec(struct client *c, struct cmd_args *a)
 {
-	return (account_activation(c, a, 0));
+	return (client_user_op(c, a, "user.reactivate", NULL,
+	    " is active again and may log in"));
 }
 
 static int

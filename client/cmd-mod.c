@@ -64,21 +64,26 @@ const struct cmd_entry cmd_mod_log_entry = {
 	.exec = cmd_mod_log_exec,
 };
 
-static int
-cmd_suspension(struct client *c, struct cmd_args *a, int suspend)
+/*
+ * An op on USER that may need a --reason (why: the usage error when it
+ * is missing; NULL: none taken), said done as "USER done": suspension,
+ * deactivation and their undoing differ in nothing else.
+ */
+int
+client_user_op(struct client *c, struct cmd_args *a, const char *op,
+    const char *why, const char *done)
 {
 	const char	*reason = client_opt(a, "reason");
 	json_t		*req, *result;
 	int		 r;
 
-	if (suspend && (reason == NULL || *reason == '\0'))
-		return (client_usage(a->entry, "give a --reason: the account "
-		    "is told it when it tries to log in"));
+	if (why != NULL && (reason == NULL || *reason == '\0'))
+		return (client_usage(a->entry, "%s", why));
 	if ((r = client_login(c)) != 0)
 		return (r);
-	req = client_request(c, suspend ? "admin.suspend" : "admin.unsuspend");
+	req = client_request(c, op);
 	json_object_set_new(req, "user", json_string(a->argv[0]));
-	if (suspend)
+	if (why != NULL)
 		json_object_set_new(req, "reason", json_string(reason));
 	if ((r = client_call(c, req, &result)) != 0)
 		return (r);
@@ -86,8 +91,7 @@ cmd_suspension(struct client *c, struct cmd_args *a, int suspend)
 		print_json(result);
 	else {
 		print_safe(a->argv[0]);
-		puts(suspend ? " is suspended; their live sessions ended" :
-		    " may log in again");
+		puts(done);
 	}
 	json_decref(result);
 	return (print_done());
@@ -96,13 +100,16 @@ cmd_suspension(struct client *c, struct cmd_args *a, int suspend)
 static int
 cmd_suspend_exec(struct client *c, struct cmd_args *a)
 {
-	return (cmd_suspension(c, a, 1));
+	return (client_user_op(c, a, "admin.suspend", "give a --reason: the "
+	    "account is told it when it tries to log in",
+	    " is suspended; their live sessions ended"));
 }
 
 static int
 cmd_unsuspend_exec(struct client *c, struct cmd_args *a)
 {
-	return (cmd_suspension(c, a, 0));
+	return (client_user_op(c, a, "admin.unsuspend", NULL,
+	    " may log in again"));
 }
 
 static void
