@@ -1,7 +1,7 @@
 /*
  * conn.c: one connection's life. TLS handshake, hello, framing of
- * request lines on the input buffer, replies on the output buffer,
- * timeouts, and a clean close.
+ * request lines on the input buffer, replies (gathered and written by
+ * conn-out.c), timeouts, and a clean close.
  *
  * Framing follows the protocol's rule that a line's size is checked
  * before more of it is buffered: the bufferevent's read high-water mark
@@ -43,11 +43,6 @@
 #include "server.h"
 #include "util.h"
 
-/* Most a line may wait, gathered, while the loop is busy: well under
- * a person's notice, long enough to fill records under load. */
-#define CONN_FLUSH_MAX_MS	5
-/* The gathered-output buffer's first size: a few events. */
-#define CONN_OUT_MIN		4096
 /* How long a closing connection may take to flush its last lines. */
 #define CONN_CLOSE_GRACE_SEC	5
 /* Before login a client sends a login, perhaps a ping and a retry: a
@@ -67,7 +62,6 @@ static const char *const conn_state_names[] = {
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
-static void	conn_flush(struct conn *);
 
 void
 conn_set_state(struct conn *c, enum conn_state state)
@@ -245,77 +239,6 @@ conn_close(struct conn *c, const char *reason)
 	/* The write callback drops it once the output has drained. */
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 	conn_arm_timer(c, CONN_CLOSE_GRACE_SEC);
-}
-
-/*
- * Output is gathered per connection and handed to the bufferevent once
- * per loop pass, as one block: TLS costs per record far more than per
- * byte, and every record is a write(2). A post fanned out to a hundred
- * subscribers in a batch of twenty thus costs a hundred records, not two
- * thousand. The flush event has the lowest priority, so it runs once
- * the loop has nothing else to do; output never waits longer than
- * CONN_FLUSH_MAX_MS for it, though (see conn_write).
- */
-void
-conn_write(struct conn *c, const char *buf, size_t len)
-{
-	struct server *srv = c->srv;
-
-	if (c->bev == NULL)
-		return;
-	if (c->outlen + len > c->outcap) {
-		c->outcap = c->outlen + len > CONN_OUT_MIN ?
-		    c->outlen + len : CONN_OUT_MIN;
-		c->out = xrealloc(c->out, c->outcap);
-	}
-	memcpy(c->out + c->outlen, buf, len);
-	c->outlen += len;
-	if (!c->flush_queued) {
-		if (srv->flush_list == NULL)
-			srv->flush_first_ms = now_monotonic_ms();
-		c->flush_queued = 1;
-		conn_ref(c);
-		c->flush_next = srv->flush_list;
-		srv->flush_list = c;
-		event_active(srv->flush_ev, EV_WRITE, 0);
-	} else if (now_monotonic_ms() - srv->flush_first_ms >=
-	    CONN_FLUSH_MAX_MS)
-		conn_flush_all(srv);	/* a busy loop has starved the flush */
-}
-
-static void
-conn_flush(struct conn *c)
-{
-	if (c->outlen > 0 && c->bev != NULL)
-		bufferevent_write(c->bev, c->out, c->outlen);
-	/* An idle connection keeps no buffer: thousands of them sit idle,
-	 * and malloc is cheap next to the write this pass just made. */
-	c->outlen = 0;
-	free(c->out);
-	c->out = NULL;
-	c->outcap = 0;
-}
-
-void
-conn_flush_all(struct server *srv)
-{
-	struct conn *c;
-
-	while ((c = srv->flush_list) != NULL) {
-		srv->flush_list = c->flush_next;
-		c->flush_queued = 0;
-		conn_flush(c);
-		conn_unref(c);
-	}
-}
-
-size_t
-conn_output_len(struct conn *c)
-{
-	if (c->bev == NULL)
-		return 0;
-	return c->outlen +
-	    evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
 void
@@ -603,9 +526,13 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 static void
 conn_write_cb(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
-
 	(void)bev;
+	conn_drained(arg);
+}
+
+void
+conn_drained(struct conn *c)
+{
 	if (c->state == CONN_CLOSING) {
 		if (conn_output_len(c) == 0)
 			conn_drop(c);

@@ -141,6 +141,11 @@ void		 conn_release(struct conn *, size_t bytes);
 int		 conn_evict_unauth(struct server *);
 /* End of a loop pass: hand every connection's gathered output to TLS. */
 void		 conn_flush_all(struct server *);
+/* Hand one connection's gathered output to TLS now (conn-out.c). */
+void		 conn_flush(struct conn *);
+/* Its output has gone to the socket: a closing connection is dropped,
+ * a paused one read again (conn.c). */
+void		 conn_drained(struct conn *);
 /* A few times a second: timeouts and idle pings. */
 void		 conn_tick_all(struct server *);
 void		 conn_reply_ok(struct conn *, json_t *id, json_t *result);
