@@ -204,7 +204,7 @@ lg_storm_child(struct lg *lg, int fd)
 	/* Report before the parent's own deadline passes. */
 	left = lg->o.timeout - lg_secs(lg_now() - lg->t_start) - 2;
 	tv.tv_sec = left > 1 ? (time_t)left : 1;
-	lg->base = event_base_new();
+	lg->base = lg_base_new();
 	if (lg->base == NULL)
 		_exit(1);
 	lg->npeers = lg->qhead = lg->qtail = lg->connecting = 0;

@@ -200,6 +200,7 @@ double		 lg_secs(uint64_t ns);
 void		 lg_fail(struct lg *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 lg_finish(struct lg *);
+struct event_base *lg_base_new(void);
 #define LG_OPEN_NOW	0x1	/* no queue: a storm */
 #define LG_OPEN_SLOW	0x2	/* a slow reader: small buffer and MSS */
 struct lg_peer	*lg_open(struct lg *, enum lg_kind, int idx, int flags);
